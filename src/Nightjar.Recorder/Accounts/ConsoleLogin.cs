@@ -1,0 +1,104 @@
+using Dapper;
+using Microsoft.Extensions.Options;
+using Nightjar.Recorder.Audit;
+using Nightjar.Recorder.Storage;
+
+namespace Nightjar.Recorder.Accounts;
+
+/// <summary>
+/// Checks a login on the console and locks the console after repeated failures. The failure count and the lock
+/// are stored, so pulling the plug does not clear them. Password recovery never goes through here, so a locked
+/// console still offers Forgot Password.
+/// </summary>
+public sealed class ConsoleLogin(
+    Database database,
+    PasswordHasher hasher,
+    AdminAccount account,
+    CredentialEpoch epoch,
+    AuditLog audit,
+    IOptions<AccountOptions> options,
+    TimeProvider clock)
+{
+    private const int MaxInputLength = 256;
+
+    public async Task<LoginOutcome> LoginAsync(string? userName, string? password)
+    {
+        var settings = options.Value;
+        var lockedUntil = await LockedUntilAsync();
+        if (lockedUntil is { } until)
+        {
+            return new LoginOutcome.LockedOut(until);
+        }
+
+        var storedHash = await account.GetPasswordHashAsync();
+        if (storedHash is null)
+        {
+            return new LoginOutcome.NotSetUp();
+        }
+
+        var name = (userName ?? "").Trim();
+        var normalized = PasswordPolicy.Normalize(password ?? "");
+        var verification = name.Length > MaxInputLength || normalized.Length > MaxInputLength
+            ? PasswordVerification.Mismatch
+            : await hasher.VerifyAsync(storedHash, normalized);
+
+        var rightUser = string.Equals(name, AdminAccount.UserName, StringComparison.OrdinalIgnoreCase);
+        switch (verification)
+        {
+            case PasswordVerification.Busy:
+                return new LoginOutcome.Busy();
+            case PasswordVerification.Match or PasswordVerification.MatchNeedsRehash when rightUser:
+                await using (var connection = await database.OpenAsync())
+                {
+                    await connection.ExecuteAsync(
+                        "UPDATE account SET failed_logins = 0, locked_until_utc = NULL WHERE user_name = @UserName",
+                        new { UserName = AdminAccount.UserName });
+                    await audit.WriteAsync(connection, null, AuditEvent.LoginSucceeded, "Console login.");
+                }
+
+                if (verification == PasswordVerification.MatchNeedsRehash)
+                {
+                    await account.RehashAsync(normalized, storedHash);
+                }
+
+                return new LoginOutcome.Succeeded(epoch.Current);
+            default:
+                return await CountFailureAsync(settings);
+        }
+    }
+
+    /// <summary>When the console is locked, the moment it unlocks; otherwise null.</summary>
+    public async Task<DateTimeOffset?> LockedUntilAsync()
+    {
+        await using var connection = await database.OpenAsync();
+        var until = await connection.ExecuteScalarAsync<DateTimeOffset?>(
+            "SELECT locked_until_utc FROM account WHERE user_name = @UserName", new { UserName = AdminAccount.UserName });
+        return until > clock.GetUtcNow() ? until : null;
+    }
+
+    private async Task<LoginOutcome> CountFailureAsync(AccountOptions settings)
+    {
+        // One statement counts the failure and decides on the lock, so concurrent wrong attempts cannot slip past the threshold.
+        var now = clock.GetUtcNow();
+        await using var connection = await database.OpenAsync();
+        var failures = await connection.ExecuteScalarAsync<int>(
+            """
+            UPDATE account
+            SET failed_logins = CASE WHEN failed_logins + 1 >= @Threshold THEN 0 ELSE failed_logins + 1 END,
+                locked_until_utc = CASE WHEN failed_logins + 1 >= @Threshold THEN @Until ELSE locked_until_utc END
+            WHERE user_name = @UserName
+            RETURNING CASE WHEN locked_until_utc = @Until THEN @Threshold ELSE failed_logins END
+            """,
+            new { Threshold = settings.LockoutThreshold, Until = now + settings.LockoutDuration, UserName = AdminAccount.UserName });
+
+        if (failures >= settings.LockoutThreshold)
+        {
+            await audit.WriteAsync(connection, null, AuditEvent.LoginLockedOut,
+                $"Console locked for {settings.LockoutDuration.TotalMinutes:0} minutes after {settings.LockoutThreshold} failed logins.");
+            return new LoginOutcome.LockedOut(now + settings.LockoutDuration);
+        }
+
+        await audit.WriteAsync(connection, null, AuditEvent.LoginFailed, "Console login with a wrong user name or password.");
+        return new LoginOutcome.WrongCredentials(settings.LockoutThreshold - failures);
+    }
+}

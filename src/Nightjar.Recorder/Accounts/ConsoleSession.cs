@@ -1,0 +1,114 @@
+using System.Globalization;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.WebUtilities;
+using Nightjar.Recorder.Console;
+
+namespace Nightjar.Recorder.Accounts;
+
+/// <summary>
+/// Console sessions: an HttpOnly, SameSite=Strict cookie holding the credential epoch it was issued in. Login and
+/// logout are ordinary form posts with an antiforgery token, so the browser stores the cookie itself and no
+/// script ever sees it.
+/// </summary>
+public static class ConsoleSession
+{
+    public const string CookieName = "nightjar.console";
+    public const string EpochClaim = "nightjar:epoch";
+
+    /// <summary>Query value the login dialog reads after a failed post: <c>?login=failed</c>, <c>locked</c>, <c>busy</c>.</summary>
+    public const string LoginQueryKey = "login";
+
+    public static IServiceCollection AddConsoleSessions(this IServiceCollection services)
+    {
+        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddCookie(options =>
+            {
+                options.Cookie.Name = CookieName;
+                options.Cookie.HttpOnly = true;
+                options.Cookie.SameSite = SameSiteMode.Strict;
+                // The console is plain HTTP on loopback; the cookie never leaves the box.
+                options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                options.ExpireTimeSpan = TimeSpan.FromHours(8);
+                options.SlidingExpiration = true;
+                options.Events.OnValidatePrincipal = RejectOldEpochAsync;
+                // No login page redirects: locked screens open the login dialog themselves.
+                options.Events.OnRedirectToLogin = context =>
+                {
+                    context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                    return Task.CompletedTask;
+                };
+            });
+        services.AddAuthorization();
+        services.AddCascadingAuthenticationState();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapConsoleSessions(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost("/console/login", LogInAsync);
+        endpoints.MapPost("/console/logout", LogOutAsync);
+        return endpoints;
+    }
+
+    private static async Task<IResult> LogInAsync(
+        HttpContext context,
+        ConsoleLogin login,
+        [FromForm] string? userName,
+        [FromForm] string? password,
+        [FromForm] string? returnUrl)
+    {
+        var target = ConsolePaths.SafeReturnPath(returnUrl);
+        var outcome = await login.LoginAsync(userName, password);
+        if (outcome is LoginOutcome.Succeeded succeeded)
+        {
+            var identity = new ClaimsIdentity(
+                [
+                    new Claim(ClaimTypes.Name, AdminAccount.UserName),
+                    new Claim(EpochClaim, succeeded.Epoch.ToString(CultureInfo.InvariantCulture)),
+                ],
+                CookieAuthenticationDefaults.AuthenticationScheme);
+            await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
+            return Results.Redirect(target, permanent: false, preserveMethod: false);
+        }
+
+        var failure = outcome switch
+        {
+            LoginOutcome.LockedOut => "locked",
+            LoginOutcome.Busy => "busy",
+            LoginOutcome.NotSetUp => "setup",
+            LoginOutcome.WrongCredentials wrong => "failed-" + wrong.AttemptsLeft.ToString(CultureInfo.InvariantCulture),
+            _ => "failed",
+        };
+        return Results.Redirect(QueryHelpers.AddQueryString(target, LoginQueryKey, failure));
+    }
+
+    private static async Task<IResult> LogOutAsync(HttpContext context, Audit.AuditLog audit)
+    {
+        if (context.User.Identity?.IsAuthenticated == true)
+        {
+            await audit.WriteAsync(Audit.AuditEvent.LoggedOut, "Console locked by the user.");
+        }
+
+        await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        return Results.Redirect("/");
+    }
+
+    /// <summary>No grace period: a cookie from before the last password change is refused on its very next request.</summary>
+    private static async Task RejectOldEpochAsync(CookieValidatePrincipalContext context)
+    {
+        var epoch = context.HttpContext.RequestServices.GetRequiredService<CredentialEpoch>();
+        if (!IsCurrent(context.Principal, epoch.Current))
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        }
+    }
+
+    public static bool IsCurrent(ClaimsPrincipal? principal, long currentEpoch) =>
+        principal?.Identity?.IsAuthenticated == true
+        && long.TryParse(principal.FindFirst(EpochClaim)?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var issued)
+        && issued == currentEpoch;
+}

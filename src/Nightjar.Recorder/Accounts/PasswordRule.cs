@@ -1,0 +1,10 @@
+namespace Nightjar.Recorder.Accounts;
+
+public enum PasswordRule
+{
+    MinimumLength,
+    MaximumLength,
+    NotUserName,
+    HardToGuess,
+    NoControlCharacters,
+}

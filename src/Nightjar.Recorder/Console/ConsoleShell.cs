@@ -1,0 +1,33 @@
+namespace Nightjar.Recorder.Console;
+
+/// <summary>
+/// What every screen of one console shares: whether it is unlocked, and the request to show the Login dialog.
+/// The layout owns the dialog; screens and menu icons ask for it through here.
+/// </summary>
+public sealed class ConsoleShell
+{
+    public event Action? Changed;
+
+    public bool IsUnlocked { get; private set; }
+
+    /// <summary>Where to go after a successful login; null while the Login dialog is closed.</summary>
+    public string? LoginReturnPath { get; private set; }
+
+    public string? LoginMessage { get; private set; }
+
+    public void SetUnlocked(bool unlocked) => IsUnlocked = unlocked;
+
+    public void OpenLogin(string returnPath, string? message = null)
+    {
+        LoginReturnPath = ConsolePaths.SafeReturnPath(returnPath);
+        LoginMessage = message;
+        Changed?.Invoke();
+    }
+
+    public void CloseLogin()
+    {
+        LoginReturnPath = null;
+        LoginMessage = null;
+        Changed?.Invoke();
+    }
+}

@@ -1,0 +1,75 @@
+using System.Reflection;
+using Dapper;
+using Nightjar.Recorder.Security;
+using Nightjar.Recorder.Storage;
+
+namespace Nightjar.Recorder.Devices;
+
+/// <summary>Reads and renames the device. The identity row is created once, at first start.</summary>
+public sealed class DeviceRegistry(Database database, TimeProvider clock)
+{
+    public const string Model = "Nightjar NVR-4";
+    public const string DefaultName = "Nightjar";
+    public const int MaxNameLength = 40;
+
+    public static string Version { get; } =
+        typeof(DeviceRegistry).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    private DeviceIdentity? cached;
+
+    /// <summary>Creates the identity if this is the first start; an existing identity is never replaced.</summary>
+    public async Task EnsureCreatedAsync()
+    {
+        await using var connection = await database.OpenAsync();
+        await connection.ExecuteAsync(
+            "INSERT OR IGNORE INTO device (id, device_id, name, model, created_utc) VALUES (1, @DeviceId, @Name, @Model, @Now)",
+            new { DeviceId = NewDeviceId(), Name = DefaultName, Model, Now = clock.GetUtcNow() });
+    }
+
+    public async Task<DeviceIdentity> GetAsync()
+    {
+        if (cached is not null)
+        {
+            return cached;
+        }
+
+        await using var connection = await database.OpenAsync();
+        var row = await connection.QuerySingleAsync<(string DeviceId, string Name, string Model)>(
+            "SELECT device_id, name, model FROM device WHERE id = 1");
+        return cached = new DeviceIdentity(row.DeviceId, row.Name, row.Model, Version);
+    }
+
+    /// <summary>Renames the device. Returns an error message for the person, or null when saved.</summary>
+    public async Task<string?> RenameAsync(string? name)
+    {
+        var error = ValidateName(name);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        await using var connection = await database.OpenAsync();
+        await connection.ExecuteAsync("UPDATE device SET name = @Name WHERE id = 1", new { Name = name!.Trim() });
+        cached = null;
+        return null;
+    }
+
+    public static string? ValidateName(string? name)
+    {
+        var trimmed = name?.Trim() ?? "";
+        if (trimmed.Length == 0)
+        {
+            return "Enter a device name.";
+        }
+
+        if (trimmed.Length > MaxNameLength)
+        {
+            return $"Use at most {MaxNameLength} characters.";
+        }
+
+        return trimmed.Any(char.IsControl) ? "The name cannot contain control characters or line breaks." : null;
+    }
+
+    /// <summary><c>NJ-7F3K-Q9D2</c>: 40 random bits, readable aloud to support and typeable on the on-screen keyboard.</summary>
+    public static string NewDeviceId() => "NJ-" + Crockford32.Group(Crockford32.Random(8), 4);
+}

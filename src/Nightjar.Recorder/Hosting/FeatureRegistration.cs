@@ -1,0 +1,54 @@
+using Microsoft.Extensions.Options;
+using Nightjar.Recorder.Accounts;
+using Nightjar.Recorder.Audit;
+using Nightjar.Recorder.Devices;
+using Nightjar.Recorder.Mail;
+using Nightjar.Recorder.Power;
+using Nightjar.Recorder.Recovery;
+using Nightjar.Recorder.Setup;
+using Nightjar.Recorder.Storage;
+
+namespace Nightjar.Recorder.Hosting;
+
+/// <summary>One <c>AddXxx()</c> per feature, so <see cref="RecorderApp"/> reads like a table of contents.</summary>
+public static class FeatureRegistration
+{
+    public static IServiceCollection AddStorage(this IServiceCollection services) =>
+        services.AddSingleton<Database>();
+
+    public static IServiceCollection AddAccounts(this IServiceCollection services)
+    {
+        services.AddOptions<AccountOptions>().BindConfiguration(AccountOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AccountOptions>, AccountOptionsValidator>();
+        services.AddSingleton<PasswordHasher>();
+        services.AddSingleton<CredentialEpoch>();
+        services.AddSingleton<AdminAccount>();
+        services.AddSingleton<ConsoleLogin>();
+        return services.AddConsoleSessions();
+    }
+
+    public static IServiceCollection AddAudit(this IServiceCollection services) =>
+        services.AddSingleton<AuditLog>();
+
+    public static IServiceCollection AddDevices(this IServiceCollection services) =>
+        services.AddSingleton<DeviceRegistry>();
+
+    public static IServiceCollection AddMail(this IServiceCollection services)
+    {
+        services.AddOptions<MailOptions>().BindConfiguration(MailOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<MailOptions>, MailOptionsValidator>();
+        return services.AddSingleton<MailRelaySettingsStore>();
+    }
+
+    public static IServiceCollection AddRecovery(this IServiceCollection services) =>
+        services.AddSingleton<RecoverySettingsStore>();
+
+    public static IServiceCollection AddSetup(this IServiceCollection services) =>
+        services.AddSingleton<FirstBootSetup>();
+
+    public static IServiceCollection AddPower(this IServiceCollection services)
+    {
+        services.AddOptions<PowerOptions>().BindConfiguration(PowerOptions.Section).ValidateOnStart();
+        return services.AddSingleton<PowerControl>();
+    }
+}

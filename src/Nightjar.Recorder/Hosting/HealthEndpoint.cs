@@ -1,0 +1,16 @@
+namespace Nightjar.Recorder.Hosting;
+
+/// <summary><c>GET /healthz</c> on both listeners, without authentication: what a supervisor, a kiosk page or an app polls.</summary>
+public static class HealthEndpoint
+{
+    public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/healthz", (BootIdentity boot, TimeProvider clock) => TypedResults.Ok(new HealthReport(
+            "ok",
+            boot.BootId,
+            Devices.DeviceRegistry.Version,
+            (long)(clock.GetUtcNow() - boot.StartedUtc).TotalSeconds)))
+            .DisableAntiforgery();
+        return endpoints;
+    }
+}

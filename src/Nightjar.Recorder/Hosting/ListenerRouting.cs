@@ -1,0 +1,82 @@
+using System.Net;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace Nightjar.Recorder.Hosting;
+
+/// <summary>
+/// Binds the console and API listeners and keeps each one to its own routes. The listener is recorded on the
+/// connection itself, so no header a client sends (Host, X-Forwarded-For, …) can move a request from the API
+/// listener onto the console's routes.
+/// </summary>
+public static class ListenerRouting
+{
+    private const string ConnectionItemKey = "nightjar.listener";
+
+    public static void ConfigureListeners(this IWebHostBuilder webHost, RecorderOptions options, DeviceCertificate certificate)
+    {
+        RecorderOptionsValidator.TryParseListener(options.Console.Url, "http", out var console, out _);
+        RecorderOptionsValidator.TryParseListener(options.Api.Url, "https", out var api, out _);
+
+        webHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            // Bounded bodies and headers: the console's forms and the API's JSON are small.
+            kestrel.Limits.MaxRequestBodySize = 64 * 1024;
+            kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
+
+            kestrel.Listen(console, listen => Tag(listen, Listener.Console));
+            kestrel.Listen(api, listen =>
+            {
+                Tag(listen, Listener.Api);
+                listen.UseHttps(certificate.Certificate);
+            });
+        });
+    }
+
+    private static void Tag(ListenOptions listen, Listener listener) =>
+        listen.Use(next => connection =>
+        {
+            connection.Items[ConnectionItemKey] = listener;
+            return next(connection);
+        });
+
+    public static Listener ListenerOf(HttpContext context) =>
+        context.Features.Get<IConnectionItemsFeature>()?.Items.TryGetValue(ConnectionItemKey, out var value) == true
+            && value is Listener listener
+            ? listener
+            // A request that did not come through a tagged listener is treated as the more exposed one.
+            : Listener.Api;
+
+    /// <summary>
+    /// The API listener serves only <c>/healthz</c> and <c>/api/</c>; the console listener serves everything else,
+    /// and only to loopback peers.
+    /// </summary>
+    public static IApplicationBuilder UseListenerIsolation(this IApplicationBuilder app) =>
+        app.Use(async (context, next) =>
+        {
+            var path = context.Request.Path;
+            var isApiPath = path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase);
+            var isHealth = path.Equals("/healthz", StringComparison.OrdinalIgnoreCase);
+            var allowed = ListenerOf(context) switch
+            {
+                Listener.Api => isApiPath || isHealth,
+                _ => !isApiPath && IsLoopback(context.Connection.RemoteIpAddress),
+            };
+
+            if (!allowed)
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                await Results.Problem(
+                    statusCode: StatusCodes.Status404NotFound,
+                    title: "Not found",
+                    type: "https://nightjar.invalid/problems/not-found").ExecuteAsync(context);
+                return;
+            }
+
+            await next(context);
+        });
+
+    private static bool IsLoopback(IPAddress? address) => address is not null && IPAddress.IsLoopback(address);
+}

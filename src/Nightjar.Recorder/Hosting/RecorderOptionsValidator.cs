@@ -1,0 +1,72 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+
+namespace Nightjar.Recorder.Hosting;
+
+/// <summary>
+/// Refuses a configuration the recorder cannot run safely with. Every message names the key, because the
+/// person reading it is looking at appsettings.json, an environment variable or a command line.
+/// </summary>
+public sealed class RecorderOptionsValidator : IValidateOptions<RecorderOptions>
+{
+    public ValidateOptionsResult Validate(string? name, RecorderOptions options)
+    {
+        var failures = new List<string>();
+
+        if (string.IsNullOrWhiteSpace(options.DataDir))
+        {
+            failures.Add("Nightjar:DataDir must name a folder.");
+        }
+        else if (options.DataDir.IndexOfAny(Path.GetInvalidPathChars()) >= 0)
+        {
+            failures.Add($"Nightjar:DataDir contains characters that cannot be in a path.");
+        }
+
+        if (!TryParseListener(options.Console.Url, "http", out var console, out var consoleError))
+        {
+            failures.Add($"Nightjar:Console:Url {consoleError}");
+        }
+        else if (!IPAddress.IsLoopback(console.Address))
+        {
+            // The console carries setup and password recovery, which trust whoever stands at the box.
+            failures.Add($"Nightjar:Console:Url must be a loopback address such as http://127.0.0.1:8080 (got '{options.Console.Url}'): "
+                + "the console is for the recorder's own screen only.");
+        }
+
+        if (!TryParseListener(options.Api.Url, "https", out _, out var apiError))
+        {
+            failures.Add($"Nightjar:Api:Url {apiError}");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>Parses <c>scheme://address:port</c> where address is an IP address or <c>localhost</c>.</summary>
+    public static bool TryParseListener(string? url, string scheme, out IPEndPoint endPoint, out string error)
+    {
+        endPoint = new IPEndPoint(IPAddress.None, 0);
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri)
+            || !string.Equals(uri.Scheme, scheme, StringComparison.Ordinal)
+            || uri.PathAndQuery != "/"
+            || !string.IsNullOrEmpty(uri.UserInfo))
+        {
+            error = $"must look like {scheme}://127.0.0.1:8080 (got '{url}').";
+            return false;
+        }
+
+        IPAddress? address;
+        if (string.Equals(uri.Host, "localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            address = IPAddress.Loopback;
+        }
+        else if (!IPAddress.TryParse(uri.IdnHost, out address))
+        {
+            error = $"must use an IP address or localhost, not a host name (got '{url}').";
+            return false;
+        }
+
+        endPoint = new IPEndPoint(address, uri.Port);
+        error = "";
+        return true;
+    }
+}

@@ -1,0 +1,38 @@
+using Microsoft.Extensions.Options;
+using MimeKit;
+
+namespace Nightjar.Recorder.Mail;
+
+public sealed class MailOptionsValidator : IValidateOptions<MailOptions>
+{
+    public ValidateOptionsResult Validate(string? name, MailOptions options)
+    {
+        var failures = new List<string>();
+        if (options.From.Any(char.IsControl) || !MailboxAddress.TryParse(options.From, out var from) || !from.Address.Contains('@', StringComparison.Ordinal))
+        {
+            failures.Add($"Nightjar:Mail:From must be one address such as 'Nightjar Recorder <recorder@example.com>' (got '{options.From}').");
+        }
+
+        var smtp = options.Smtp;
+        var relay = new RelaySettings(
+            smtp.Host ?? "",
+            smtp.Port?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "",
+            smtp.Security ?? SmtpSecurity.Auto,
+            smtp.Username ?? "",
+            smtp.Password ?? "");
+        foreach (var (field, message) in MailRelaySettingsStore.Validate(relay))
+        {
+            var key = field switch
+            {
+                RelayField.Host => "Host",
+                RelayField.Port => "Port",
+                RelayField.Security => "Security",
+                RelayField.Username => "Username",
+                _ => "Password",
+            };
+            failures.Add($"Nightjar:Mail:Smtp:{key}: {message}");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

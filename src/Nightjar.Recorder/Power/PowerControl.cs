@@ -1,0 +1,40 @@
+using Nightjar.Recorder.Audit;
+
+namespace Nightjar.Recorder.Power;
+
+/// <summary>
+/// Reboot and Shut Down. Both stop the host; what happens next is decided by the process loop
+/// (<see cref="Hosting.RecorderProcess"/>) from <see cref="Requested"/>: start a new host, exit for the supervisor,
+/// or exit for good.
+/// </summary>
+public sealed class PowerControl(IHostApplicationLifetime lifetime, AuditLog audit, TimeProvider clock)
+{
+    /// <summary>EX_TEMPFAIL: the systemd unit in deploy/ restarts the recorder on this code and on nothing else.</summary>
+    public const int RebootExitCode = 75;
+
+    /// <summary>Long enough for the console to draw "Rebooting…" before its connection drops.</summary>
+    private static readonly TimeSpan GracePeriod = TimeSpan.FromMilliseconds(250);
+
+    private int requested = (int)PowerAction.None;
+
+    public PowerAction Requested => (PowerAction)Volatile.Read(ref requested);
+
+    /// <summary>Asks for a reboot or shut down. Returns false if one is already under way.</summary>
+    public async Task<bool> RequestAsync(PowerAction action, string reason)
+    {
+        if (action == PowerAction.None || Interlocked.CompareExchange(ref requested, (int)action, (int)PowerAction.None) != (int)PowerAction.None)
+        {
+            return false;
+        }
+
+        await audit.WriteAsync(action == PowerAction.Reboot ? AuditEvent.Reboot : AuditEvent.ShutDown, reason);
+        _ = StopAfterGraceAsync();
+        return true;
+    }
+
+    private async Task StopAfterGraceAsync()
+    {
+        await Task.Delay(GracePeriod, clock);
+        lifetime.StopApplication();
+    }
+}

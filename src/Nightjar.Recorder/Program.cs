@@ -1,0 +1,3 @@
+using Nightjar.Recorder.Hosting;
+
+return await new RecorderProcess(args).RunAsync(CancellationToken.None);

@@ -1,0 +1,22 @@
+using System.Data;
+using Dapper;
+using Nightjar.Recorder.Storage;
+
+namespace Nightjar.Recorder.Recovery;
+
+/// <summary>The recovery email address and the Recovery Key hash.</summary>
+public sealed class RecoverySettingsStore(Database database)
+{
+    public async Task<string?> GetEmailAsync()
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.ExecuteScalarAsync<string?>("SELECT email FROM recovery WHERE id = 1");
+    }
+
+    public Task SaveAsync(IDbConnection connection, IDbTransaction transaction, string? email, string recoveryKeyHash) =>
+        connection.ExecuteAsync(
+            "INSERT INTO recovery (id, email, recovery_key_hash) VALUES (1, @Email, @Hash) "
+            + "ON CONFLICT (id) DO UPDATE SET email = excluded.email, recovery_key_hash = excluded.recovery_key_hash",
+            new { Email = string.IsNullOrWhiteSpace(email) ? null : email.Trim(), Hash = recoveryKeyHash },
+            transaction);
+}

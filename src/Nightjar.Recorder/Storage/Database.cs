@@ -1,0 +1,72 @@
+using System.Data;
+using System.Globalization;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+using Nightjar.Recorder.Hosting;
+
+namespace Nightjar.Recorder.Storage;
+
+/// <summary>
+/// The recorder's SQLite file. Every connection gets the same pragmas, because SQLite keeps most of them per
+/// connection: a connection opened without <c>foreign_keys</c> or <c>busy_timeout</c> would quietly behave differently.
+/// </summary>
+public sealed class Database
+{
+    static Database()
+    {
+        SqlMapper.AddTypeHandler(new UtcTimestampHandler());
+        SqlMapper.RemoveTypeMap(typeof(DateTimeOffset));
+        SqlMapper.RemoveTypeMap(typeof(DateTimeOffset?));
+    }
+
+    public Database(IOptions<RecorderOptions> options)
+    {
+        var dataDir = options.Value.DataDirFullPath;
+        DataFolder.CreatePrivate(dataDir);
+        Path = System.IO.Path.Combine(dataDir, "nightjar.db");
+        ConnectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = 10,
+        }.ToString();
+    }
+
+    public string Path { get; }
+
+    private string ConnectionString { get; }
+
+    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)
+    {
+        var connection = new SqliteConnection(ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        // synchronous=FULL: a committed password change must survive a power cut, not only a process kill.
+        await connection.ExecuteAsync("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = FULL;");
+        return connection;
+    }
+
+    /// <summary>Runs <paramref name="work"/> in one IMMEDIATE transaction (the write lock is taken up front, so two writers never deadlock on upgrade).</summary>
+    public async Task<T> InTransactionAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(IsolationLevel.Serializable, deferred: false);
+        var result = await work(connection, transaction);
+        await transaction.CommitAsync(cancellationToken);
+        return result;
+    }
+
+    /// <summary>Timestamps are stored as ISO 8601 UTC text so they sort, compare and read the same everywhere.</summary>
+    private sealed class UtcTimestampHandler : SqlMapper.TypeHandler<DateTimeOffset>
+    {
+        public override DateTimeOffset Parse(object value) =>
+            DateTimeOffset.Parse((string)value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+
+        public override void SetValue(IDbDataParameter parameter, DateTimeOffset value)
+        {
+            parameter.DbType = DbType.String;
+            parameter.Value = value.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace Nightjar.Recorder.Storage;
+
+/// <summary>
+/// Versioned schema changes, applied in order at start. <c>PRAGMA user_version</c> records the last one applied.
+/// Never edit a shipped migration: add a new one, because recorders in the field already ran the old text.
+/// </summary>
+public static class SchemaMigrations
+{
+    private static readonly string[] Migrations =
+    [
+        // 1: device identity, the admin account, recovery settings, saved settings, the audit log.
+        """
+        CREATE TABLE device (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            device_id TEXT NOT NULL,
+            name TEXT NOT NULL,
+            model TEXT NOT NULL,
+            created_utc TEXT NOT NULL
+        );
+        CREATE TABLE account (
+            user_name TEXT PRIMARY KEY,
+            password_hash TEXT NULL,
+            credential_epoch INTEGER NOT NULL DEFAULT 0,
+            password_changed_utc TEXT NULL,
+            failed_logins INTEGER NOT NULL DEFAULT 0,
+            locked_until_utc TEXT NULL
+        );
+        CREATE TABLE recovery (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            email TEXT NULL,
+            recovery_key_hash TEXT NULL
+        );
+        CREATE TABLE setting (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at_utc TEXT NOT NULL,
+            event TEXT NOT NULL,
+            detail TEXT NOT NULL
+        );
+        INSERT INTO account (user_name) VALUES ('admin');
+        INSERT INTO recovery (id) VALUES (1);
+        """,
+    ];
+
+    public static int LatestVersion => Migrations.Length;
+
+    public static async Task MigrateAsync(SqliteConnection connection)
+    {
+        // WAL is a property of the file, so setting it once here holds for every later connection.
+        await connection.ExecuteAsync("PRAGMA journal_mode = WAL;");
+        var current = await connection.ExecuteScalarAsync<int>("PRAGMA user_version;");
+        if (current > Migrations.Length)
+        {
+            throw new InvalidOperationException(
+                $"The database is at schema version {current}, newer than this recorder ({Migrations.Length}). Install the newer recorder again or restore a backup.");
+        }
+
+        for (var version = current + 1; version <= Migrations.Length; version++)
+        {
+            await using var transaction = connection.BeginTransaction(deferred: false);
+            await connection.ExecuteAsync(Migrations[version - 1], transaction: transaction);
+            // PRAGMA does not take parameters; the version is our own integer.
+            await connection.ExecuteAsync($"PRAGMA user_version = {version};", transaction: transaction);
+            await transaction.CommitAsync();
+        }
+    }
+}

@@ -1,0 +1,90 @@
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Nightjar.EndToEnd;
+
+/// <summary>What a person does at the console, one mouse action at a time.</summary>
+public sealed class ConsolePage(IPage page)
+{
+    private const string LetterPageSymbols = "@.-_";
+    private const string SymbolPageSymbols = "!#$%^&*()+=[]{};:'\"~,<>/?\\|`";
+
+    public IPage Page => page;
+
+    public ILocator Keyboard => page.GetByRole(AriaRole.Group, new() { Name = "On-screen keyboard" });
+
+    public ILocator LoginDialog => page.GetByRole(AriaRole.Dialog, new() { Name = "Login" });
+
+    public ILocator Menu => page.GetByRole(AriaRole.Navigation, new() { Name = "Menu" });
+
+    public ILocator Button(string name) => page.GetByRole(AriaRole.Button, new() { Name = name, Exact = true });
+
+    public ILocator Field(string label) => page.GetByLabel(label, new() { Exact = true });
+
+    /// <summary>Opens a console URL and waits until the interactive circuit is up, so no click is lost to prerendering.</summary>
+    public async Task OpenAsync(Uri url)
+    {
+        await page.GotoAsync(url.ToString());
+        await WaitUntilInteractiveAsync();
+    }
+
+    public Task WaitUntilInteractiveAsync() =>
+        page.Locator("#console[data-interactive='true']").WaitForAsync();
+
+    public async Task RightClickAsync()
+    {
+        await page.Locator("#console").ClickAsync(new() { Button = MouseButton.Right, Position = new() { X = 640, Y = 300 } });
+        await Expect(Menu).ToBeVisibleAsync();
+    }
+
+    /// <summary>Clicks a text field, types on the on-screen keyboard key by key, and closes it by clicking just below it.</summary>
+    public async Task TypeWithOnScreenKeyboardAsync(string label, string text)
+    {
+        await Field(label).ClickAsync();
+        await Expect(Keyboard).ToBeVisibleAsync();
+        foreach (var c in text)
+        {
+            await PressKeyAsync(c);
+        }
+
+        await Expect(Field(label)).ToHaveValueAsync(text);
+        await CloseKeyboardByClickingBelowAsync();
+    }
+
+    public async Task CloseKeyboardByClickingBelowAsync()
+    {
+        var box = await Keyboard.BoundingBoxAsync() ?? throw new InvalidOperationException("The keyboard is not on screen.");
+        await page.Mouse.ClickAsync(box.X + (box.Width / 2), box.Y + box.Height + 20);
+        await Expect(Keyboard).ToBeHiddenAsync();
+    }
+
+    private async Task PressKeyAsync(char c)
+    {
+        if (char.IsAsciiLetterUpper(c))
+        {
+            await Button("Shift").ClickAsync();
+            await Button(c.ToString()).ClickAsync();
+        }
+        else if (c == ' ')
+        {
+            await Button("Space").ClickAsync();
+        }
+        else if (char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || LetterPageSymbols.Contains(c, StringComparison.Ordinal))
+        {
+            await Button(c.ToString()).ClickAsync();
+        }
+        else if (SymbolPageSymbols.Contains(c, StringComparison.Ordinal))
+        {
+            await Button("Symbols").ClickAsync();
+            await Button(c.ToString()).ClickAsync();
+            await Button("Letters").ClickAsync();
+        }
+        else
+        {
+            throw new ArgumentException($"The on-screen keyboard has no key for '{c}'.", nameof(c));
+        }
+    }
+
+    public Task ScreenshotAsync(string name) =>
+        page.ScreenshotAsync(new() { Path = Path.Combine(ConsoleBrowser.ScreenshotFolder, name + ".png") });
+}

@@ -1,0 +1,160 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using Nightjar.TestSupport;
+using Xunit;
+using static Microsoft.Playwright.Assertions;
+
+namespace Nightjar.EndToEnd;
+
+/// <summary>The console as a person uses it: mouse only, on-screen keyboard, real recorder, real Chromium.</summary>
+[Collection(SharedBrowser.Name)]
+public sealed class ConsoleTests(ConsoleBrowser browser)
+{
+    private const string Password = TestRecorder.AdminPassword;
+
+    [Fact]
+    public async Task SetupWizard_CanBeFilledWithTheOnScreenKeyboardAlone()
+    {
+        await using var recorder = await TestRecorder.StartAsync();
+        var console = new ConsolePage(await browser.NewPageAsync());
+
+        await console.OpenAsync(recorder.ConsoleUrl);
+        await Expect(console.Page).ToHaveURLAsync(new Regex("/setup$"));
+        await console.TypeWithOnScreenKeyboardAsync("Admin Password", Password);
+        await Expect(console.Page.GetByText("Not a common or easily guessed password (met)")).ToBeAttachedAsync();
+        await console.TypeWithOnScreenKeyboardAsync("Confirm Password", Password);
+        await console.ScreenshotAsync("01-setup-password");
+        await console.Button("Next").ClickAsync();
+
+        await console.TypeWithOnScreenKeyboardAsync("Recovery Email", "owner@example.com");
+        await console.ScreenshotAsync("02-setup-recovery-email");
+        await console.Button("Next").ClickAsync();
+
+        var key = console.Page.GetByLabel("Recovery Key");
+        await Expect(key).ToHaveTextAsync(new Regex("^([0-9A-Z]{5}-){4}[0-9A-Z]{5}$"));
+        await console.ScreenshotAsync("03-setup-recovery-key");
+        await console.Button("Finish").ClickAsync();
+
+        await console.WaitUntilInteractiveAsync();
+        await Expect(console.Page.GetByText("No camera").First).ToBeVisibleAsync();
+        await console.ScreenshotAsync("04-live-view");
+        Assert.True(await recorder.Get<Recorder.Setup.FirstBootSetup>().IsCompleteAsync());
+    }
+
+    [Fact]
+    public async Task SetupWizard_RefusesAWeakPassword_AndAMismatch_NextToTheField()
+    {
+        await using var recorder = await TestRecorder.StartAsync();
+        var console = new ConsolePage(await browser.NewPageAsync());
+        await console.OpenAsync(new Uri(recorder.ConsoleUrl, "/setup"));
+
+        await console.TypeWithOnScreenKeyboardAsync("Admin Password", "password1");
+        await console.Button("Next").ClickAsync();
+        await Expect(console.Page.GetByRole(AriaRole.Alert)).ToContainTextAsync("must meet every rule");
+
+        await console.Field("Admin Password").FillAsync(Password); // a physical keyboard works too
+        await console.Field("Confirm Password").FillAsync(Password + "x");
+        await console.Button("Next").ClickAsync();
+        await Expect(console.Page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("The passwords do not match.");
+    }
+
+    [Fact]
+    public async Task RightClick_Menu_Icon_Login_OpensTheChosenScreen()
+    {
+        await using var recorder = await TestRecorder.StartAsync();
+        await recorder.CompleteSetupAsync();
+        var console = new ConsolePage(await browser.NewPageAsync());
+        await console.OpenAsync(recorder.ConsoleUrl);
+
+        await console.RightClickAsync();
+        foreach (var icon in new[] { "Live View", "Playback", "Cameras", "Settings", "Power" })
+        {
+            await Expect(console.Menu.GetByRole(AriaRole.Button, new() { Name = icon, Exact = true })).ToBeVisibleAsync();
+        }
+
+        await console.ScreenshotAsync("05-menu-bar");
+        await console.Menu.GetByRole(AriaRole.Button, new() { Name = "Settings", Exact = true }).ClickAsync();
+
+        await Expect(console.LoginDialog).ToBeVisibleAsync();
+        await Expect(console.Field("User Name")).ToHaveValueAsync("admin");
+        await console.Field("Password").ClickAsync();
+        await Expect(console.Keyboard).ToBeVisibleAsync();
+        await console.ScreenshotAsync("06-login-keyboard");
+        await console.CloseKeyboardByClickingBelowAsync();
+        await console.TypeWithOnScreenKeyboardAsync("Password", Password);
+        await console.ScreenshotAsync("07-login");
+        await console.LoginDialog.GetByRole(AriaRole.Button, new() { Name = "Log In", Exact = true }).ClickAsync();
+
+        await console.WaitUntilInteractiveAsync();
+        await Expect(console.Page).ToHaveURLAsync(new Regex("/settings$"));
+        await Expect(console.Page.GetByText("Device ID")).ToBeVisibleAsync();
+        await console.ScreenshotAsync("08-settings");
+    }
+
+    [Fact]
+    public async Task WrongPassword_ShowsAnError_WithTheAttemptsLeft()
+    {
+        await using var recorder = await TestRecorder.StartAsync();
+        await recorder.CompleteSetupAsync();
+        var console = new ConsolePage(await browser.NewPageAsync());
+        await console.OpenAsync(recorder.ConsoleUrl);
+
+        await console.RightClickAsync();
+        await console.Menu.GetByRole(AriaRole.Button, new() { Name = "Power", Exact = true }).ClickAsync();
+        await console.TypeWithOnScreenKeyboardAsync("Password", "not-the-password");
+        await console.LoginDialog.GetByRole(AriaRole.Button, new() { Name = "Log In", Exact = true }).ClickAsync();
+
+        await console.WaitUntilInteractiveAsync();
+        await Expect(console.LoginDialog.GetByRole(AriaRole.Alert))
+            .ToHaveTextAsync("Wrong user name or password. 4 attempts left before the console locks.");
+        await console.ScreenshotAsync("09-login-wrong-password");
+    }
+
+    [Fact]
+    public async Task Keyboard_OpensOnClick_TypesShiftedAndSymbolKeys_AndClosesOnOutsideClick()
+    {
+        await using var recorder = await TestRecorder.StartAsync();
+        await recorder.CompleteSetupAsync();
+        var console = new ConsolePage(await browser.NewPageAsync());
+        await console.OpenAsync(new Uri(recorder.ConsoleUrl, "/?login=open"));
+
+        await Expect(console.Keyboard).ToBeHiddenAsync();
+        await console.TypeWithOnScreenKeyboardAsync("Password", "Ab#9 x");
+        await console.Field("Password").ClickAsync();
+        await console.Button("Backspace").ClickAsync();
+        await console.Button("Done").ClickAsync();
+
+        await Expect(console.Keyboard).ToBeHiddenAsync();
+        await Expect(console.Field("Password")).ToHaveValueAsync("Ab#9 ");
+        await Expect(console.Field("Password")).ToHaveAttributeAsync("type", "password");
+        await console.Button("Show Password").ClickAsync();
+        await Expect(console.Field("Password")).ToHaveAttributeAsync("type", "text");
+    }
+
+    [Fact]
+    public async Task Reboot_FromThePowerScreen_ComesBackByItself_Locked_OnTheLiveView()
+    {
+        await using var recorder = await TestRecorder.StartAsync();
+        await recorder.CompleteSetupAsync();
+        var console = new ConsolePage(await browser.NewPageAsync());
+        await console.OpenAsync(new Uri(recorder.ConsoleUrl, "/power?login=open"));
+        await console.Field("Password").FillAsync(Password);
+        await console.LoginDialog.GetByRole(AriaRole.Button, new() { Name = "Log In", Exact = true }).ClickAsync();
+        await console.WaitUntilInteractiveAsync();
+        var bootBefore = await console.Page.Locator("meta[name='nightjar-boot-id']").GetAttributeAsync("content");
+
+        await console.Button("Reboot").ClickAsync();
+        await console.ScreenshotAsync("10-power-confirm");
+        await console.Page.GetByRole(AriaRole.Dialog, new() { Name = "Confirm" }).GetByRole(AriaRole.Button, new() { Name = "Confirm" }).ClickAsync();
+        await Expect(console.Page.GetByText("Rebooting…").First).ToBeVisibleAsync();
+        await console.ScreenshotAsync("11-rebooting");
+
+        await Expect(console.Page.Locator("meta[name='nightjar-boot-id']")).Not.ToHaveAttributeAsync("content", bootBefore!, new() { Timeout = 30_000 });
+        await console.WaitUntilInteractiveAsync();
+        await Expect(console.Page).ToHaveURLAsync(new Regex("/$"));
+        await Expect(console.Page.GetByText("No camera").First).ToBeVisibleAsync();
+        await console.RightClickAsync();
+        await console.Menu.GetByRole(AriaRole.Button, new() { Name = "Settings", Exact = true }).ClickAsync();
+        await Expect(console.LoginDialog).ToBeVisibleAsync();
+    }
+}

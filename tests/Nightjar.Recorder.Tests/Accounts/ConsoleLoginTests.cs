@@ -1,0 +1,155 @@
+using Nightjar.Recorder.Accounts;
+using Nightjar.Recorder.Audit;
+using Xunit;
+
+namespace Nightjar.Recorder.Tests.Accounts;
+
+public class ConsoleLoginTests
+{
+    private const string Password = "violet-comet-4821";
+
+    private static async Task<ServiceHarness> SetUpAsync()
+    {
+        var harness = await ServiceHarness.StartAsync();
+        var result = await harness.Get<Recorder.Setup.FirstBootSetup>().CompleteAsync(
+            new Recorder.Setup.SetupRequest(Password, Password, "owner@example.com", Mail.RelaySettings.None));
+        Assert.True(result.Succeeded);
+        return harness;
+    }
+
+    [Fact]
+    public async Task RightPassword_Succeeds_WithTheCurrentEpoch()
+    {
+        await using var harness = await SetUpAsync();
+        var outcome = await harness.Get<ConsoleLogin>().LoginAsync("admin", Password);
+
+        var succeeded = Assert.IsType<LoginOutcome.Succeeded>(outcome);
+        Assert.Equal(harness.Get<CredentialEpoch>().Current, succeeded.Epoch);
+    }
+
+    [Fact]
+    public async Task UserName_IsCaseInsensitive_AndPasswordIsNfkcNormalised()
+    {
+        await using var harness = await SetUpAsync();
+        // Full-width digits normalise to the ASCII digits of the stored password.
+        var outcome = await harness.Get<ConsoleLogin>().LoginAsync(" Admin ", "violet-comet-４８２１");
+        Assert.IsType<LoginOutcome.Succeeded>(outcome);
+    }
+
+    [Fact]
+    public async Task WrongPassword_SaysHowManyAttemptsAreLeft()
+    {
+        await using var harness = await SetUpAsync();
+        var login = harness.Get<ConsoleLogin>();
+
+        Assert.Equal(new LoginOutcome.WrongCredentials(4), await login.LoginAsync("admin", "wrong-password"));
+        Assert.Equal(new LoginOutcome.WrongCredentials(3), await login.LoginAsync("someone", Password));
+    }
+
+    [Fact]
+    public async Task FiveFailures_LockTheConsole_ForFiveMinutes_EvenForTheRightPassword()
+    {
+        await using var harness = await SetUpAsync();
+        var login = harness.Get<ConsoleLogin>();
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.IsType<LoginOutcome.WrongCredentials>(await login.LoginAsync("admin", "wrong"));
+        }
+
+        var locked = Assert.IsType<LoginOutcome.LockedOut>(await login.LoginAsync("admin", "wrong"));
+        Assert.Equal(harness.Clock.GetUtcNow() + TimeSpan.FromMinutes(5), locked.Until);
+        Assert.IsType<LoginOutcome.LockedOut>(await login.LoginAsync("admin", Password));
+
+        harness.Clock.Advance(TimeSpan.FromMinutes(4) + TimeSpan.FromSeconds(59));
+        Assert.IsType<LoginOutcome.LockedOut>(await login.LoginAsync("admin", Password));
+        Assert.Equal(TimeSpan.FromSeconds(1), await login.LockedUntilAsync() - harness.Clock.GetUtcNow());
+
+        harness.Clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Null(await login.LockedUntilAsync());
+        Assert.IsType<LoginOutcome.Succeeded>(await login.LoginAsync("admin", Password));
+    }
+
+    [Fact]
+    public async Task Success_ResetsTheFailureCount()
+    {
+        await using var harness = await SetUpAsync();
+        var login = harness.Get<ConsoleLogin>();
+        for (var i = 0; i < 4; i++)
+        {
+            await login.LoginAsync("admin", "wrong");
+        }
+
+        Assert.IsType<LoginOutcome.Succeeded>(await login.LoginAsync("admin", Password));
+        Assert.Equal(new LoginOutcome.WrongCredentials(4), await login.LoginAsync("admin", "wrong"));
+    }
+
+    [Fact]
+    public async Task ConcurrentWrongAttempts_CannotSlipPastTheThreshold()
+    {
+        await using var harness = await SetUpAsync();
+        var login = harness.Get<ConsoleLogin>();
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => login.LoginAsync("admin", "wrong")));
+
+        Assert.Contains(outcomes, o => o is LoginOutcome.LockedOut);
+        Assert.IsType<LoginOutcome.LockedOut>(await login.LoginAsync("admin", Password));
+    }
+
+    [Fact]
+    public async Task BeforeSetup_LoginSaysNotSetUp()
+    {
+        await using var harness = await ServiceHarness.StartAsync();
+        Assert.IsType<LoginOutcome.NotSetUp>(await harness.Get<ConsoleLogin>().LoginAsync("admin", Password));
+    }
+
+    [Theory]
+    [InlineData(null, null)]
+    [InlineData("", "")]
+    [InlineData("admin\r\nX-Injected: 1", "x")]
+    public async Task HostileInput_CountsAsAFailure(string? userName, string? password)
+    {
+        await using var harness = await SetUpAsync();
+        Assert.IsType<LoginOutcome.WrongCredentials>(await harness.Get<ConsoleLogin>().LoginAsync(userName, password));
+    }
+
+    [Fact]
+    public async Task OversizedPassword_IsRefusedWithoutHashing()
+    {
+        await using var harness = await SetUpAsync();
+        Assert.IsType<LoginOutcome.WrongCredentials>(await harness.Get<ConsoleLogin>().LoginAsync("admin", new string('x', 100_000)));
+    }
+
+    [Fact]
+    public async Task Failures_AndLockout_AreInTheAuditLog_WithoutThePassword()
+    {
+        await using var harness = await SetUpAsync();
+        var login = harness.Get<ConsoleLogin>();
+        for (var i = 0; i < 5; i++)
+        {
+            await login.LoginAsync("admin", "hunter2-secret");
+        }
+
+        var entries = await harness.Get<AuditLog>().ReadRecentAsync(50);
+        Assert.Contains(entries, e => e.Event == nameof(AuditEvent.LoginFailed));
+        Assert.Contains(entries, e => e.Event == nameof(AuditEvent.LoginLockedOut));
+        Assert.DoesNotContain(entries, e => e.Detail.Contains("hunter2", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ChangePassword_MovesTheEpochOn_AndOnlyTheNewPasswordWorks()
+    {
+        await using var harness = await SetUpAsync();
+        var epoch = harness.Get<CredentialEpoch>();
+        var before = epoch.Current;
+        long? announced = null;
+        epoch.Changed += e => announced = e;
+
+        Assert.True(await harness.Get<AdminAccount>().ChangePasswordAsync("amber-lantern-7305", "test"));
+
+        Assert.Equal(before + 1, epoch.Current);
+        Assert.Equal(epoch.Current, announced);
+        var login = harness.Get<ConsoleLogin>();
+        Assert.IsType<LoginOutcome.WrongCredentials>(await login.LoginAsync("admin", Password));
+        Assert.IsType<LoginOutcome.Succeeded>(await login.LoginAsync("admin", "amber-lantern-7305"));
+    }
+}

@@ -1,0 +1,55 @@
+using Nightjar.Recorder.Devices;
+using Xunit;
+
+namespace Nightjar.Recorder.Tests.Devices;
+
+public class DeviceRegistryTests
+{
+    [Fact]
+    public async Task Identity_IsCreatedOnce_AndKeptAcrossStarts()
+    {
+        await using var harness = await ServiceHarness.StartAsync();
+        var devices = harness.Get<DeviceRegistry>();
+        var first = await devices.GetAsync();
+
+        await devices.EnsureCreatedAsync();
+        await using var again = await ServiceHarness.StartAsync();
+
+        Assert.Matches("^NJ-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$", first.DeviceId);
+        Assert.Equal(DeviceRegistry.DefaultName, first.Name);
+        Assert.Equal(DeviceRegistry.Model, first.Model);
+        Assert.Equal(first, await new DeviceRegistry(harness.Get<Storage.Database>(), harness.Clock).GetAsync());
+        Assert.NotEqual(first.DeviceId, (await again.Get<DeviceRegistry>().GetAsync()).DeviceId);
+    }
+
+    [Fact]
+    public void NewDeviceIds_AreRandom()
+    {
+        var ids = Enumerable.Range(0, 1000).Select(_ => DeviceRegistry.NewDeviceId()).ToHashSet();
+        Assert.Equal(1000, ids.Count);
+    }
+
+    [Fact]
+    public async Task Rename_TrimsAndStores()
+    {
+        await using var harness = await ServiceHarness.StartAsync();
+        var devices = harness.Get<DeviceRegistry>();
+
+        Assert.Null(await devices.RenameAsync("  Garage <b>NVR</b> "));
+        Assert.Equal("Garage <b>NVR</b>", (await devices.GetAsync()).Name);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData("Garage\r\nBcc: x@example.com")]
+    [InlineData("This name is much too long for the recorder's screen")]
+    public async Task Rename_BadName_IsRefusedWithAMessage(string name)
+    {
+        await using var harness = await ServiceHarness.StartAsync();
+        var devices = harness.Get<DeviceRegistry>();
+
+        Assert.NotNull(await devices.RenameAsync(name));
+        Assert.Equal(DeviceRegistry.DefaultName, (await devices.GetAsync()).Name);
+    }
+}

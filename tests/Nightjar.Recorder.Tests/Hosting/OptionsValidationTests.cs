@@ -1,0 +1,100 @@
+using Microsoft.Extensions.Options;
+using Nightjar.Recorder.Accounts;
+using Nightjar.Recorder.Hosting;
+using Nightjar.Recorder.Mail;
+using Xunit;
+
+namespace Nightjar.Recorder.Tests.Hosting;
+
+public class OptionsValidationTests
+{
+    private static RecorderOptions Recorder(string console = "http://127.0.0.1:8080", string api = "https://0.0.0.0:8443") =>
+        new() { Console = new ListenerUrl { Url = console }, Api = new ListenerUrl { Url = api } };
+
+    [Fact]
+    public void Defaults_AreValid()
+    {
+        Assert.True(new RecorderOptionsValidator().Validate(null, new RecorderOptions()).Succeeded);
+        Assert.True(new AccountOptionsValidator().Validate(null, new AccountOptions()).Succeeded);
+        Assert.True(new MailOptionsValidator().Validate(null, new MailOptions()).Succeeded);
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:8080")]
+    [InlineData("http://localhost:8080")]
+    [InlineData("http://[::1]:8080")]
+    [InlineData("http://127.0.0.2:9000")]
+    public void ConsoleUrl_OnLoopback_IsAccepted(string url) =>
+        Assert.True(new RecorderOptionsValidator().Validate(null, Recorder(console: url)).Succeeded);
+
+    [Theory]
+    [InlineData("http://0.0.0.0:8080", "loopback")]
+    [InlineData("http://192.168.1.20:8080", "loopback")]
+    [InlineData("http://[::]:8080", "loopback")]
+    [InlineData("http://recorder.local:8080", "IP address")]
+    [InlineData("https://127.0.0.1:8080", "http://")]
+    [InlineData("127.0.0.1:8080", "http://")]
+    [InlineData("", "http://")]
+    [InlineData("http://127.0.0.1:8080/console", "http://")]
+    public void ConsoleUrl_NotLoopback_IsRefused_NamingTheKey(string url, string hint)
+    {
+        var result = new RecorderOptionsValidator().Validate(null, Recorder(console: url));
+
+        Assert.True(result.Failed);
+        var message = Assert.Single(result.Failures);
+        Assert.StartsWith("Nightjar:Console:Url ", message, StringComparison.Ordinal);
+        Assert.Contains(hint, message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("http://0.0.0.0:8443")]
+    [InlineData("https://nightjar.local:8443")]
+    [InlineData("nonsense")]
+    public void ApiUrl_Malformed_IsRefused_NamingTheKey(string url)
+    {
+        var result = new RecorderOptionsValidator().Validate(null, Recorder(api: url));
+        Assert.StartsWith("Nightjar:Api:Url ", Assert.Single(result.Failures!), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AccountOptions_OutOfRange_AreRefused_NamingTheKey()
+    {
+        var result = new AccountOptionsValidator().Validate(null, new AccountOptions { Argon2MemoryKiB = 1024, MaxConcurrentHashes = 0 });
+
+        Assert.Contains(result.Failures!, f => f.StartsWith("Nightjar:Accounts:Argon2MemoryKiB", StringComparison.Ordinal));
+        Assert.Contains(result.Failures!, f => f.StartsWith("Nightjar:Accounts:MaxConcurrentHashes", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("not an address", null, "Nightjar:Mail:From")]
+    [InlineData("Nightjar <recorder@example.com>\r\nBcc: x@example.com", null, "Nightjar:Mail:From")]
+    [InlineData("Nightjar <recorder@example.com>", "bad host name", "Nightjar:Mail:Smtp:Host")]
+    public void MailOptions_Bad_AreRefused_NamingTheKey(string from, string? host, string key)
+    {
+        var result = new MailOptionsValidator().Validate(null, new MailOptions { From = from, Smtp = new SmtpOptions { Host = host } });
+        Assert.Contains(result.Failures!, f => f.StartsWith(key, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Build_WithNonLoopbackConsole_StopsTheStart_NamingTheKey()
+    {
+        var ex = Assert.Throws<OptionsValidationException>(() => RecorderApp.Build(
+            ["--Nightjar:Console:Url=http://0.0.0.0:8080", $"--Nightjar:DataDir={Path.GetTempPath()}/nightjar-unused"]));
+        Assert.Contains("Nightjar:Console:Url", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Process_WithBadSetting_ExitsWithTheConfigurationErrorCode()
+    {
+        var dataDir = Path.Combine(Path.GetTempPath(), "nightjar-bad-" + Guid.NewGuid().ToString("N"));
+        var code = await new RecorderProcess(
+        [
+            $"--Nightjar:DataDir={dataDir}",
+            $"--Nightjar:Console:Url=http://127.0.0.1:{Nightjar.TestSupport.FreePort.Next()}",
+            $"--Nightjar:Api:Url=https://127.0.0.1:{Nightjar.TestSupport.FreePort.Next()}",
+            "--Nightjar:Accounts:MaxConcurrentHashes=0",
+        ]).RunAsync(CancellationToken.None);
+
+        Assert.Equal(RecorderProcess.ConfigurationErrorExitCode, code);
+    }
+}

@@ -1,0 +1,59 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Nightjar.Recorder.Hosting;
+
+namespace Nightjar.Recorder.Tests;
+
+/// <summary>
+/// The recorder's services over a real SQLite file in a temporary folder, without the web host, and with a
+/// <see cref="FakeTimeProvider"/> so tests move time instead of waiting for it.
+/// </summary>
+public sealed class ServiceHarness : IAsyncDisposable
+{
+    private readonly ServiceProvider provider;
+
+    private ServiceHarness(ServiceProvider provider, string dataDir, FakeTimeProvider clock)
+    {
+        this.provider = provider;
+        DataDir = dataDir;
+        Clock = clock;
+    }
+
+    public string DataDir { get; }
+
+    public FakeTimeProvider Clock { get; }
+
+    public T Get<T>() where T : notnull => provider.GetRequiredService<T>();
+
+    public static async Task<ServiceHarness> StartAsync(Action<IServiceCollection>? configure = null)
+    {
+        var dataDir = Path.Combine(Path.GetTempPath(), "nightjar-unit-" + Guid.NewGuid().ToString("N"));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 14, 0, 0, TimeSpan.Zero));
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
+        services.AddSingleton<TimeProvider>(clock);
+        services.AddSingleton(Options.Create(new RecorderOptions { DataDir = dataDir }));
+        services.AddStorage().AddAccounts().AddAudit().AddDevices().AddMail().AddRecovery().AddSetup();
+        services.AddSingleton<StartupInitializer>();
+        configure?.Invoke(services);
+        var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = false, ValidateScopes = true });
+        await provider.GetRequiredService<StartupInitializer>().StartAsync(CancellationToken.None);
+        return new ServiceHarness(provider, dataDir, clock);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await provider.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(DataDir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
