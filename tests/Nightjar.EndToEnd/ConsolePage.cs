@@ -31,6 +31,16 @@ public sealed class ConsolePage(IPage page)
     public Task WaitUntilInteractiveAsync() =>
         page.Locator("#console[data-interactive='true']").WaitForAsync();
 
+    /// <summary>Clicks "Log In" in the Login dialog and waits for the screen the browser is sent to to become interactive.</summary>
+    public async Task SubmitLoginAsync()
+    {
+        var before = page.Url;
+        await LoginDialog.GetByRole(AriaRole.Button, new() { Name = "Log In", Exact = true }).ClickAsync();
+        // The form post loads a new page; waiting for its URL keeps the old page's markers from answering.
+        await page.WaitForURLAsync(url => url != before);
+        await WaitUntilInteractiveAsync();
+    }
+
     public async Task RightClickAsync()
     {
         await page.Locator("#console").ClickAsync(new() { Button = MouseButton.Right, Position = new() { X = 640, Y = 300 } });

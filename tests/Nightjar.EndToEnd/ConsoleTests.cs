@@ -83,9 +83,8 @@ public sealed class ConsoleTests(ConsoleBrowser browser)
         await console.CloseKeyboardByClickingBelowAsync();
         await console.TypeWithOnScreenKeyboardAsync("Password", Password);
         await console.ScreenshotAsync("07-login");
-        await console.LoginDialog.GetByRole(AriaRole.Button, new() { Name = "Log In", Exact = true }).ClickAsync();
+        await console.SubmitLoginAsync();
 
-        await console.WaitUntilInteractiveAsync();
         await Expect(console.Page).ToHaveURLAsync(new Regex("/settings$"));
         await Expect(console.Page.GetByText("Device ID")).ToBeVisibleAsync();
         await console.ScreenshotAsync("08-settings");
@@ -102,9 +101,8 @@ public sealed class ConsoleTests(ConsoleBrowser browser)
         await console.RightClickAsync();
         await console.Menu.GetByRole(AriaRole.Button, new() { Name = "Power", Exact = true }).ClickAsync();
         await console.TypeWithOnScreenKeyboardAsync("Password", "not-the-password");
-        await console.LoginDialog.GetByRole(AriaRole.Button, new() { Name = "Log In", Exact = true }).ClickAsync();
+        await console.SubmitLoginAsync();
 
-        await console.WaitUntilInteractiveAsync();
         await Expect(console.LoginDialog.GetByRole(AriaRole.Alert))
             .ToHaveTextAsync("Wrong user name or password. 4 attempts left before the console locks.");
         await console.ScreenshotAsync("09-login-wrong-password");
@@ -139,8 +137,7 @@ public sealed class ConsoleTests(ConsoleBrowser browser)
         var console = new ConsolePage(await browser.NewPageAsync());
         await console.OpenAsync(new Uri(recorder.ConsoleUrl, "/power?login=open"));
         await console.Field("Password").FillAsync(Password);
-        await console.LoginDialog.GetByRole(AriaRole.Button, new() { Name = "Log In", Exact = true }).ClickAsync();
-        await console.WaitUntilInteractiveAsync();
+        await console.SubmitLoginAsync();
         var bootBefore = await console.Page.Locator("meta[name='nightjar-boot-id']").GetAttributeAsync("content");
 
         await console.Button("Reboot").ClickAsync();

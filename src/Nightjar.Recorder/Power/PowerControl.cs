@@ -28,13 +28,13 @@ public sealed class PowerControl(IHostApplicationLifetime lifetime, AuditLog aud
         }
 
         await audit.WriteAsync(action == PowerAction.Reboot ? AuditEvent.Reboot : AuditEvent.ShutDown, reason);
-        _ = StopAfterGraceAsync();
+        // Off the caller's context: a console event handler must not be the thread that stops the host its
+        // own circuit runs in, or the stop waits on that circuit.
+        _ = Task.Run(async () =>
+        {
+            await Task.Delay(GracePeriod, clock);
+            lifetime.StopApplication();
+        });
         return true;
-    }
-
-    private async Task StopAfterGraceAsync()
-    {
-        await Task.Delay(GracePeriod, clock);
-        lifetime.StopApplication();
     }
 }

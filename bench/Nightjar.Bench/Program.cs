@@ -1,0 +1,15 @@
+using Nightjar.Bench;
+
+// Benchmarks are run by bench/run, never by the test suite: timings belong in docs/PERFORMANCE.md, not in asserts.
+return args.FirstOrDefault() switch
+{
+    "argon2" => await Argon2Measurements.RunAsync(args[1..]),
+    "startup" => await StartupMeasurements.RunAsync(args[1..]),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: Nightjar.Bench argon2 [--quick] | startup <path to Nightjar.Recorder.dll> [runs]");
+    return 1;
+}
