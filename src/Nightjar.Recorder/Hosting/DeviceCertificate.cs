@@ -8,7 +8,7 @@ namespace Nightjar.Recorder.Hosting;
 /// The device's self-signed TLS certificate for the API listener, made at first start and kept in the data
 /// folder. Apps pin its SHA-256 fingerprint at pairing, so it must stay the same across restarts.
 /// </summary>
-public sealed class DeviceCertificate
+public sealed class DeviceCertificate : IDisposable
 {
     private DeviceCertificate(X509Certificate2 certificate) => Certificate = certificate;
 
@@ -30,6 +30,9 @@ public sealed class DeviceCertificate
 
         return new DeviceCertificate(X509CertificateLoader.LoadPkcs12FromFile(path, password: null));
     }
+
+    /// <summary>Each host loads its own copy; an in-process reboot must release the old one's native key handle.</summary>
+    public void Dispose() => Certificate.Dispose();
 
     private static byte[] Create(DateTimeOffset now)
     {

@@ -33,7 +33,7 @@ public static class RecorderApp
 
         var services = builder.Services;
         services.AddSingleton(clock);
-        services.AddSingleton(certificate);
+        services.AddSingleton(_ => certificate); // created by a factory, so the host disposes it
         services.AddSingleton<BootIdentity>();
         services.AddSingleton<IOptions<RecorderOptions>>(Options.Create(recorderOptions));
         services.AddHostedService<StartupInitializer>();
