@@ -136,6 +136,25 @@ public class ConsoleLoginTests
     }
 
     [Fact]
+    public async Task Login_WithAHashFromWeakerParameters_UpgradesTheStoredHash()
+    {
+        await using var harness = await SetUpAsync();
+        using var weak = new PasswordHasher(Microsoft.Extensions.Options.Options.Create(new AccountOptions { Argon2Iterations = 1 }));
+        var oldHash = (await weak.HashAsync(Password))!;
+        await using (var connection = await harness.Get<Storage.Database>().OpenAsync())
+        {
+            await Dapper.SqlMapper.ExecuteAsync(connection, "UPDATE account SET password_hash = @Hash", new { Hash = oldHash });
+        }
+
+        Assert.IsType<LoginOutcome.Succeeded>(await harness.Get<ConsoleLogin>().LoginAsync("admin", Password));
+
+        var stored = await harness.Get<AdminAccount>().GetPasswordHashAsync();
+        Assert.StartsWith("$argon2id$v=19$m=19456,t=2,p=1$", stored, StringComparison.Ordinal);
+        Assert.IsType<LoginOutcome.Succeeded>(await harness.Get<ConsoleLogin>().LoginAsync("admin", Password));
+        Assert.Contains(await harness.Get<AuditLog>().ReadRecentAsync(10), e => e.Event == nameof(AuditEvent.PasswordRehashed));
+    }
+
+    [Fact]
     public async Task ChangePassword_MovesTheEpochOn_AndOnlyTheNewPasswordWorks()
     {
         await using var harness = await SetUpAsync();

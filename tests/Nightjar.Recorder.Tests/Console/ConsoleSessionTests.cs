@@ -68,6 +68,16 @@ public partial class ConsoleSessionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LoginOpen_ShowsTheDialog_WithoutAnError()
+    {
+        using var client = recorder.CreateConsoleClient();
+        var page = await client.GetStringAsync("/?login=open");
+
+        Assert.Contains("aria-label=\"Login\"", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("Wrong user name or password", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task WrongPassword_ComesBackWithAttemptsLeft_ThenLocks()
     {
         using var client = recorder.CreateConsoleClient();
