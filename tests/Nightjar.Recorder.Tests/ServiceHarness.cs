@@ -25,6 +25,9 @@ public sealed class ServiceHarness : IAsyncDisposable
 
     public FakeTimeProvider Clock { get; }
 
+    /// <summary>The Recovery Key from setup, when the test ran setup.</summary>
+    public string RecoveryKey { get; set; } = "";
+
     public T Get<T>() where T : notnull => provider.GetRequiredService<T>();
 
     public static async Task<ServiceHarness> StartAsync(Action<IServiceCollection>? configure = null)

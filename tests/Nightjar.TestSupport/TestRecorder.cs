@@ -57,11 +57,14 @@ public sealed class TestRecorder : IAsyncDisposable
         return recorder;
     }
 
-    /// <summary>Runs first-boot setup through the real service, as the wizard does.</summary>
-    public async Task<string> CompleteSetupAsync(string email = "owner@example.com")
+    /// <summary>Runs first-boot setup through the real service, as the wizard does; with a relay when one is given.</summary>
+    public async Task<string> CompleteSetupAsync(string email = "owner@example.com", LoopbackSmtpServer? relay = null)
     {
+        var relaySettings = relay is null
+            ? RelaySettings.None
+            : new RelaySettings("127.0.0.1", relay.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), SmtpSecurity.None, "", "");
         var result = await Get<FirstBootSetup>().CompleteAsync(
-            new SetupRequest(AdminPassword, AdminPassword, email, RelaySettings.None));
+            new SetupRequest(AdminPassword, AdminPassword, email, relaySettings));
         return result.RecoveryKey ?? throw new InvalidOperationException("Setup did not complete: " + string.Join("; ", result.Errors.Values));
     }
 

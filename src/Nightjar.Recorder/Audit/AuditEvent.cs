@@ -14,4 +14,11 @@ public enum AuditEvent
     MailSettingsChanged,
     Reboot,
     ShutDown,
+    ResetRequested,
+    ResetWrongCode,
+    ResetCodeBurned,
+    ResetCodeAccepted,
+    ResetCancelled,
+    MailDelivered,
+    MailNotDelivered,
 }

@@ -37,11 +37,23 @@ public static class FeatureRegistration
     {
         services.AddOptions<MailOptions>().BindConfiguration(MailOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<MailOptions>, MailOptionsValidator>();
-        return services.AddSingleton<MailRelaySettingsStore>();
+        services.AddSingleton<MailRelaySettingsStore>();
+        services.AddSingleton<MailOutbox>();
+        services.AddSingleton<MailComposer>();
+        services.AddSingleton<SmtpRelay>();
+        services.AddSingleton<PickupFolder>();
+        return services.AddHostedService<MailSender>();
     }
 
-    public static IServiceCollection AddRecovery(this IServiceCollection services) =>
+    public static IServiceCollection AddRecovery(this IServiceCollection services)
+    {
+        services.AddOptions<RecoveryOptions>().BindConfiguration(RecoveryOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RecoveryOptions>, RecoveryOptionsValidator>();
         services.AddSingleton<RecoverySettingsStore>();
+        services.AddSingleton<DeviceSecret>();
+        services.AddSingleton<RecoveryMessages>();
+        return services.AddSingleton<PasswordRecovery>();
+    }
 
     public static IServiceCollection AddSetup(this IServiceCollection services) =>
         services.AddSingleton<FirstBootSetup>();

@@ -11,4 +11,6 @@ public sealed class MailOptions
     public string From { get; set; } = "Nightjar Recorder <recorder@localhost>";
 
     public SmtpOptions Smtp { get; set; } = new();
+
+    public DkimOptions Dkim { get; set; } = new();
 }

@@ -33,6 +33,17 @@ public sealed class MailOptionsValidator : IValidateOptions<MailOptions>
             failures.Add($"Nightjar:Mail:Smtp:{key}: {message}");
         }
 
+        var dkim = options.Dkim;
+        var dkimParts = new[] { dkim.Domain, dkim.Selector, dkim.PrivateKeyFile }.Count(v => !string.IsNullOrWhiteSpace(v));
+        if (dkimParts is > 0 and < 3)
+        {
+            failures.Add("Nightjar:Mail:Dkim needs Domain, Selector and PrivateKeyFile together (or none of them).");
+        }
+        else if (dkim.IsConfigured && !File.Exists(dkim.PrivateKeyFile))
+        {
+            failures.Add($"Nightjar:Mail:Dkim:PrivateKeyFile: no such file '{dkim.PrivateKeyFile}'.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

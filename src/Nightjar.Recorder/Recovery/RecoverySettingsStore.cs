@@ -13,6 +13,9 @@ public sealed class RecoverySettingsStore(Database database)
         return await connection.ExecuteScalarAsync<string?>("SELECT email FROM recovery WHERE id = 1");
     }
 
+    public Task ReplaceKeyAsync(IDbConnection connection, IDbTransaction transaction, string recoveryKeyHash) =>
+        connection.ExecuteAsync("UPDATE recovery SET recovery_key_hash = @Hash WHERE id = 1", new { Hash = recoveryKeyHash }, transaction);
+
     public Task SaveAsync(IDbConnection connection, IDbTransaction transaction, string? email, string recoveryKeyHash) =>
         connection.ExecuteAsync(
             "INSERT INTO recovery (id, email, recovery_key_hash) VALUES (1, @Email, @Hash) "

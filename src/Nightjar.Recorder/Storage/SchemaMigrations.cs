@@ -46,6 +46,42 @@ public static class SchemaMigrations
         INSERT INTO account (user_name) VALUES ('admin');
         INSERT INTO recovery (id) VALUES (1);
         """,
+
+        // 2: password recovery requests, the device secret that keys their codes, and the mail outbox.
+        """
+        CREATE TABLE device_secret (
+            name TEXT PRIMARY KEY,
+            value BLOB NOT NULL
+        );
+        CREATE TABLE reset_request (
+            id TEXT PRIMARY KEY,
+            created_utc TEXT NOT NULL,
+            expires_utc TEXT NOT NULL,
+            method TEXT NOT NULL,
+            code_hmac TEXT NULL,
+            wrong_attempts INTEGER NOT NULL DEFAULT 0,
+            state TEXT NOT NULL,
+            ticket_hash TEXT NULL,
+            message_id INTEGER NULL
+        );
+        CREATE INDEX reset_request_created ON reset_request (created_utc);
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            purpose TEXT NOT NULL,
+            recipient TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            content BLOB NULL,
+            sensitive INTEGER NOT NULL,
+            created_utc TEXT NOT NULL,
+            not_after_utc TEXT NOT NULL,
+            state TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_utc TEXT NOT NULL,
+            last_error TEXT NULL,
+            sent_utc TEXT NULL
+        );
+        CREATE INDEX outbox_due ON outbox (state, next_attempt_utc);
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;

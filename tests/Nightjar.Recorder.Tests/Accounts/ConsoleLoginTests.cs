@@ -12,7 +12,7 @@ public class ConsoleLoginTests
     {
         var harness = await ServiceHarness.StartAsync();
         var result = await harness.Get<Recorder.Setup.FirstBootSetup>().CompleteAsync(
-            new Recorder.Setup.SetupRequest(Password, Password, "owner@example.com", Mail.RelaySettings.None));
+            new Recorder.Setup.SetupRequest(Password, Password, "owner@example.com", Recorder.Mail.RelaySettings.None));
         Assert.True(result.Succeeded);
         return harness;
     }

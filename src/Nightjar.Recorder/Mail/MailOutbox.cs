@@ -1,0 +1,182 @@
+using System.Data;
+using Dapper;
+using MimeKit;
+using Nightjar.Recorder.Storage;
+
+namespace Nightjar.Recorder.Mail;
+
+/// <summary>
+/// The durable outbox. A message is queued inside the transaction of the change it reports, so it exists
+/// exactly when that change does and survives a crash or a reboot; <see cref="MailSender"/> delivers it.
+/// A message that carries a secret (a Secure Code) has its content erased once delivered or given up, so the
+/// code is never kept in clear longer than it takes to send it.
+/// </summary>
+public sealed class MailOutbox(Database database, TimeProvider clock) : IDisposable
+{
+    private const int MaxErrorLength = 300;
+    private readonly SemaphoreSlim wake = new(0, 1);
+
+    /// <summary>Raised after a message changes state (queued, sent, retrying, …) with its id.</summary>
+    public event Action<long>? Changed;
+
+    public async Task<long> EnqueueAsync(IDbConnection connection, IDbTransaction transaction, MimeMessage message, string purpose, DateTimeOffset notAfter, bool sensitive)
+    {
+        using var content = new MemoryStream();
+        await message.WriteToAsync(content);
+        var now = clock.GetUtcNow();
+        return await connection.ExecuteScalarAsync<long>(
+            """
+            INSERT INTO outbox (purpose, recipient, subject, content, sensitive, created_utc, not_after_utc, state, next_attempt_utc)
+            VALUES (@Purpose, @Recipient, @Subject, @Content, @Sensitive, @Now, @NotAfter, @State, @Now)
+            RETURNING id
+            """,
+            new
+            {
+                Purpose = purpose,
+                Recipient = string.Join(", ", message.To.Mailboxes.Select(m => m.Address)),
+                Subject = message.Subject ?? "",
+                Content = content.ToArray(),
+                Sensitive = sensitive,
+                Now = now,
+                NotAfter = notAfter,
+                State = nameof(OutboxState.Queued),
+            },
+            transaction);
+    }
+
+    /// <summary>Tells the sender a message is waiting; call after the enqueuing transaction commits.</summary>
+    public void Queued(long id)
+    {
+        Notify(id);
+        Wake();
+    }
+
+    public async Task<OutboxEntry?> GetAsync(long id)
+    {
+        await using var connection = await database.OpenAsync();
+        return (await connection.QuerySingleOrDefaultAsync<OutboxRow>(SelectEntry + " WHERE id = @Id", new { Id = id }))?.ToEntry();
+    }
+
+    public async Task<IReadOnlyList<OutboxEntry>> ListRecentAsync(int limit)
+    {
+        await using var connection = await database.OpenAsync();
+        return (await connection.QueryAsync<OutboxRow>(SelectEntry + " ORDER BY id DESC LIMIT @Limit", new { Limit = limit })).Select(r => r.ToEntry()).ToList();
+    }
+
+    private const string SelectEntry =
+        "SELECT id AS Id, purpose AS Purpose, recipient AS Recipient, subject AS Subject, created_utc AS CreatedUtc, "
+        + "not_after_utc AS NotAfterUtc, state AS State, attempts AS Attempts, next_attempt_utc AS NextAttemptUtc, "
+        + "last_error AS LastError, sent_utc AS SentUtc FROM outbox";
+
+    internal async Task<(long Id, byte[] Content, DateTimeOffset NotAfter, int Attempts)?> NextDueAsync()
+    {
+        await using var connection = await database.OpenAsync();
+        var row = await connection.QueryFirstOrDefaultAsync<(long Id, byte[] Content, DateTimeOffset NotAfter, int Attempts)>(
+            "SELECT id, content, not_after_utc, attempts FROM outbox WHERE state IN ('Queued', 'Retrying') AND next_attempt_utc <= @Now AND content IS NOT NULL ORDER BY next_attempt_utc, id LIMIT 1",
+            new { Now = clock.GetUtcNow() });
+        return row.Id == 0 ? null : row;
+    }
+
+    /// <summary>When the next waiting message is due, or null when none waits.</summary>
+    internal async Task<DateTimeOffset?> NextAttemptAsync()
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.ExecuteScalarAsync<DateTimeOffset?>(
+            "SELECT MIN(next_attempt_utc) FROM outbox WHERE state IN ('Queued', 'Retrying') AND content IS NOT NULL");
+    }
+
+    internal Task MarkSentAsync(long id) =>
+        UpdateAsync(id, OutboxState.Sent, error: null, nextAttempt: null, sent: true);
+
+    internal Task MarkRetryAsync(long id, string error, DateTimeOffset nextAttempt) =>
+        UpdateAsync(id, OutboxState.Retrying, error, nextAttempt, sent: false);
+
+    internal Task MarkFailedAsync(long id, string error) =>
+        UpdateAsync(id, OutboxState.Failed, error, nextAttempt: null, sent: false);
+
+    internal Task MarkExpiredAsync(long id, string? error) =>
+        UpdateAsync(id, OutboxState.Expired, error, nextAttempt: null, sent: false);
+
+    private async Task UpdateAsync(long id, OutboxState state, string? error, DateTimeOffset? nextAttempt, bool sent)
+    {
+        var now = clock.GetUtcNow();
+        var finished = state is OutboxState.Sent or OutboxState.Failed or OutboxState.Expired;
+        await using (var connection = await database.OpenAsync())
+        {
+            await connection.ExecuteAsync(
+                """
+                UPDATE outbox SET state = @State, attempts = attempts + 1, last_error = @Error,
+                    next_attempt_utc = COALESCE(@Next, next_attempt_utc),
+                    sent_utc = CASE WHEN @Sent THEN @Now ELSE sent_utc END,
+                    content = CASE WHEN @Finished AND sensitive THEN NULL ELSE content END
+                WHERE id = @Id
+                """,
+                new
+                {
+                    Id = id,
+                    State = state.ToString(),
+                    Error = error is { Length: > MaxErrorLength } ? error[..MaxErrorLength] : error,
+                    Next = nextAttempt,
+                    Sent = sent,
+                    Now = now,
+                    Finished = finished,
+                });
+        }
+
+        Notify(id);
+    }
+
+    /// <summary>Gives up messages whose time has passed without delivery (the sender also does this as it goes).</summary>
+    internal async Task ExpireOverdueAsync()
+    {
+        await using var connection = await database.OpenAsync();
+        var ids = (await connection.QueryAsync<long>(
+            "UPDATE outbox SET state = 'Expired', content = CASE WHEN sensitive THEN NULL ELSE content END "
+            + "WHERE state IN ('Queued', 'Retrying') AND not_after_utc <= @Now RETURNING id",
+            new { Now = clock.GetUtcNow() })).AsList();
+        foreach (var id in ids)
+        {
+            Notify(id);
+        }
+    }
+
+    /// <summary>Waits until a message is queued or <paramref name="timeout"/> passes on the recorder's clock.</summary>
+    internal async Task WaitForWorkAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var timer = new CancellationTokenSource(timeout, clock);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(timer.Token, cancellationToken);
+        try
+        {
+            await wake.WaitAsync(either.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The timeout passed: time to look for due retries.
+        }
+    }
+
+    private void Wake()
+    {
+        try
+        {
+            wake.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // Already awake.
+        }
+    }
+
+    private void Notify(long id) => Changed?.Invoke(id);
+
+    public void Dispose() => wake.Dispose();
+
+    /// <summary>The row as SQLite returns it (integers are 64-bit, names are text).</summary>
+    private sealed record OutboxRow(
+        long Id, string Purpose, string Recipient, string Subject, DateTimeOffset CreatedUtc, DateTimeOffset NotAfterUtc,
+        string State, long Attempts, DateTimeOffset NextAttemptUtc, string? LastError, DateTimeOffset? SentUtc)
+    {
+        public OutboxEntry ToEntry() => new(
+            Id, Purpose, Recipient, Subject, CreatedUtc, NotAfterUtc, Enum.Parse<OutboxState>(State), (int)Attempts, NextAttemptUtc, LastError, SentUtc);
+    }
+}

@@ -1,0 +1,20 @@
+namespace Nightjar.Recorder.Mail;
+
+/// <summary>Where a queued message stands. Stored by name: never rename a member.</summary>
+public enum OutboxState
+{
+    /// <summary>Waiting for its first attempt.</summary>
+    Queued,
+
+    /// <summary>Accepted by the relay, or written to the pickup folder.</summary>
+    Sent,
+
+    /// <summary>The last attempt failed for a reason that may pass (relay down, busy, auth refused); another follows.</summary>
+    Retrying,
+
+    /// <summary>The relay refused it for good (a 5xx answer): no more attempts.</summary>
+    Failed,
+
+    /// <summary>Not delivered before it stopped mattering (the code it carried expired).</summary>
+    Expired,
+}

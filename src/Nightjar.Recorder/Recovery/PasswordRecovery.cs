@@ -1,0 +1,389 @@
+using System.Data;
+using System.Security.Cryptography;
+using System.Text;
+using Dapper;
+using Microsoft.Extensions.Options;
+using Nightjar.Recorder.Accounts;
+using Nightjar.Recorder.Audit;
+using Nightjar.Recorder.Devices;
+using Nightjar.Recorder.Hosting;
+using Nightjar.Recorder.Mail;
+using Nightjar.Recorder.Storage;
+
+namespace Nightjar.Recorder.Recovery;
+
+/// <summary>
+/// Forgot Password, from the request to the new password. A request carries one random Secure Code (stored
+/// only as an HMAC) or stands for the Recovery Key; a new request voids the old one; wrong entries are
+/// counted and burn the code; a right entry gives the dialog a ticket, and the ticket plus a valid new
+/// password completes the reset in one transaction. Nothing here locks the account: the old password keeps
+/// working until a reset completes.
+/// </summary>
+public sealed class PasswordRecovery(
+    Database database,
+    DeviceSecret deviceSecret,
+    DeviceRegistry devices,
+    RecoverySettingsStore recoverySettings,
+    MailRelaySettingsStore relaySettings,
+    MailOutbox outbox,
+    PickupFolder pickup,
+    RecoveryMessages messages,
+    AdminAccount account,
+    PasswordHasher hasher,
+    CredentialEpoch epoch,
+    AuditLog audit,
+    IOptions<RecoveryOptions> options,
+    IOptions<RecorderOptions> recorder,
+    TimeProvider clock)
+{
+    public const string NewPasswordField = "NewPassword";
+    public const string ConfirmPasswordField = "ConfirmPassword";
+
+    private RecoveryOptions Settings => options.Value;
+
+    /// <summary>Where the Secure Code goes when no recovery email is set.</summary>
+    public string CodeFilePath => Path.Combine(recorder.Value.DataDirFullPath, "recovery-code.txt");
+
+    /// <summary>Opens Forgot Password: shows the request already under way, or makes a new one.</summary>
+    public async Task<RecoveryStart> StartAsync()
+    {
+        var latest = await LatestActiveAsync();
+        if (latest is { Method: not RecoveryMethod.RecoveryKey } && latest.ExpiresUtc > clock.GetUtcNow())
+        {
+            return new RecoveryStart.Started(latest);
+        }
+
+        return await CreateAsync(recoveryKey: false);
+    }
+
+    /// <summary>"Resend Code": a new code that voids the old one, after the cool-down and within the hourly limit.</summary>
+    public async Task<RecoveryStart> ResendAsync()
+    {
+        var now = clock.GetUtcNow();
+        var lastCode = await LastCreatedAsync(includeRecoveryKey: false);
+        if (lastCode is { } created && created + Settings.ResendCooldown > now)
+        {
+            return new RecoveryStart.CoolingDown(created + Settings.ResendCooldown);
+        }
+
+        return await CreateAsync(recoveryKey: false);
+    }
+
+    /// <summary>"Use Recovery Key": a request checked against the key from setup, with the same limits as a code.</summary>
+    public Task<RecoveryStart> StartWithRecoveryKeyAsync() => CreateAsync(recoveryKey: true);
+
+    public async Task CancelAsync(string requestId)
+    {
+        await using var connection = await database.OpenAsync();
+        var cancelled = await connection.ExecuteAsync(
+            "UPDATE reset_request SET state = 'Cancelled' WHERE id = @Id AND state IN ('Active', 'Verified')", new { Id = requestId });
+        if (cancelled == 1)
+        {
+            await audit.WriteAsync(connection, null, AuditEvent.ResetCancelled, "Password reset cancelled at the console.");
+        }
+    }
+
+    public async Task<RecoveryRequestView?> GetAsync(string requestId)
+    {
+        await using var connection = await database.OpenAsync();
+        var row = await connection.QuerySingleOrDefaultAsync<RequestRow>(SelectRequest + " WHERE id = @Id", new { Id = requestId });
+        return row is null ? null : await ViewAsync(row);
+    }
+
+    /// <summary>
+    /// Checks a typed Secure Code (or Recovery Key). The check, the attempt count and the move to "verified" are
+    /// one IMMEDIATE transaction, so two submissions of the same right code cannot both be accepted.
+    /// </summary>
+    public async Task<CodeCheck> VerifyAsync(string requestId, string? typed)
+    {
+        if (string.IsNullOrWhiteSpace(typed))
+        {
+            return new CodeCheck.Empty();
+        }
+
+        var secret = await deviceSecret.GetAsync();
+        var keyHash = await RecoveryKeyHashAsync();
+        var (check, auditEvent) = await database.InTransactionAsync(async (connection, transaction) =>
+        {
+            var row = await connection.QuerySingleOrDefaultAsync<RequestRow>(SelectRequest + " WHERE id = @Id", new { Id = requestId }, transaction);
+            if (row is null)
+            {
+                return ((CodeCheck)new CodeCheck.NotActive(), (AuditEvent?)null);
+            }
+
+            if (row.State == nameof(RecoveryRequestState.Burned))
+            {
+                return (new CodeCheck.Burned(), null);
+            }
+
+            if (row.State != nameof(RecoveryRequestState.Active))
+            {
+                return (new CodeCheck.NotActive(), null);
+            }
+
+            if (row.ExpiresUtc <= clock.GetUtcNow())
+            {
+                return (new CodeCheck.Expired(), null);
+            }
+
+            var right = Enum.Parse<RecoveryMethod>(row.Method) == RecoveryMethod.RecoveryKey
+                ? keyHash is not null && RecoveryKey.HashOf(typed) is { } typedHash
+                    && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(typedHash), Encoding.ASCII.GetBytes(keyHash))
+                : row.CodeHmac is not null && SecureCode.Matches(secret, row.Id, typed, Convert.FromHexString(row.CodeHmac));
+
+            if (right)
+            {
+                var ticket = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+                await connection.ExecuteAsync(
+                    "UPDATE reset_request SET state = 'Verified', ticket_hash = @Ticket WHERE id = @Id AND state = 'Active'",
+                    new { Id = requestId, Ticket = TicketHash(ticket) }, transaction);
+                return (new CodeCheck.Accepted(ticket), AuditEvent.ResetCodeAccepted);
+            }
+
+            var wrong = row.WrongAttemptsCount + 1;
+            var burned = wrong >= Settings.MaxWrongAttempts;
+            await connection.ExecuteAsync(
+                "UPDATE reset_request SET wrong_attempts = @Wrong, state = CASE WHEN @Burned THEN 'Burned' ELSE state END WHERE id = @Id",
+                new { Id = requestId, Wrong = wrong, Burned = burned }, transaction);
+            return burned
+                ? (new CodeCheck.Burned(), AuditEvent.ResetCodeBurned)
+                : (new CodeCheck.Wrong(Settings.MaxWrongAttempts - wrong), AuditEvent.ResetWrongCode);
+        });
+
+        if (auditEvent is { } happened)
+        {
+            await audit.WriteAsync(happened, happened switch
+            {
+                AuditEvent.ResetCodeAccepted => "Reset proof accepted; waiting for the new password.",
+                AuditEvent.ResetCodeBurned => $"Wrong code entered {Settings.MaxWrongAttempts} times; the code is burned.",
+                _ => "Wrong Secure Code or Recovery Key entered.",
+            });
+        }
+
+        return check;
+    }
+
+    /// <summary>
+    /// Sets the new password for a verified request. In one transaction: the request is consumed (only if it is
+    /// still verified, unexpired and the ticket matches), the hash is replaced, the credential epoch moves on
+    /// (ending every session and app token), the audit entry and the "password changed" email are written.
+    /// A crash at any point leaves either the old password or the new one, never neither.
+    /// </summary>
+    public async Task<ResetCompletion> CompleteAsync(string requestId, string? ticket, string? newPassword, string? confirmPassword)
+    {
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        var unmet = PasswordPolicy.Evaluate(newPassword, AdminAccount.UserName).Where(r => !r.Met).ToList();
+        if (unmet.Count > 0)
+        {
+            errors[NewPasswordField] = "The password must meet every rule: " + string.Join("; ", unmet.Select(r => r.Prompt.ToLowerInvariant())) + ".";
+        }
+        else if (!string.Equals(PasswordPolicy.Normalize(newPassword!), PasswordPolicy.Normalize(confirmPassword ?? ""), StringComparison.Ordinal))
+        {
+            errors[ConfirmPasswordField] = "The passwords do not match.";
+        }
+
+        if (errors.Count > 0)
+        {
+            return new ResetCompletion.Invalid(errors);
+        }
+
+        if (string.IsNullOrEmpty(ticket) || ticket.Length > 128)
+        {
+            return new ResetCompletion.NotVerified();
+        }
+
+        var hash = await hasher.HashAsync(PasswordPolicy.Normalize(newPassword!));
+        if (hash is null)
+        {
+            return new ResetCompletion.Busy();
+        }
+
+        var device = await devices.GetAsync();
+        var email = await recoverySettings.GetEmailAsync();
+        var now = clock.GetUtcNow();
+        var outcome = await database.InTransactionAsync(async (connection, transaction) =>
+        {
+            var method = await connection.ExecuteScalarAsync<string?>(
+                """
+                UPDATE reset_request SET state = 'Consumed'
+                WHERE id = @Id AND state = 'Verified' AND ticket_hash = @Ticket AND expires_utc > @Now
+                RETURNING method
+                """,
+                new { Id = requestId, Ticket = TicketHash(ticket), Now = now }, transaction);
+            if (method is null)
+            {
+                return (Epoch: (long?)null, Key: (string?)null, MessageId: (long?)null);
+            }
+
+            var newEpoch = await account.ReplacePasswordAsync(connection, transaction, hash);
+            var usedKey = method == nameof(RecoveryMethod.RecoveryKey);
+            string? newKey = null;
+            if (usedKey)
+            {
+                // The key has been typed at the screen; issue a fresh one so the old paper is worthless.
+                newKey = RecoveryKey.New();
+                await recoverySettings.ReplaceKeyAsync(connection, transaction, RecoveryKey.HashOf(newKey)!);
+            }
+
+            var how = usedKey ? "with the Recovery Key" : "with an emailed Secure Code";
+            await audit.WriteAsync(connection, transaction, AuditEvent.PasswordChanged, $"Password reset at the console {how}; every session ended.");
+            long? messageId = null;
+            if (email is not null)
+            {
+                var notice = messages.PasswordChanged(email, device, now, how);
+                messageId = await outbox.EnqueueAsync(connection, transaction, notice, "password-changed", now.AddDays(7), sensitive: false);
+            }
+
+            return (Epoch: (long?)newEpoch, Key: newKey, MessageId: messageId);
+        });
+
+        if (outcome.Epoch is not { } committedEpoch)
+        {
+            return new ResetCompletion.NotVerified();
+        }
+
+        epoch.Committed(committedEpoch);
+        if (outcome.MessageId is { } id)
+        {
+            outbox.Queued(id);
+        }
+
+        return new ResetCompletion.Succeeded(outcome.Key);
+    }
+
+    private async Task<RecoveryStart> CreateAsync(bool recoveryKey)
+    {
+        var now = clock.GetUtcNow();
+        await using (var connection = await database.OpenAsync())
+        {
+            var lastHour = (await connection.QueryAsync<DateTimeOffset>(
+                "SELECT created_utc FROM reset_request WHERE created_utc > @Since ORDER BY created_utc",
+                new { Since = now.AddHours(-1) })).AsList();
+            if (lastHour.Count >= Settings.MaxRequestsPerHour)
+            {
+                return new RecoveryStart.RateLimited(lastHour[lastHour.Count - Settings.MaxRequestsPerHour].AddHours(1));
+            }
+        }
+
+        var email = await recoverySettings.GetEmailAsync();
+        var relay = await relaySettings.GetEffectiveAsync();
+        var method = recoveryKey ? RecoveryMethod.RecoveryKey
+            : email is null ? RecoveryMethod.CodeFile
+            : relay.IsConfigured ? RecoveryMethod.Email
+            : RecoveryMethod.PickupFile;
+        var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var code = recoveryKey ? null : SecureCode.New();
+        var expires = now + Settings.CodeLifetime;
+        var secret = await deviceSecret.GetAsync();
+        var device = await devices.GetAsync();
+
+        var messageId = await database.InTransactionAsync(async (connection, transaction) =>
+        {
+            // A new request voids every older one, so only the newest code can ever be used.
+            await connection.ExecuteAsync(
+                "UPDATE reset_request SET state = 'Superseded' WHERE state IN ('Active', 'Verified')", transaction: transaction);
+            await connection.ExecuteAsync(
+                """
+                INSERT INTO reset_request (id, created_utc, expires_utc, method, code_hmac, state)
+                VALUES (@Id, @Now, @Expires, @Method, @Mac, 'Active')
+                """,
+                new
+                {
+                    Id = id,
+                    Now = now,
+                    Expires = expires,
+                    Method = method.ToString(),
+                    Mac = code is null ? null : Convert.ToHexString(SecureCode.Mac(secret, id, code)!),
+                },
+                transaction);
+
+            long? queued = null;
+            if (method is RecoveryMethod.Email or RecoveryMethod.PickupFile)
+            {
+                var message = messages.ResetPassword(email!, device, code!, now, expires);
+                queued = await outbox.EnqueueAsync(connection, transaction, message, "reset-password", expires, sensitive: true);
+                await connection.ExecuteAsync("UPDATE reset_request SET message_id = @Message WHERE id = @Id", new { Message = queued, Id = id }, transaction);
+            }
+            else if (method == RecoveryMethod.CodeFile)
+            {
+                // Written before the commit: a crash in between leaves a file whose code matches no request.
+                DataFolder.WritePrivateAtomically(CodeFilePath, Encoding.UTF8.GetBytes(
+                    $"Nightjar Secure Code: {SecureCode.Display(code!)}\nValid until {expires:yyyy-MM-dd HH:mm:ss} UTC. It works once.\n"));
+            }
+
+            var detail = method switch
+            {
+                RecoveryMethod.Email => $"Password reset requested; Secure Code queued for {RecoveryEmail.Mask(email!)}.",
+                RecoveryMethod.PickupFile => "Password reset requested; no mail relay, so the email went to the pickup folder.",
+                RecoveryMethod.CodeFile => "Password reset requested; no recovery email, so the code was written to the data folder.",
+                _ => "Password reset with the Recovery Key started.",
+            };
+            await audit.WriteAsync(connection, transaction, AuditEvent.ResetRequested, detail);
+            return queued;
+        });
+
+        if (messageId is { } queuedId)
+        {
+            outbox.Queued(queuedId);
+        }
+
+        return new RecoveryStart.Started((await GetAsync(id))!);
+    }
+
+    private async Task<RecoveryRequestView?> LatestActiveAsync()
+    {
+        await using var connection = await database.OpenAsync();
+        var row = await connection.QueryFirstOrDefaultAsync<RequestRow>(
+            SelectRequest + " WHERE state = 'Active' ORDER BY created_utc DESC LIMIT 1");
+        return row is null ? null : await ViewAsync(row);
+    }
+
+    private async Task<DateTimeOffset?> LastCreatedAsync(bool includeRecoveryKey)
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.ExecuteScalarAsync<DateTimeOffset?>(
+            includeRecoveryKey
+                ? "SELECT MAX(created_utc) FROM reset_request"
+                : "SELECT MAX(created_utc) FROM reset_request WHERE method <> 'RecoveryKey'");
+    }
+
+    private async Task<string?> RecoveryKeyHashAsync()
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.ExecuteScalarAsync<string?>("SELECT recovery_key_hash FROM recovery WHERE id = 1");
+    }
+
+    private async Task<RecoveryRequestView> ViewAsync(RequestRow row)
+    {
+        var method = Enum.Parse<RecoveryMethod>(row.Method);
+        var email = method is RecoveryMethod.Email or RecoveryMethod.PickupFile ? await recoverySettings.GetEmailAsync() : null;
+        var message = row.MessageId is { } messageId ? await outbox.GetAsync(messageId) : null;
+        var file = method switch
+        {
+            RecoveryMethod.PickupFile when row.MessageId is { } pickupId => pickup.FileFor(pickupId),
+            RecoveryMethod.CodeFile => CodeFilePath,
+            _ => null,
+        };
+        return new RecoveryRequestView(
+            row.Id,
+            method,
+            Enum.Parse<RecoveryRequestState>(row.State),
+            row.CreatedUtc,
+            row.ExpiresUtc,
+            Math.Max(0, Settings.MaxWrongAttempts - row.WrongAttemptsCount),
+            email is null ? null : RecoveryEmail.Mask(email),
+            file,
+            message);
+    }
+
+    private static string TicketHash(string ticket) => Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(ticket)));
+
+    private const string SelectRequest =
+        "SELECT id AS Id, created_utc AS CreatedUtc, expires_utc AS ExpiresUtc, method AS Method, code_hmac AS CodeHmac, "
+        + "wrong_attempts AS WrongAttempts, state AS State, message_id AS MessageId FROM reset_request";
+
+    private sealed record RequestRow(string Id, DateTimeOffset CreatedUtc, DateTimeOffset ExpiresUtc, string Method, string? CodeHmac, long WrongAttempts, string State, long? MessageId)
+    {
+        public int WrongAttemptsCount => (int)WrongAttempts;
+    }
+}
