@@ -1,7 +1,7 @@
+using Microsoft.Extensions.Options;
 using MimeKit;
 using MimeKit.Cryptography;
 using MimeKit.Utils;
-using Microsoft.Extensions.Options;
 
 namespace Nightjar.Recorder.Mail;
 
