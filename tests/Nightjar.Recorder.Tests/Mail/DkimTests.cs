@@ -1,0 +1,75 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using MimeKit;
+using MimeKit.Cryptography;
+using Nightjar.Recorder.Mail;
+using Org.BouncyCastle.Crypto;
+using Org.BouncyCastle.OpenSsl;
+using Xunit;
+
+namespace Nightjar.Recorder.Tests.Mail;
+
+public class DkimTests
+{
+    [Fact]
+    public async Task EveryMessage_IsSigned_AndTheSignatureVerifiesWithThePublicKey()
+    {
+        using var rsa = RSA.Create(2048);
+        var keyFile = Path.Combine(Path.GetTempPath(), $"nightjar-dkim-{Guid.NewGuid():N}.pem");
+        await File.WriteAllTextAsync(keyFile, rsa.ExportRSAPrivateKeyPem());
+        try
+        {
+            var options = new MailOptions
+            {
+                From = "Nightjar Recorder <recorder@nvr.example.com>",
+                Dkim = new DkimOptions { Domain = "nvr.example.com", Selector = "nightjar", PrivateKeyFile = keyFile },
+            };
+            Assert.True(new MailOptionsValidator().Validate(null, options).Succeeded);
+            var composer = new MailComposer(new FixedOptions(options), new FakeTimeProvider(DateTimeOffset.UnixEpoch.AddYears(56)));
+
+            var message = composer.Compose(MailboxAddress.Parse("jane@example.com"), "Reset Password — Garage", "code K7Q2-9MZD", "<p>code K7Q2-9MZD</p>");
+
+            // Round-trip through bytes, as the relay receives it.
+            using var stream = new MemoryStream();
+            await message.WriteToAsync(stream);
+            stream.Position = 0;
+            var received = await MimeMessage.LoadAsync(stream);
+            var index = received.Headers.IndexOf(HeaderId.DkimSignature);
+            Assert.True(index >= 0, "no DKIM-Signature header");
+            var verifier = new DkimVerifier(new PublicKeyLocator(rsa.ExportSubjectPublicKeyInfoPem()));
+            Assert.True(await verifier.VerifyAsync(received, received.Headers[index]));
+
+            received.Subject = "Tampered";
+            Assert.False(await verifier.VerifyAsync(received, received.Headers[index]));
+        }
+        finally
+        {
+            File.Delete(keyFile);
+        }
+    }
+
+    private sealed class PublicKeyLocator(string pem) : DkimPublicKeyLocatorBase
+    {
+        private AsymmetricKeyParameter Key()
+        {
+            using var reader = new StringReader(pem);
+            return (AsymmetricKeyParameter)new PemReader(reader).ReadObject();
+        }
+
+        public override AsymmetricKeyParameter LocatePublicKey(string methods, string domain, string selector, CancellationToken cancellationToken = default) =>
+            domain == "nvr.example.com" && selector == "nightjar" ? Key() : throw new InvalidOperationException("unknown key");
+
+        public override Task<AsymmetricKeyParameter> LocatePublicKeyAsync(string methods, string domain, string selector, CancellationToken cancellationToken = default) =>
+            Task.FromResult(LocatePublicKey(methods, domain, selector, cancellationToken));
+    }
+
+    private sealed class FixedOptions(MailOptions value) : IOptionsMonitor<MailOptions>
+    {
+        public MailOptions CurrentValue => value;
+
+        public MailOptions Get(string? name) => value;
+
+        public IDisposable? OnChange(Action<MailOptions, string?> listener) => null;
+    }
+}

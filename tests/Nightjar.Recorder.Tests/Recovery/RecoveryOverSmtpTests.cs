@@ -1,0 +1,110 @@
+using System.Text.RegularExpressions;
+using MimeKit;
+using Nightjar.Recorder.Accounts;
+using Nightjar.Recorder.Mail;
+using Nightjar.Recorder.Recovery;
+using Nightjar.TestSupport;
+using Xunit;
+
+namespace Nightjar.Recorder.Tests.Recovery;
+
+/// <summary>The running recorder, its mail sender and a real SMTP server on loopback.</summary>
+public class RecoveryOverSmtpTests
+{
+    private const string NewPassword = "amber-lantern-7305";
+
+    private static string CodeIn(MimeMessage message) => Regex.Match(message.TextBody ?? "", "[0-9A-Z]{4}-[0-9A-Z]{4}").Value;
+
+    private static async Task<OutboxEntry> WaitForStatusAsync(TestRecorder recorder, long messageId, Func<OutboxEntry, bool> done, TimeSpan timeout)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var entry = (await recorder.Get<MailOutbox>().GetAsync(messageId))!;
+            if (done(entry))
+            {
+                return entry;
+            }
+
+            if (waited.Elapsed > timeout)
+            {
+                throw new TimeoutException($"Message {messageId} stayed {entry.StatusText}.");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    [Fact]
+    public async Task ResetEmail_ArrivesAtTheRelay_AndItsCodeResetsThePassword()
+    {
+        await using var smtp = LoopbackSmtpServer.Start();
+        await using var recorder = await TestRecorder.StartAsync();
+        await recorder.CompleteSetupAsync("jane@example.com", smtp);
+        var recovery = recorder.Get<PasswordRecovery>();
+
+        var request = Assert.IsType<RecoveryStart.Started>(await recovery.StartAsync()).Request;
+        var email = await smtp.WaitForMessageAsync(m => (m.Subject ?? "").StartsWith("Reset Password", StringComparison.Ordinal), TimeSpan.FromSeconds(20));
+        var sent = await WaitForStatusAsync(recorder, request.Message!.Id, e => e.State == OutboxState.Sent, TimeSpan.FromSeconds(10));
+
+        Assert.Equal("jane@example.com", email.To.Mailboxes.Single().Address);
+        Assert.Equal("Sent", sent.StatusText);
+        var ticket = Assert.IsType<CodeCheck.Accepted>(await recovery.VerifyAsync(request.Id, CodeIn(email))).Ticket;
+        Assert.IsType<ResetCompletion.Succeeded>(await recovery.CompleteAsync(request.Id, ticket, NewPassword, NewPassword));
+        var login = recorder.Get<ConsoleLogin>();
+        Assert.IsType<LoginOutcome.WrongCredentials>(await login.LoginAsync("admin", TestRecorder.AdminPassword));
+        Assert.IsType<LoginOutcome.Succeeded>(await login.LoginAsync("admin", NewPassword));
+        await smtp.WaitForMessageAsync(m => (m.Subject ?? "").StartsWith("Password changed", StringComparison.Ordinal), TimeSpan.FromSeconds(20));
+    }
+
+    [Fact]
+    public async Task RelayDown_ShowsRetrying_ThenDeliversWhenItReturns()
+    {
+        await using var smtp = LoopbackSmtpServer.Start();
+        await using var recorder = await TestRecorder.StartAsync();
+        await recorder.CompleteSetupAsync("jane@example.com", smtp);
+        await smtp.PauseAsync();
+
+        var request = Assert.IsType<RecoveryStart.Started>(await recorder.Get<PasswordRecovery>().StartAsync()).Request;
+        var retrying = await WaitForStatusAsync(recorder, request.Message!.Id, e => e.State == OutboxState.Retrying, TimeSpan.FromSeconds(20));
+        Assert.StartsWith("Retrying: relay unreachable", retrying.StatusText, StringComparison.Ordinal);
+
+        smtp.Resume();
+        var email = await smtp.WaitForMessageAsync(m => (m.Subject ?? "").StartsWith("Reset Password", StringComparison.Ordinal), TimeSpan.FromSeconds(40));
+        await WaitForStatusAsync(recorder, request.Message.Id, e => e.State == OutboxState.Sent, TimeSpan.FromSeconds(10));
+        Assert.IsType<CodeCheck.Accepted>(await recorder.Get<PasswordRecovery>().VerifyAsync(request.Id, CodeIn(email)));
+    }
+
+    [Fact]
+    public async Task RelayRefusesTheRecipient_StatusShowsIt_AndNoEndlessRetry()
+    {
+        await using var smtp = LoopbackSmtpServer.Start();
+        smtp.RefuseRecipients = true;
+        await using var recorder = await TestRecorder.StartAsync();
+        await recorder.CompleteSetupAsync("jane@example.com", smtp);
+
+        var request = Assert.IsType<RecoveryStart.Started>(await recorder.Get<PasswordRecovery>().StartAsync()).Request;
+        var failed = await WaitForStatusAsync(recorder, request.Message!.Id, e => e.State == OutboxState.Failed, TimeSpan.FromSeconds(20));
+
+        Assert.StartsWith("Not delivered: recipient refused (5", failed.StatusText, StringComparison.Ordinal);
+        await Task.Delay(TimeSpan.FromSeconds(6)); // past the first retry time
+        var later = (await recorder.Get<MailOutbox>().GetAsync(request.Message.Id))!;
+        Assert.Equal(OutboxState.Failed, later.State);
+        Assert.Equal(1, later.Attempts);
+    }
+
+    [Fact]
+    public async Task DeliveredResetEmail_IsErasedFromTheOutbox()
+    {
+        await using var smtp = LoopbackSmtpServer.Start();
+        await using var recorder = await TestRecorder.StartAsync();
+        await recorder.CompleteSetupAsync("jane@example.com", smtp);
+
+        var request = Assert.IsType<RecoveryStart.Started>(await recorder.Get<PasswordRecovery>().StartAsync()).Request;
+        await WaitForStatusAsync(recorder, request.Message!.Id, e => e.State == OutboxState.Sent, TimeSpan.FromSeconds(20));
+
+        await using var connection = await recorder.Get<Nightjar.Recorder.Storage.Database>().OpenAsync();
+        var content = await Dapper.SqlMapper.ExecuteScalarAsync<byte[]?>(connection, "SELECT content FROM outbox WHERE id = @Id", new { Id = request.Message.Id });
+        Assert.Null(content);
+    }
+}
