@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.Options;
 using Nightjar.Recorder.Accounts;
 using Nightjar.Recorder.Console;
+using Nightjar.Recorder.Recovery;
 
 namespace Nightjar.Recorder.Hosting;
 
@@ -66,6 +67,7 @@ public static class RecorderApp
 
         app.MapHealth();
         app.MapConsoleSessions();
+        app.MapRecovery();
         app.MapConsole();
         return app;
     }
