@@ -17,6 +17,7 @@ public sealed class TestRecorder : IAsyncDisposable
 
     private readonly CancellationTokenSource stop = new();
     private readonly RecorderProcess process;
+    private bool ownsDataDir;
 
     private TestRecorder(string dataDir, int consolePort, int apiPort, string[] extraArgs)
     {
@@ -51,11 +52,20 @@ public sealed class TestRecorder : IAsyncDisposable
 
     public static async Task<TestRecorder> StartAsync(params string[] extraArgs)
     {
-        var dataDir = Path.Combine(Path.GetTempPath(), "nightjar-test-" + Guid.NewGuid().ToString("N"));
+        var recorder = await StartInAsync(NewDataDir(), extraArgs);
+        recorder.ownsDataDir = true;
+        return recorder;
+    }
+
+    /// <summary>Starts on a data folder the caller owns: it is left in place on dispose.</summary>
+    public static async Task<TestRecorder> StartInAsync(string dataDir, params string[] extraArgs)
+    {
         var recorder = new TestRecorder(dataDir, FreePort.Next(), FreePort.Next(), extraArgs);
         await recorder.WaitUntilHealthyAsync();
         return recorder;
     }
+
+    public static string NewDataDir() => Path.Combine(Path.GetTempPath(), "nightjar-test-" + Guid.NewGuid().ToString("N"));
 
     /// <summary>Runs first-boot setup through the real service, as the wizard does; with a relay when one is given.</summary>
     public async Task<string> CompleteSetupAsync(string email = "owner@example.com", LoopbackSmtpServer? relay = null)
@@ -126,6 +136,11 @@ public sealed class TestRecorder : IAsyncDisposable
         await stop.CancelAsync();
         await Exit.WaitAsync(TimeSpan.FromSeconds(30));
         stop.Dispose();
+        if (!ownsDataDir)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(DataDir, recursive: true);

@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using Nightjar.Recorder.Hosting;
+
+namespace Nightjar.TestSupport;
+
+/// <summary>
+/// The recorder as a separate process (<c>dotnet Nightjar.Recorder.dll</c>), for what only a whole process
+/// shows: start-up time, resident memory, and surviving SIGKILL.
+/// </summary>
+public sealed class RecorderChildProcess : IAsyncDisposable
+{
+    private readonly Process process;
+
+    private RecorderChildProcess(Process process, Uri consoleUrl)
+    {
+        this.process = process;
+        ConsoleUrl = consoleUrl;
+    }
+
+    public Uri ConsoleUrl { get; }
+
+    public int ProcessId => process.Id;
+
+    /// <summary>Starts the recorder next to this assembly on fresh loopback ports and waits until <c>/healthz</c> answers.</summary>
+    public static async Task<RecorderChildProcess> StartAsync(string dataDir, params string[] extraArgs)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "Nightjar.Recorder.dll");
+        var consolePort = FreePort.Next();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = AppContext.BaseDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var arg in new[]
+        {
+            dll,
+            $"--Nightjar:DataDir={dataDir}",
+            $"--Nightjar:Console:Url=http://127.0.0.1:{consolePort}",
+            $"--Nightjar:Api:Url=https://127.0.0.1:{FreePort.Next()}",
+            "--Logging:LogLevel:Default=Warning",
+        }.Concat(extraArgs))
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var child = new RecorderChildProcess(process, new Uri($"http://127.0.0.1:{consolePort}"));
+        await child.WaitUntilHealthyAsync();
+        return child;
+    }
+
+    public HttpClient CreateConsoleClient() => new() { BaseAddress = ConsoleUrl, Timeout = TimeSpan.FromSeconds(30) };
+
+    private async Task WaitUntilHealthyAsync()
+    {
+        using var http = new HttpClient { BaseAddress = ConsoleUrl, Timeout = TimeSpan.FromSeconds(2) };
+        var waited = Stopwatch.StartNew();
+        while (waited.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"The recorder exited with code {process.ExitCode}.");
+            }
+
+            try
+            {
+                if (await http.GetFromJsonAsync<HealthReport>("/healthz") is { Status: "ok" })
+                {
+                    return;
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+            }
+
+            await Task.Delay(20);
+        }
+
+        throw new TimeoutException("The recorder did not become healthy within 60 s.");
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs, exactly as when the power is cut.</summary>
+    public async Task KillAsync()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+        }
+
+        await process.WaitForExitAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        process.Dispose();
+    }
+}
