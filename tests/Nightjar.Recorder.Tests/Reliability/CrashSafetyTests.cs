@@ -117,7 +117,7 @@ public partial class CrashSafetyTests(ITestOutputHelper output)
 
         var completing = console.PostAsJsonAsync($"/console/recovery/requests/{request.RequestId}/complete",
             new { ticket, newPassword = candidate, confirmPassword = candidate });
-        await Task.Delay(killPoint == 2 ? delay : delay * 4);
+        await Task.Delay(killPoint == 2 ? delay : delay * 8);
         await recorder.KillAsync();
         try
         {
