@@ -93,6 +93,27 @@ public sealed partial class ForgotPasswordTests(ConsoleBrowser browser)
     }
 
     [Fact]
+    public async Task EmailSettings_SendTestEmail_ReachesTheRelay_AndTheOutboxShowsStatus()
+    {
+        await using var smtp = LoopbackSmtpServer.Start();
+        await using var recorder = await TestRecorder.StartAsync();
+        await recorder.CompleteSetupAsync("jane@example.com", smtp);
+        await recorder.Get<Recorder.Recovery.PasswordRecovery>().StartAsync();
+        var console = new ConsolePage(await browser.NewPageAsync());
+        await console.OpenAsync(new Uri(recorder.ConsoleUrl, "/settings/email?login=open"));
+        await console.Field("Password").FillAsync(TestRecorder.AdminPassword);
+        await console.SubmitLoginAsync();
+
+        await console.Button("Send Test Email").ClickAsync();
+
+        await Expect(console.Page.GetByRole(AriaRole.Status, new() { Name = "Test email result" })).ToContainTextAsync("Sent:", new() { Timeout = 30_000 });
+        await smtp.WaitForMessageAsync(m => (m.Subject ?? "").StartsWith("Test email", StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+        await Expect(console.Page.GetByRole(AriaRole.Table, new() { Name = "Outbox" })).ToContainTextAsync("Reset Password");
+        await console.Page.GetByRole(AriaRole.Table, new() { Name = "Outbox" }).ScrollIntoViewIfNeededAsync();
+        await console.ScreenshotAsync("27-email-settings");
+    }
+
+    [Fact]
     public async Task RecoveryKey_ReplacesTheEmailedCode()
     {
         await using var recorder = await TestRecorder.StartAsync("--Nightjar:Power:AfterPasswordReset=Prompt");

@@ -42,6 +42,7 @@ public static class FeatureRegistration
         services.AddSingleton<MailComposer>();
         services.AddSingleton<SmtpRelay>();
         services.AddSingleton<PickupFolder>();
+        services.AddSingleton<TestEmail>();
         return services.AddHostedService<MailSender>();
     }
 
