@@ -5,11 +5,12 @@ return args.FirstOrDefault() switch
 {
     "argon2" => await Argon2Measurements.RunAsync(args[1..]),
     "startup" => await StartupMeasurements.RunAsync(args[1..]),
+    "recovery" => await RecoveryMeasurements.RunAsync(args[1..]),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Nightjar.Bench argon2 [--quick] | startup <path to Nightjar.Recorder.dll> [runs]");
+    Console.Error.WriteLine("usage: Nightjar.Bench argon2 [--quick] | startup [runs] | recovery [runs]");
     return 1;
 }

@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Json;
-using System.Net.Sockets;
-using System.Text.Json;
 using Microsoft.Playwright;
+using Nightjar.TestSupport;
 
 namespace Nightjar.Bench;
 
@@ -17,27 +15,26 @@ public static class StartupMeasurements
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var recorderDll = Path.GetFullPath(args[0]);
-        var runs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10;
+        var runs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10;
 
         var firstStarts = new List<double>();
         var restarts = new List<double>();
         for (var i = 0; i < runs; i++)
         {
             var dataDir = NewDataDir();
-            await using (var first = await RecorderUnderTest.StartAsync(recorderDll, dataDir))
+            await using (var first = await RecorderChildProcess.StartAsync(dataDir))
             {
-                firstStarts.Add(first.StartupMilliseconds);
+                firstStarts.Add(first.StartupTime.TotalMilliseconds);
             }
 
-            await using var again = await RecorderUnderTest.StartAsync(recorderDll, dataDir);
-            restarts.Add(again.StartupMilliseconds);
+            await using var again = await RecorderChildProcess.StartAsync(dataDir);
+            restarts.Add(again.StartupTime.TotalMilliseconds);
         }
 
         Report("cold_start_first_boot_ms", firstStarts);
         Report("cold_start_existing_data_ms", restarts);
 
-        await using var recorder = await RecorderUnderTest.StartAsync(recorderDll, NewDataDir());
+        await using var recorder = await RecorderChildProcess.StartAsync(NewDataDir());
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -59,7 +56,7 @@ public static class StartupMeasurements
             var confirm = page.GetByRole(AriaRole.Dialog, new() { Name = "Confirm" }).GetByRole(AriaRole.Button, new() { Name = "Confirm" });
             var clock = Stopwatch.StartNew();
             await confirm.ClickAsync();
-            await recorder.WaitForBootAsync(notBootId: before);
+            await recorder.WaitUntilHealthyAsync(notBootId: before);
             reboots.Add(clock.Elapsed.TotalMilliseconds);
             await page.WaitForFunctionAsync($"() => document.querySelector('meta[name=nightjar-boot-id]')?.content !== '{before}' && document.querySelector('#console[data-interactive=true]') !== null");
             consoleReady.Add(clock.Elapsed.TotalMilliseconds);
@@ -103,101 +100,11 @@ public static class StartupMeasurements
         await page.GetByRole(AriaRole.Button, new() { Name = "Reboot", Exact = true }).WaitForAsync();
     }
 
-    private static void Report(string name, List<double> values)
+    internal static void Report(string name, List<double> values)
     {
         values.Sort();
         var median = values[values.Count / 2];
         var p95 = values[Math.Min(values.Count - 1, (int)Math.Ceiling(values.Count * 0.95) - 1)];
         Console.WriteLine($"RESULT {name} median {median:F0} p95 {p95:F0} min {values[0]:F0} max {values[^1]:F0} (n={values.Count})");
-    }
-
-    private sealed class RecorderUnderTest : IAsyncDisposable
-    {
-        private readonly Process process;
-        private readonly HttpClient http;
-
-        private RecorderUnderTest(Process process, Uri consoleUrl)
-        {
-            this.process = process;
-            ConsoleUrl = consoleUrl;
-            http = new HttpClient { BaseAddress = consoleUrl, Timeout = TimeSpan.FromSeconds(2) };
-        }
-
-        public Uri ConsoleUrl { get; }
-
-        public double StartupMilliseconds { get; private set; }
-
-        public static async Task<RecorderUnderTest> StartAsync(string dll, string dataDir)
-        {
-            var consolePort = FreePort();
-            var start = new ProcessStartInfo("dotnet")
-            {
-                ArgumentList =
-                {
-                    dll,
-                    $"--Nightjar:DataDir={dataDir}",
-                    $"--Nightjar:Console:Url=http://127.0.0.1:{consolePort}",
-                    $"--Nightjar:Api:Url=https://127.0.0.1:{FreePort()}",
-                    "--Logging:LogLevel:Default=Warning",
-                },
-                WorkingDirectory = Path.GetDirectoryName(dll)!,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            var clock = Stopwatch.StartNew();
-            var process = Process.Start(start)!;
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            var recorder = new RecorderUnderTest(process, new Uri($"http://127.0.0.1:{consolePort}"));
-            await recorder.WaitForBootAsync(notBootId: null);
-            recorder.StartupMilliseconds = clock.Elapsed.TotalMilliseconds;
-            return recorder;
-        }
-
-        public async Task<string> BootIdAsync() =>
-            (await http.GetFromJsonAsync<JsonElement>("/healthz")).GetProperty("bootId").GetString()!;
-
-        public async Task WaitForBootAsync(string? notBootId)
-        {
-            var deadline = Stopwatch.StartNew();
-            while (deadline.Elapsed < TimeSpan.FromSeconds(60))
-            {
-                try
-                {
-                    if (await BootIdAsync() != notBootId)
-                    {
-                        return;
-                    }
-                }
-                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-                {
-                }
-
-                await Task.Delay(5);
-            }
-
-            throw new TimeoutException("The recorder did not become healthy.");
-        }
-
-        public double ResidentMegabytes()
-        {
-            var line = File.ReadLines($"/proc/{process.Id}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-            return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-            process.Dispose();
-            http.Dispose();
-        }
-
-        private static int FreePort()
-        {
-            using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-            listener.Start();
-            return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        }
     }
 }

@@ -11,6 +11,7 @@ namespace Nightjar.TestSupport;
 public sealed class RecorderChildProcess : IAsyncDisposable
 {
     private readonly Process process;
+    private bool disposed;
 
     private RecorderChildProcess(Process process, Uri consoleUrl)
     {
@@ -45,19 +46,35 @@ public sealed class RecorderChildProcess : IAsyncDisposable
             start.ArgumentList.Add(arg);
         }
 
+        var launched = Stopwatch.StartNew();
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var child = new RecorderChildProcess(process, new Uri($"http://127.0.0.1:{consolePort}"));
-        await child.WaitUntilHealthyAsync();
+        await child.WaitUntilHealthyAsync(notBootId: null);
+        child.StartupTime = launched.Elapsed;
         return child;
     }
 
-    public HttpClient CreateConsoleClient() => new() { BaseAddress = ConsoleUrl, Timeout = TimeSpan.FromSeconds(30) };
+    /// <summary>How long the start took, from launching the process to the first healthy answer.</summary>
+    public TimeSpan StartupTime { get; private set; }
 
-    private async Task WaitUntilHealthyAsync()
+    public double ResidentMegabytes()
+    {
+        var line = File.ReadLines($"/proc/{process.Id}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024.0;
+    }
+
+    public async Task<string> BootIdAsync()
+    {
+        using var http = new HttpClient { BaseAddress = ConsoleUrl, Timeout = TimeSpan.FromSeconds(2) };
+        return (await http.GetFromJsonAsync<HealthReport>("/healthz"))!.BootId;
+    }
+
+    /// <summary>Waits until <c>/healthz</c> answers with a boot id other than <paramref name="notBootId"/>.</summary>
+    public async Task WaitUntilHealthyAsync(string? notBootId)
     {
         using var http = new HttpClient { BaseAddress = ConsoleUrl, Timeout = TimeSpan.FromSeconds(2) };
         var waited = Stopwatch.StartNew();
@@ -70,7 +87,7 @@ public sealed class RecorderChildProcess : IAsyncDisposable
 
             try
             {
-                if (await http.GetFromJsonAsync<HealthReport>("/healthz") is { Status: "ok" })
+                if (await http.GetFromJsonAsync<HealthReport>("/healthz") is { Status: "ok" } health && health.BootId != notBootId)
                 {
                     return;
                 }
@@ -79,11 +96,13 @@ public sealed class RecorderChildProcess : IAsyncDisposable
             {
             }
 
-            await Task.Delay(20);
+            await Task.Delay(5);
         }
 
         throw new TimeoutException("The recorder did not become healthy within 60 s.");
     }
+
+    public HttpClient CreateConsoleClient() => new() { BaseAddress = ConsoleUrl, Timeout = TimeSpan.FromSeconds(30) };
 
     /// <summary>SIGKILL: no shutdown code runs, exactly as when the power is cut.</summary>
     public async Task KillAsync()
@@ -98,6 +117,12 @@ public sealed class RecorderChildProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (disposed)
+        {
+            return;
+        }
+
+        disposed = true;
         await KillAsync();
         process.Dispose();
     }
