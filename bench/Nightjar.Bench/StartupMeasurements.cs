@@ -95,7 +95,7 @@ public static class StartupMeasurements
         await page.Locator("#console[data-interactive='true']").WaitForAsync();
         await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
         await page.GetByRole(AriaRole.Dialog, new() { Name = "Login" }).GetByRole(AriaRole.Button, new() { Name = "Log In", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync(new Uri(console, path).ToString());
+        await page.WaitForURLAsync(url => !url.Contains("login=", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
         await page.Locator("#console[data-interactive='true']").WaitForAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Reboot", Exact = true }).WaitForAsync();
     }
