@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
-using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Nightjar.Recorder.Recovery;
 using Nightjar.TestSupport;
@@ -12,12 +11,9 @@ namespace Nightjar.Bench;
 /// Forgot Password, timed as the owner meets it: from the click on "Forgot Password" to the Reset Password
 /// email accepted by a loopback SMTP relay; and from the new password's OK to the console back, locked.
 /// </summary>
-public static partial class RecoveryMeasurements
+public static class RecoveryMeasurements
 {
     private const string Password = "violet-comet-4821";
-
-    [GeneratedRegex("[0-9A-Z]{4}-[0-9A-Z]{4}")]
-    private static partial Regex CodePattern();
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -77,7 +73,7 @@ public static partial class RecoveryMeasurements
             var before = smtp.Received.Count;
             var request = (await (await http.PostAsync("/console/recovery/requests", null)).Content.ReadFromJsonAsync<RecoveryEndpoints.RequestBody>())!;
             var mail = await smtp.WaitForMessageAsync(_ => smtp.Received.Count > before, TimeSpan.FromSeconds(30));
-            var code = CodePattern().Match(smtp.Received.Last(m => (m.Subject ?? "").StartsWith("Reset Password", StringComparison.Ordinal)).TextBody ?? "").Value;
+            var code = SecureCodeText.In(smtp.Received.Last(m => (m.Subject ?? "").StartsWith("Reset Password", StringComparison.Ordinal)));
             var ticket = (await (await http.PostAsJsonAsync($"/console/recovery/requests/{request.RequestId}/verify", new { code })).Content.ReadFromJsonAsync<RecoveryEndpoints.TicketBody>())!.Ticket;
             var boot = await again.BootIdAsync();
             var newPassword = $"amber-lantern-{7300 + i}";

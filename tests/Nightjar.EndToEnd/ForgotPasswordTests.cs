@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
-using MimeKit;
 using Nightjar.TestSupport;
 using Xunit;
 using static Microsoft.Playwright.Assertions;
@@ -9,14 +8,9 @@ namespace Nightjar.EndToEnd;
 
 /// <summary>The seed's whole Forgot Password flow, the way a person does it at the box, against a real SMTP server.</summary>
 [Collection(SharedBrowser.Name)]
-public sealed partial class ForgotPasswordTests(ConsoleBrowser browser)
+public sealed class ForgotPasswordTests(ConsoleBrowser browser)
 {
     private const string NewPassword = "amber-lantern-7305";
-
-    [GeneratedRegex("[0-9A-Z]{4}-[0-9A-Z]{4}")]
-    private static partial Regex CodePattern();
-
-    private static string CodeIn(MimeMessage message) => CodePattern().Match(message.TextBody ?? "").Value;
 
     [Fact]
     public async Task SeedFlow_EmailedCode_TypedOnTheKeyboard_NewPassword_Reboot_NewPasswordWorks()
@@ -39,7 +33,7 @@ public sealed partial class ForgotPasswordTests(ConsoleBrowser browser)
 
         // Read the Secure Code from the Reset Password email; a wrong one first.
         var email = await smtp.WaitForMessageAsync(m => (m.Subject ?? "").StartsWith("Reset Password", StringComparison.Ordinal), TimeSpan.FromSeconds(20));
-        var code = CodeIn(email);
+        var code = SecureCodeText.In(email);
         await console.TypeWithOnScreenKeyboardAsync("Secure Code", code == "0000-0000" ? "1111-1111" : "0000-0000");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "OK", Exact = true }).ClickAsync();
         await Expect(dialog.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Incorrect code — 4 attempts left");

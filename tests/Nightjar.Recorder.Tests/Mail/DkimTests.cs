@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using MimeKit;
 using MimeKit.Cryptography;
@@ -26,7 +25,7 @@ public class DkimTests
                 Dkim = new DkimOptions { Domain = "nvr.example.com", Selector = "nightjar", PrivateKeyFile = keyFile },
             };
             Assert.True(new MailOptionsValidator().Validate(null, options).Succeeded);
-            var composer = new MailComposer(new FixedOptions(options), new FakeTimeProvider(DateTimeOffset.UnixEpoch.AddYears(56)));
+            var composer = new MailComposer(new FixedOptionsMonitor<MailOptions>(options), new FakeTimeProvider(DateTimeOffset.UnixEpoch.AddYears(56)));
 
             var message = composer.Compose(MailboxAddress.Parse("jane@example.com"), "Reset Password — Garage", "code K7Q2-9MZD", "<p>code K7Q2-9MZD</p>");
 
@@ -62,14 +61,5 @@ public class DkimTests
 
         public override Task<AsymmetricKeyParameter> LocatePublicKeyAsync(string methods, string domain, string selector, CancellationToken cancellationToken = default) =>
             Task.FromResult(LocatePublicKey(methods, domain, selector, cancellationToken));
-    }
-
-    private sealed class FixedOptions(MailOptions value) : IOptionsMonitor<MailOptions>
-    {
-        public MailOptions CurrentValue => value;
-
-        public MailOptions Get(string? name) => value;
-
-        public IDisposable? OnChange(Action<MailOptions, string?> listener) => null;
     }
 }

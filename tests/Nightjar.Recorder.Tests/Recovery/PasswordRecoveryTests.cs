@@ -32,7 +32,7 @@ public class PasswordRecoveryTests
         var content = await connection.ExecuteScalarAsync<byte[]>("SELECT content FROM outbox WHERE id = @Id", new { Id = request.Message!.Id });
         using var stream = new MemoryStream(content!);
         var message = await MimeMessage.LoadAsync(stream);
-        return System.Text.RegularExpressions.Regex.Match(message.TextBody ?? "", "[0-9A-Z]{4}-[0-9A-Z]{4}").Value;
+        return Nightjar.TestSupport.SecureCodeText.In(message);
     }
 
     private static RecoveryRequestView Started(RecoveryStart start) => Assert.IsType<RecoveryStart.Started>(start).Request;
@@ -266,7 +266,7 @@ public class PasswordRecoveryTests
 
         Assert.Equal(RecoveryMethod.CodeFile, request.Method);
         Assert.Equal(Path.Combine(harness.DataDir, "recovery-code.txt"), request.FilePath);
-        var code = System.Text.RegularExpressions.Regex.Match(await File.ReadAllTextAsync(request.FilePath!), "[0-9A-Z]{4}-[0-9A-Z]{4}").Value;
+        var code = Nightjar.TestSupport.SecureCodeText.In(await File.ReadAllTextAsync(request.FilePath!));
         Assert.IsType<CodeCheck.Accepted>(await recovery.VerifyAsync(request.Id, code));
         if (!OperatingSystem.IsWindows())
         {

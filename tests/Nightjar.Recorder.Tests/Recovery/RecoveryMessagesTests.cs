@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using MimeKit;
 using Nightjar.Recorder.Devices;
@@ -15,7 +14,7 @@ public class RecoveryMessagesTests
     private static RecoveryMessages Messages(MailOptions? options = null)
     {
         var clock = new FakeTimeProvider(Now);
-        var monitor = new StaticOptionsMonitor(options ?? new MailOptions { From = "Nightjar Recorder <recorder@nvr.example.com>" });
+        var monitor = new FixedOptionsMonitor<MailOptions>(options ?? new MailOptions { From = "Nightjar Recorder <recorder@nvr.example.com>" });
         return new RecoveryMessages(new MailComposer(monitor, clock), clock);
     }
 
@@ -69,14 +68,5 @@ public class RecoveryMessagesTests
 
         Assert.DoesNotContain("\r\nBcc:", raw, StringComparison.OrdinalIgnoreCase);
         Assert.Empty(message.Bcc);
-    }
-
-    private sealed class StaticOptionsMonitor(MailOptions value) : IOptionsMonitor<MailOptions>
-    {
-        public MailOptions CurrentValue => value;
-
-        public MailOptions Get(string? name) => value;
-
-        public IDisposable? OnChange(Action<MailOptions, string?> listener) => null;
     }
 }

@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-using MimeKit;
 using Nightjar.Recorder.Accounts;
 using Nightjar.Recorder.Mail;
 using Nightjar.Recorder.Recovery;
@@ -12,8 +10,6 @@ namespace Nightjar.Recorder.Tests.Recovery;
 public class RecoveryOverSmtpTests
 {
     private const string NewPassword = "amber-lantern-7305";
-
-    private static string CodeIn(MimeMessage message) => Regex.Match(message.TextBody ?? "", "[0-9A-Z]{4}-[0-9A-Z]{4}").Value;
 
     private static async Task<OutboxEntry> WaitForStatusAsync(TestRecorder recorder, long messageId, Func<OutboxEntry, bool> done, TimeSpan timeout)
     {
@@ -49,7 +45,7 @@ public class RecoveryOverSmtpTests
 
         Assert.Equal("jane@example.com", email.To.Mailboxes.Single().Address);
         Assert.Equal("Sent", sent.StatusText);
-        var ticket = Assert.IsType<CodeCheck.Accepted>(await recovery.VerifyAsync(request.Id, CodeIn(email))).Ticket;
+        var ticket = Assert.IsType<CodeCheck.Accepted>(await recovery.VerifyAsync(request.Id, SecureCodeText.In(email))).Ticket;
         Assert.IsType<ResetCompletion.Succeeded>(await recovery.CompleteAsync(request.Id, ticket, NewPassword, NewPassword));
         var login = recorder.Get<ConsoleLogin>();
         Assert.IsType<LoginOutcome.WrongCredentials>(await login.LoginAsync("admin", TestRecorder.AdminPassword));
@@ -72,7 +68,7 @@ public class RecoveryOverSmtpTests
         smtp.Resume();
         var email = await smtp.WaitForMessageAsync(m => (m.Subject ?? "").StartsWith("Reset Password", StringComparison.Ordinal), TimeSpan.FromSeconds(40));
         await WaitForStatusAsync(recorder, request.Message.Id, e => e.State == OutboxState.Sent, TimeSpan.FromSeconds(10));
-        Assert.IsType<CodeCheck.Accepted>(await recorder.Get<PasswordRecovery>().VerifyAsync(request.Id, CodeIn(email)));
+        Assert.IsType<CodeCheck.Accepted>(await recorder.Get<PasswordRecovery>().VerifyAsync(request.Id, SecureCodeText.In(email)));
     }
 
     [Fact]

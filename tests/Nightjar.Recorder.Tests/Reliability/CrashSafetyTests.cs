@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net.Http.Json;
-using System.Text.RegularExpressions;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
@@ -18,11 +17,8 @@ namespace Nightjar.Recorder.Tests.Reliability;
 /// there and is delivered once the recorder is back. CI runs a reduced count; set NIGHTJAR_CRASH_ITERATIONS
 /// (bench/run sets 100) for the full loop.
 /// </summary>
-public partial class CrashSafetyTests(ITestOutputHelper output)
+public class CrashSafetyTests(ITestOutputHelper output)
 {
-    [GeneratedRegex("[0-9A-Z]{4}-[0-9A-Z]{4}")]
-    private static partial Regex CodePattern();
-
     private static int Iterations =>
         int.TryParse(Environment.GetEnvironmentVariable("NIGHTJAR_CRASH_ITERATIONS"), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 12;
 
@@ -142,7 +138,7 @@ public partial class CrashSafetyTests(ITestOutputHelper output)
             await Task.Delay(20);
         }
 
-        return CodePattern().Match(await File.ReadAllTextAsync(pickupFile)).Value;
+        return SecureCodeText.In(await File.ReadAllTextAsync(pickupFile));
     }
 
     private static async Task<string> StoredHashAsync(string dataDir)
