@@ -51,13 +51,19 @@ public static class FeatureRegistration
         services.AddOptions<RecoveryOptions>().BindConfiguration(RecoveryOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<RecoveryOptions>, RecoveryOptionsValidator>();
         services.AddSingleton<RecoverySettingsStore>();
-        services.AddSingleton<DeviceSecret>();
+        services.AddSingleton<Security.DeviceSecret>();
         services.AddSingleton<RecoveryMessages>();
         return services.AddSingleton<PasswordRecovery>();
     }
 
     public static IServiceCollection AddSetup(this IServiceCollection services) =>
         services.AddSingleton<FirstBootSetup>();
+
+    public static IServiceCollection AddPairing(this IServiceCollection services)
+    {
+        services.AddSingleton<Pairing.AppTokens>();
+        return services.AddSingleton<Pairing.ApiLoginThrottle>();
+    }
 
     public static IServiceCollection AddPower(this IServiceCollection services)
     {

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.Options;
 using Nightjar.Recorder.Accounts;
 using Nightjar.Recorder.Console;
+using Nightjar.Recorder.Pairing;
 using Nightjar.Recorder.Recovery;
 
 namespace Nightjar.Recorder.Hosting;
@@ -46,6 +47,7 @@ public static class RecorderApp
         services.AddMail();
         services.AddRecovery();
         services.AddSetup();
+        services.AddPairing();
         services.AddPower();
         services.AddConsole();
 
@@ -68,6 +70,7 @@ public static class RecorderApp
         app.MapHealth();
         app.MapConsoleSessions();
         app.MapRecovery();
+        app.MapCompanionApi();
         app.MapConsole();
         return app;
     }

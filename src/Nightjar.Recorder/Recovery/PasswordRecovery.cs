@@ -8,6 +8,7 @@ using Nightjar.Recorder.Audit;
 using Nightjar.Recorder.Devices;
 using Nightjar.Recorder.Hosting;
 using Nightjar.Recorder.Mail;
+using Nightjar.Recorder.Security;
 using Nightjar.Recorder.Storage;
 
 namespace Nightjar.Recorder.Recovery;
@@ -101,7 +102,7 @@ public sealed class PasswordRecovery(
             return new CodeCheck.Empty();
         }
 
-        var secret = await deviceSecret.GetAsync();
+        var secret = await deviceSecret.GetAsync(DeviceSecret.RecoveryCodes);
         var keyHash = await RecoveryKeyHashAsync();
         var (check, auditEvent) = await database.InTransactionAsync(async (connection, transaction) =>
         {
@@ -274,7 +275,7 @@ public sealed class PasswordRecovery(
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var code = recoveryKey ? null : SecureCode.New();
         var expires = now + Settings.CodeLifetime;
-        var secret = await deviceSecret.GetAsync();
+        var secret = await deviceSecret.GetAsync(DeviceSecret.RecoveryCodes);
         var device = await devices.GetAsync();
 
         var messageId = await database.InTransactionAsync(async (connection, transaction) =>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Nightjar.Recorder.Hosting;
 using Nightjar.Recorder.Power;
 
 namespace Nightjar.Recorder.Recovery;
@@ -109,7 +110,7 @@ public static class RecoveryEndpoints
         view.Id, view.Method.ToString(), view.State.ToString(), view.ExpiresUtc, view.AttemptsLeft, view.MaskedAddress, view.FilePath, view.Message?.StatusText);
 
     private static RetryAfterResult TooMany(string type, string detail, DateTimeOffset until) =>
-        new RetryAfterResult(until, Problem(StatusCodes.Status429TooManyRequests, type, detail, ("retryAfterUtc", until)));
+        new(until, Problem(StatusCodes.Status429TooManyRequests, type, detail, ("retryAfterUtc", until)));
 
     private static ProblemHttpResult NotFound() => Problem(StatusCodes.Status404NotFound, "request-not-found", "No such reset request.");
 
@@ -119,16 +120,4 @@ public static class RecoveryEndpoints
             statusCode: status,
             type: ProblemBase + type,
             extensions: extensions.ToDictionary(e => e.Key, e => (object?)e.Value));
-
-    /// <summary>Adds <c>Retry-After</c> (whole seconds) to a problem answer.</summary>
-    private sealed class RetryAfterResult(DateTimeOffset until, IResult inner) : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            var clock = httpContext.RequestServices.GetRequiredService<TimeProvider>();
-            var seconds = Math.Max(1, (int)Math.Ceiling((until - clock.GetUtcNow()).TotalSeconds));
-            httpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-            return inner.ExecuteAsync(httpContext);
-        }
-    }
 }

@@ -82,6 +82,19 @@ public static class SchemaMigrations
         );
         CREATE INDEX outbox_due ON outbox (state, next_attempt_utc);
         """,
+
+        // 3: companion-app tokens (only their keyed hash is stored).
+        """
+        CREATE TABLE app_token (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            token_hash TEXT NOT NULL UNIQUE,
+            client_name TEXT NOT NULL,
+            credential_epoch INTEGER NOT NULL,
+            created_utc TEXT NOT NULL,
+            last_seen_utc TEXT NOT NULL,
+            revoked_utc TEXT NULL
+        );
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;

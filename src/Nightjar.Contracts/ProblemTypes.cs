@@ -1,0 +1,16 @@
+namespace Nightjar.Contracts;
+
+/// <summary>The stable <c>type</c> of every RFC 9457 problem the API answers with. Apps switch on these, never on titles.</summary>
+public static class ProblemTypes
+{
+    public const string Base = "https://nightjar.invalid/problems/";
+    public const string WrongCredentials = Base + "wrong-credentials";
+    public const string CredentialsChanged = Base + "credentials-changed";
+    public const string InvalidToken = Base + "invalid-token";
+    public const string TooManyAttempts = Base + "too-many-attempts";
+    public const string Busy = Base + "busy";
+    public const string InvalidRequest = Base + "invalid-request";
+
+    /// <summary>Extension member of a credentials-changed problem: when the password changed (ISO 8601, UTC).</summary>
+    public const string ChangedAtMember = "changedAt";
+}

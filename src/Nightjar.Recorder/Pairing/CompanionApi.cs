@@ -1,0 +1,120 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Nightjar.Contracts;
+using Nightjar.Recorder.Accounts;
+using Nightjar.Recorder.Devices;
+using Nightjar.Recorder.Hosting;
+
+namespace Nightjar.Recorder.Pairing;
+
+/// <summary>
+/// The companion-app API on the API listener (<c>/api/v1</c>, JSON, RFC 9457 problems with stable types).
+/// A password proves itself once, at <c>POST /sessions</c>; after that the app holds a bearer token.
+/// </summary>
+public static class CompanionApi
+{
+    private const string TokenItem = "nightjar.app-token";
+
+    public static IEndpointRouteBuilder MapCompanionApi(this IEndpointRouteBuilder endpoints)
+    {
+        var api = endpoints.MapGroup("/api/v1").DisableAntiforgery();
+        api.MapPost("/sessions", SignInAsync);
+        var signedIn = api.MapGroup("").AddEndpointFilter(RequireTokenAsync);
+        signedIn.MapGet("/device", GetDeviceAsync);
+        signedIn.MapDelete("/sessions/current", SignOutAsync);
+        return endpoints;
+    }
+
+    private static async Task<IResult> SignInAsync(
+        HttpContext context, SessionRequest? request, PasswordHasher hasher, AdminAccount account, CredentialEpoch epoch,
+        AppTokens tokens, ApiLoginThrottle throttle, DeviceRegistry devices, TimeProvider clock)
+    {
+        var clientName = request?.ClientName?.Trim() ?? "";
+        if (clientName.Length is 0 or > AppTokens.MaxClientNameLength || clientName.Any(char.IsControl)
+            || request?.UserName is not { Length: > 0 and <= 256 } || request.Password is not { Length: > 0 and <= 256 })
+        {
+            return Problem(StatusCodes.Status400BadRequest, ProblemTypes.InvalidRequest,
+                $"Send userName, password and clientName (1–{AppTokens.MaxClientNameLength} characters, no line breaks).");
+        }
+
+        var client = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        if (!throttle.TryBegin(client, out var retryAt))
+        {
+            return new RetryAfterResult(retryAt, Problem(StatusCodes.Status429TooManyRequests, ProblemTypes.TooManyAttempts, "Too many attempts from this app. Wait, then try again."));
+        }
+
+        var failed = true;
+        try
+        {
+            var storedHash = await account.GetPasswordHashAsync();
+            var verification = storedHash is null
+                ? PasswordVerification.Mismatch
+                : await hasher.VerifyAsync(storedHash, PasswordPolicy.Normalize(request.Password));
+            if (verification == PasswordVerification.Busy)
+            {
+                failed = false; // Nothing was checked, so nothing counts.
+                return new RetryAfterResult(clock.GetUtcNow().AddSeconds(1), Problem(StatusCodes.Status503ServiceUnavailable, ProblemTypes.Busy, "The recorder is busy. Try again in a moment."));
+            }
+
+            var rightUser = string.Equals(request.UserName.Trim(), AdminAccount.UserName, StringComparison.OrdinalIgnoreCase);
+            if (!rightUser || verification == PasswordVerification.Mismatch)
+            {
+                return Problem(StatusCodes.Status401Unauthorized, ProblemTypes.WrongCredentials, "Wrong user name or password.");
+            }
+
+            failed = false;
+            var token = await tokens.IssueAsync(clientName, epoch.Current);
+            var device = await devices.GetAsync();
+            return TypedResults.Created("/api/v1/sessions/current", new SessionResponse(token, "Bearer", device.DeviceId));
+        }
+        finally
+        {
+            throttle.End(client, failed);
+        }
+    }
+
+    private static async Task<Ok<DeviceInfo>> GetDeviceAsync(DeviceRegistry devices, BootIdentity boot, TimeProvider clock)
+    {
+        var device = await devices.GetAsync();
+        return TypedResults.Ok(new DeviceInfo(device.DeviceId, device.Name, device.Model, device.Version, boot.BootId,
+            (long)(clock.GetUtcNow() - boot.StartedUtc).TotalSeconds));
+    }
+
+    private static async Task<NoContent> SignOutAsync(HttpContext context, AppTokens tokens)
+    {
+        await tokens.RevokeAsync((long)context.Items[TokenItem]!);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>
+    /// Every signed-in request checks its token against the current credential epoch: no grace period. A stale
+    /// token is told when the password changed, and never counts toward the wrong-password limit.
+    /// </summary>
+    private static async ValueTask<object?> RequireTokenAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
+    {
+        var context = invocation.HttpContext;
+        var header = context.Request.Headers.Authorization.ToString();
+        var token = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
+        var check = await context.RequestServices.GetRequiredService<AppTokens>().CheckAsync(token);
+        switch (check)
+        {
+            case TokenCheck.Valid valid:
+                context.Items[TokenItem] = valid.TokenId;
+                return await next(invocation);
+            case TokenCheck.CredentialsChanged changed:
+                context.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
+                return TypedResults.Problem(
+                    detail: $"The recorder's password was changed at {changed.ChangedUtc.ToString("u", CultureInfo.InvariantCulture)}. Sign in again with the new password.",
+                    statusCode: StatusCodes.Status401Unauthorized,
+                    type: ProblemTypes.CredentialsChanged,
+                    title: "Password changed",
+                    extensions: new Dictionary<string, object?> { [ProblemTypes.ChangedAtMember] = changed.ChangedUtc });
+            default:
+                context.Response.Headers.WWWAuthenticate = "Bearer";
+                return Problem(StatusCodes.Status401Unauthorized, ProblemTypes.InvalidToken, "Sign in first.");
+        }
+    }
+
+    private static ProblemHttpResult Problem(int status, string type, string detail) =>
+        TypedResults.Problem(detail: detail, statusCode: status, type: type);
+}
