@@ -62,6 +62,7 @@ public static class FeatureRegistration
     public static IServiceCollection AddPairing(this IServiceCollection services)
     {
         services.AddSingleton<Pairing.AppTokens>();
+        services.AddSingleton<Pairing.PairingAddress>();
         return services.AddSingleton<Pairing.ApiLoginThrottle>();
     }
 
