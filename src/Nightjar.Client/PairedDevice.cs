@@ -1,0 +1,14 @@
+namespace Nightjar.Client;
+
+/// <summary>One recorder the app knows. The token is a secret: never print it. The password is never stored.</summary>
+public sealed record PairedDevice(
+    string Name,
+    string DeviceId,
+    string Host,
+    int Port,
+    string Sha256Fingerprint,
+    string? Token,
+    DateTimeOffset? PasswordChangedAt)
+{
+    public Contracts.PairingUri Pairing => new(DeviceId, Host, Port, Sha256Fingerprint);
+}

@@ -1,0 +1,176 @@
+using Nightjar.Client;
+using Nightjar.Recorder.Accounts;
+using Nightjar.Recorder.Pairing;
+using Nightjar.TestSupport;
+using Xunit;
+
+namespace Nightjar.App.Tests;
+
+/// <summary><c>nightjar-app</c> against the real recorder on loopback, over TLS with its real certificate.</summary>
+public sealed class CompanionAppTests : IAsyncLifetime
+{
+    private const string NewPassword = "amber-lantern-7305";
+    private TestRecorder recorder = null!;
+    private string home = null!;
+    private DeviceStore store = null!;
+
+    public async Task InitializeAsync()
+    {
+        recorder = await TestRecorder.StartAsync();
+        await recorder.CompleteSetupAsync();
+        home = Path.Combine(Path.GetTempPath(), "nightjar-app-" + Guid.NewGuid().ToString("N"));
+        store = new DeviceStore(home);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await recorder.DisposeAsync();
+        if (Directory.Exists(home))
+        {
+            Directory.Delete(home, recursive: true);
+        }
+    }
+
+    private async Task<string> PairingUriAsync() => (await recorder.Get<PairingAddress>().GetAsync() with { Host = "127.0.0.1" }).ToString();
+
+    private async Task<(int Code, string Output, string Error)> RunAsync(string stdin, params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await CompanionCommands.RunAsync(args, new StringReader(stdin), output, error, store);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public async Task Add_ThenStatus_IsOnline()
+    {
+        var add = await RunAsync(TestRecorder.AdminPassword + "\n", "add", await PairingUriAsync(), "--name", "home");
+        Assert.Equal(ExitCodes.Ok, add.Code);
+
+        var status = await RunAsync("", "status", "home");
+        Assert.Equal(ExitCodes.Ok, status.Code);
+        Assert.Contains("home: online", status.Output, StringComparison.Ordinal);
+        var list = await RunAsync("", "list");
+        Assert.Matches(@"home\t127\.0\.0\.1:\d+\tonline", list.Output);
+        var stored = await File.ReadAllTextAsync(store.Path);
+        Assert.DoesNotContain(TestRecorder.AdminPassword, stored, StringComparison.Ordinal);
+        Assert.DoesNotContain((await store.FindAsync("home"))!.Token!, status.Output + list.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WrongPassword_Exits4_ThenIsRateLimited()
+    {
+        var uri = await PairingUriAsync();
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(ExitCodes.WrongPassword, (await RunAsync("wrong-password\n", "add", uri, "--name", "home")).Code);
+        }
+
+        var limited = await RunAsync(TestRecorder.AdminPassword + "\n", "add", uri, "--name", "home");
+        Assert.Equal(ExitCodes.WrongPassword, limited.Code);
+        Assert.Contains("Try again in", limited.Error, StringComparison.Ordinal);
+        Assert.Null(await store.FindAsync("home"));
+    }
+
+    [Fact]
+    public async Task ADifferentCertificate_Exits2_CertificateMismatch()
+    {
+        await using var impostor = await TestRecorder.StartAsync();
+        var pairing = (await recorder.Get<PairingAddress>().GetAsync()) with { Host = "127.0.0.1", Port = impostor.ApiUrl.Port };
+
+        var add = await RunAsync(TestRecorder.AdminPassword + "\n", "add", pairing.ToString(), "--name", "home");
+
+        Assert.Equal(ExitCodes.UnreachableOrCertificate, add.Code);
+        Assert.Contains("Certificate mismatch", add.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AfterAPasswordChange_StatusExits3_SaysWhen_ThenLoginInPlaceWorks()
+    {
+        await RunAsync(TestRecorder.AdminPassword + "\n", "add", await PairingUriAsync(), "--name", "home");
+        Assert.True(await recorder.Get<AdminAccount>().ChangePasswordAsync(NewPassword, "test"));
+
+        var first = await RunAsync("", "status", "home");
+        Assert.Equal(ExitCodes.PasswordChanged, first.Code);
+        Assert.Contains("The recorder's password was changed on ", first.Output, StringComparison.Ordinal);
+        Assert.Contains("Run `nightjar-app login home` with the new password.", first.Output, StringComparison.Ordinal);
+
+        // The second status answers from what the app knows, without a request: stop the recorder to prove it.
+        await recorder.DisposeAsync();
+        var second = await RunAsync("", "status", "home");
+        Assert.Equal(ExitCodes.PasswordChanged, second.Code);
+        recorder = await TestRecorder.StartInAsync(recorder.DataDir);
+    }
+
+    [Fact]
+    public async Task Login_WithTheNewPassword_KeepsTheEntry_AndIsOnlineAgain()
+    {
+        await RunAsync(TestRecorder.AdminPassword + "\n", "add", await PairingUriAsync(), "--name", "home");
+        Assert.True(await recorder.Get<AdminAccount>().ChangePasswordAsync(NewPassword, "test"));
+        Assert.Equal(ExitCodes.PasswordChanged, (await RunAsync("", "status", "home")).Code);
+
+        Assert.Equal(ExitCodes.WrongPassword, (await RunAsync(TestRecorder.AdminPassword + "\n", "login", "home")).Code);
+        Assert.Equal(ExitCodes.Ok, (await RunAsync(NewPassword + "\n", "login", "home")).Code);
+        Assert.Equal(ExitCodes.Ok, (await RunAsync("", "status", "home")).Code);
+    }
+
+    [Fact]
+    public async Task Remove_ThenAdd_AlsoWorks()
+    {
+        var uri = await PairingUriAsync();
+        await RunAsync(TestRecorder.AdminPassword + "\n", "add", uri, "--name", "home");
+
+        Assert.Equal(ExitCodes.Ok, (await RunAsync("", "remove", "home")).Code);
+        Assert.Equal(ExitCodes.Usage, (await RunAsync("", "status", "home")).Code);
+        Assert.Equal(ExitCodes.Ok, (await RunAsync(TestRecorder.AdminPassword + "\n", "add", uri, "--name", "home")).Code);
+    }
+
+    [Fact]
+    public async Task RevokedOnTheConsole_TheAppIsSignedOut()
+    {
+        await RunAsync(TestRecorder.AdminPassword + "\n", "add", await PairingUriAsync(), "--name", "home");
+        var app = Assert.Single(await recorder.Get<AppTokens>().ListAsync());
+
+        await recorder.Get<AppTokens>().RevokeAsync(app.Id);
+
+        var status = await RunAsync("", "status", "home");
+        Assert.Equal(ExitCodes.WrongPassword, status.Code);
+        Assert.Contains("signed out", status.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RecorderOff_Exits2_Offline()
+    {
+        await RunAsync(TestRecorder.AdminPassword + "\n", "add", await PairingUriAsync(), "--name", "home");
+        await recorder.DisposeAsync();
+
+        Assert.Equal(ExitCodes.UnreachableOrCertificate, (await RunAsync("", "status", "home")).Code);
+        Assert.Contains("offline", (await RunAsync("", "list")).Output, StringComparison.Ordinal);
+        recorder = await TestRecorder.StartInAsync(recorder.DataDir);
+    }
+
+    [Theory]
+    [InlineData("add")]
+    [InlineData("add", "nightjar://pair?id=bad")]
+    [InlineData("add", "https://example.com", "--name", "home")]
+    [InlineData("status")]
+    [InlineData("status", "nowhere")]
+    [InlineData("login", "nowhere")]
+    [InlineData("remove", "nowhere")]
+    [InlineData("frobnicate")]
+    public async Task Misuse_Exits1(params string[] args) =>
+        Assert.Equal(ExitCodes.Usage, (await RunAsync("x\n", args)).Code);
+
+    [Theory]
+    [InlineData("add")]
+    [InlineData("list")]
+    [InlineData("status")]
+    [InlineData("login")]
+    [InlineData("remove")]
+    public async Task EveryCommand_HasHelp(string command)
+    {
+        var help = await RunAsync("", command, "--help");
+        Assert.Equal(ExitCodes.Ok, help.Code);
+        Assert.Contains("Usage", help.Output, StringComparison.Ordinal);
+    }
+}
