@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using Nightjar.Contracts;
+using Nightjar.TestSupport;
+
+namespace Nightjar.Bench;
+
+/// <summary>
+/// The companion-app API under load: authenticated <c>GET /api/v1/device</c> throughput and p99 with wrk
+/// (keep-alive, TLS), then 500 concurrent wrong-password sign-ins while the recorder's RSS is sampled.
+/// </summary>
+public static partial class ApiMeasurements
+{
+    private const string Password = "violet-comet-4821";
+
+    [GeneratedRegex(@"Requests/sec:\s+([0-9.]+)")]
+    private static partial Regex RequestsPerSecond();
+
+    [GeneratedRegex(@"99%\s+([0-9.]+)(us|ms|s)")]
+    private static partial Regex P99();
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10;
+        var dataDir = Path.Combine(Path.GetTempPath(), "nightjar-bench-" + Guid.NewGuid().ToString("N"));
+        int apiPort;
+        await using (var setup = await TestRecorder.StartInAsync(dataDir))
+        {
+            await setup.CompleteSetupAsync();
+        }
+
+        apiPort = FreePort.Next();
+        await using var recorder = await RecorderChildProcess.StartAsync(dataDir, $"--Nightjar:Api:Url=https://127.0.0.1:{apiPort}");
+        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true };
+        using var api = new HttpClient(handler) { BaseAddress = new Uri($"https://127.0.0.1:{apiPort}") };
+        var session = (await (await api.PostAsJsonAsync("/api/v1/sessions", new SessionRequest("admin", Password, "bench"))).Content.ReadFromJsonAsync<SessionResponse>())!;
+
+        var wrk = Process.Start(new ProcessStartInfo("wrk")
+        {
+            ArgumentList = { "-t2", "-c50", $"-d{seconds}s", "--latency", "-H", $"Authorization: Bearer {session.Token}", $"https://127.0.0.1:{apiPort}/api/v1/device" },
+            RedirectStandardOutput = true,
+        })!;
+        var report = await wrk.StandardOutput.ReadToEndAsync();
+        await wrk.WaitForExitAsync();
+        var p99 = P99().Match(report);
+        var p99Ms = double.Parse(p99.Groups[1].Value, CultureInfo.InvariantCulture) * p99.Groups[2].Value switch { "us" => 0.001, "s" => 1000, _ => 1 };
+        Console.WriteLine($"RESULT api_device_requests_per_second {RequestsPerSecond().Match(report).Groups[1].Value} (wrk -t2 -c50 -d{seconds}s, keep-alive, TLS, token auth)");
+        Console.WriteLine($"RESULT api_device_p99_ms {p99Ms:F2}");
+
+        // 500 concurrent wrong-password sign-ins from one client, sampling RSS meanwhile.
+        var peak = recorder.ResidentMegabytes();
+        using var sampling = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            while (!sampling.IsCancellationRequested)
+            {
+                peak = Math.Max(peak, recorder.ResidentMegabytes());
+                await Task.Delay(20);
+            }
+        });
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 500).Select(async _ =>
+            (int)(await api.PostAsJsonAsync("/api/v1/sessions", new SessionRequest("admin", "wrong-password", "storm"))).StatusCode));
+        await sampling.CancelAsync();
+        await sampler;
+        var counts = string.Join(", ", statuses.GroupBy(s => s).OrderBy(g => g.Key).Select(g => $"{g.Key}: {g.Count()}"));
+        Console.WriteLine($"RESULT storm_500_wrong_passwords_peak_rss_mb {peak:F1} (answers {counts})");
+        return 0;
+    }
+}
