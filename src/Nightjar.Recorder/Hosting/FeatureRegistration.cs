@@ -61,6 +61,9 @@ public static class FeatureRegistration
 
     public static IServiceCollection AddPairing(this IServiceCollection services)
     {
+        // Only the companion API is documented: the console's routes are not a contract for apps.
+        services.AddOpenApi("v1", options => options.ShouldInclude = description =>
+            description.RelativePath?.StartsWith("api/v1", StringComparison.Ordinal) == true);
         services.AddSingleton<Pairing.AppTokens>();
         services.AddSingleton<Pairing.PairingAddress>();
         return services.AddSingleton<Pairing.ApiLoginThrottle>();

@@ -17,6 +17,7 @@ public static class CompanionApi
 
     public static IEndpointRouteBuilder MapCompanionApi(this IEndpointRouteBuilder endpoints)
     {
+        endpoints.MapOpenApi("/api/{documentName}/openapi.json");
         var api = endpoints.MapGroup("/api/v1").DisableAntiforgery();
         api.MapPost("/sessions", SignInAsync);
         var signedIn = api.MapGroup("").AddEndpointFilter(RequireTokenAsync);

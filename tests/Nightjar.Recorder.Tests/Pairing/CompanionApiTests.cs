@@ -154,6 +154,19 @@ public class CompanionApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OpenApiDocument_IsServed_AndDescribesOnlyTheApi()
+    {
+        var response = await api.GetAsync("/api/v1/openapi.json");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var paths = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("paths");
+        var names = paths.EnumerateObject().Select(p => p.Name).ToList();
+
+        Assert.Contains("/api/v1/sessions", names);
+        Assert.Contains("/api/v1/device", names);
+        Assert.All(names, n => Assert.StartsWith("/api/v1/", n, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task ConsoleListener_HasNoApi()
     {
         using var console = recorder.CreateConsoleClient();
