@@ -25,14 +25,13 @@ public static partial class ApiMeasurements
     {
         var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10;
         var dataDir = Path.Combine(Path.GetTempPath(), "nightjar-bench-" + Guid.NewGuid().ToString("N"));
-        int apiPort;
         await using (var setup = await TestRecorder.StartInAsync(dataDir))
         {
-            await setup.CompleteSetupAsync();
+            await setup.CompleteSetupAsync(); // no relay: the Secure Code goes to the pickup folder
         }
 
-        apiPort = FreePort.Next();
-        await using var recorder = await RecorderChildProcess.StartAsync(dataDir, $"--Nightjar:Api:Url=https://127.0.0.1:{apiPort}");
+        var apiPort = FreePort.Next();
+        await using var recorder = await RecorderChildProcess.StartAsync(dataDir, $"--Nightjar:Api:Url=https://127.0.0.1:{apiPort}", "--Nightjar:Power:AfterPasswordReset=Prompt");
         using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true };
         using var api = new HttpClient(handler) { BaseAddress = new Uri($"https://127.0.0.1:{apiPort}") };
         var session = (await (await api.PostAsJsonAsync("/api/v1/sessions", new SessionRequest("admin", Password, "bench"))).Content.ReadFromJsonAsync<SessionResponse>())!;
@@ -49,6 +48,38 @@ public static partial class ApiMeasurements
         Console.WriteLine($"RESULT api_device_requests_per_second {RequestsPerSecond().Match(report).Groups[1].Value} (wrk -t2 -c50 -d{seconds}s, keep-alive, TLS, token auth)");
         Console.WriteLine($"RESULT api_device_p99_ms {p99Ms:F2}");
 
+        // 200 apps holding tokens, then a password reset: how long until every one of them is told.
+        var tokens = new List<string>();
+        for (var i = 0; i < 200; i++)
+        {
+            var signedIn = await api.PostAsJsonAsync("/api/v1/sessions", new SessionRequest("admin", Password, $"phone {i}"));
+            tokens.Add((await signedIn.Content.ReadFromJsonAsync<SessionResponse>())!.Token);
+        }
+
+        using var console = recorder.CreateConsoleClient();
+        console.DefaultRequestHeaders.Add(Nightjar.Recorder.Recovery.RecoveryEndpoints.ConsoleHeader, "1");
+        var request = (await (await console.PostAsync("/console/recovery/requests", null)).Content
+            .ReadFromJsonAsync<Nightjar.Recorder.Recovery.RecoveryEndpoints.RequestBody>())!;
+        while (!File.Exists(request.FilePath!))
+        {
+            await Task.Delay(20);
+        }
+
+        var code = SecureCodeText.In(await File.ReadAllTextAsync(request.FilePath!));
+        var ticket = (await (await console.PostAsJsonAsync($"/console/recovery/requests/{request.RequestId}/verify", new { code })).Content
+            .ReadFromJsonAsync<Nightjar.Recorder.Recovery.RecoveryEndpoints.TicketBody>())!.Ticket;
+        (await console.PostAsJsonAsync($"/console/recovery/requests/{request.RequestId}/complete",
+            new { ticket, newPassword = "amber-lantern-7305", confirmPassword = "amber-lantern-7305" })).EnsureSuccessStatusCode();
+        var told = Stopwatch.StartNew();
+        var stale = await Task.WhenAll(tokens.Select(async token =>
+        {
+            using var message = new HttpRequestMessage(HttpMethod.Get, "/api/v1/device");
+            message.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            var answer = await api.SendAsync(message);
+            return (int)answer.StatusCode == 401 && (await answer.Content.ReadAsStringAsync()).Contains(ProblemTypes.CredentialsChanged, StringComparison.Ordinal);
+        }));
+        Console.WriteLine($"RESULT stale_tokens_200_all_told_ms {told.Elapsed.TotalMilliseconds:F0} ({stale.Count(t => t)} of 200 answered credentials-changed)");
+
         // 500 concurrent wrong-password sign-ins from one client, sampling RSS meanwhile.
         var peak = recorder.ResidentMegabytes();
         using var sampling = new CancellationTokenSource();
@@ -61,7 +92,7 @@ public static partial class ApiMeasurements
             }
         });
         var statuses = await Task.WhenAll(Enumerable.Range(0, 500).Select(async _ =>
-            (int)(await api.PostAsJsonAsync("/api/v1/sessions", new SessionRequest("admin", "wrong-password", "storm"))).StatusCode));
+            (int)(await api.PostAsJsonAsync("/api/v1/sessions", new SessionRequest("admin", "still-wrong", "storm"))).StatusCode));
         await sampling.CancelAsync();
         await sampler;
         var counts = string.Join(", ", statuses.GroupBy(s => s).OrderBy(g => g.Key).Select(g => $"{g.Key}: {g.Count()}"));
