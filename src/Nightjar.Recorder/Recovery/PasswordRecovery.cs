@@ -61,7 +61,7 @@ public sealed class PasswordRecovery(
     public async Task<RecoveryStart> ResendAsync()
     {
         var now = clock.GetUtcNow();
-        var lastCode = await LastCreatedAsync(includeRecoveryKey: false);
+        var lastCode = await LastCodeCreatedAsync();
         if (lastCode is { } created && created + Settings.ResendCooldown > now)
         {
             return new RecoveryStart.CoolingDown(created + Settings.ResendCooldown);
@@ -339,13 +339,11 @@ public sealed class PasswordRecovery(
         return row is null ? null : await ViewAsync(row);
     }
 
-    private async Task<DateTimeOffset?> LastCreatedAsync(bool includeRecoveryKey)
+    private async Task<DateTimeOffset?> LastCodeCreatedAsync()
     {
         await using var connection = await database.OpenAsync();
         return await connection.ExecuteScalarAsync<DateTimeOffset?>(
-            includeRecoveryKey
-                ? "SELECT MAX(created_utc) FROM reset_request"
-                : "SELECT MAX(created_utc) FROM reset_request WHERE method <> 'RecoveryKey'");
+            "SELECT MAX(created_utc) FROM reset_request WHERE method <> 'RecoveryKey'");
     }
 
     private async Task<string?> RecoveryKeyHashAsync()
