@@ -42,4 +42,21 @@ public static class PasswordPolicy
     }
 
     public static bool IsAcceptable(string? password, string userName) => Evaluate(password, userName).All(r => r.Met);
+
+    /// <summary>
+    /// Checks a new admin password and its confirmation, as setup and a reset both ask for them. Returns null when
+    /// both are fine, else whether the confirmation (rather than the password) is at fault, and what to say.
+    /// </summary>
+    public static (bool OnConfirmation, string Message)? CheckNewPassword(string? password, string? confirmation)
+    {
+        var unmet = Evaluate(password, AdminAccount.UserName).Where(r => !r.Met).ToList();
+        if (unmet.Count > 0)
+        {
+            return (false, "The password must meet every rule: " + string.Join("; ", unmet.Select(r => r.Prompt.ToLowerInvariant())) + ".");
+        }
+
+        return string.Equals(Normalize(password!), Normalize(confirmation ?? ""), StringComparison.Ordinal)
+            ? null
+            : (true, "The passwords do not match.");
+    }
 }

@@ -1,4 +1,3 @@
-using System.Data;
 using System.Security.Cryptography;
 using System.Text;
 using Dapper;
@@ -173,14 +172,9 @@ public sealed class PasswordRecovery(
     public async Task<ResetCompletion> CompleteAsync(string requestId, string? ticket, string? newPassword, string? confirmPassword)
     {
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
-        var unmet = PasswordPolicy.Evaluate(newPassword, AdminAccount.UserName).Where(r => !r.Met).ToList();
-        if (unmet.Count > 0)
+        if (PasswordPolicy.CheckNewPassword(newPassword, confirmPassword) is { } problem)
         {
-            errors[NewPasswordField] = "The password must meet every rule: " + string.Join("; ", unmet.Select(r => r.Prompt.ToLowerInvariant())) + ".";
-        }
-        else if (!string.Equals(PasswordPolicy.Normalize(newPassword!), PasswordPolicy.Normalize(confirmPassword ?? ""), StringComparison.Ordinal))
-        {
-            errors[ConfirmPasswordField] = "The passwords do not match.";
+            errors[problem.OnConfirmation ? ConfirmPasswordField : NewPasswordField] = problem.Message;
         }
 
         if (errors.Count > 0)

@@ -25,14 +25,9 @@ public sealed class FirstBootSetup(
     public static Dictionary<string, string> ValidatePasswordStep(string? password, string? confirmation)
     {
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
-        var unmet = PasswordPolicy.Evaluate(password, AdminAccount.UserName).Where(r => !r.Met).ToList();
-        if (unmet.Count > 0)
+        if (PasswordPolicy.CheckNewPassword(password, confirmation) is { } problem)
         {
-            errors[SetupField.AdminPassword] = "The password must meet every rule: " + string.Join("; ", unmet.Select(r => r.Prompt.ToLowerInvariant())) + ".";
-        }
-        else if (!string.Equals(PasswordPolicy.Normalize(password!), PasswordPolicy.Normalize(confirmation ?? ""), StringComparison.Ordinal))
-        {
-            errors[SetupField.ConfirmPassword] = "The passwords do not match.";
+            errors[problem.OnConfirmation ? SetupField.ConfirmPassword : SetupField.AdminPassword] = problem.Message;
         }
 
         return errors;
