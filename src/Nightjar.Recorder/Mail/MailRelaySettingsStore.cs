@@ -26,32 +26,31 @@ public sealed class MailRelaySettingsStore(Database database, IOptionsMonitor<Ma
         await using var connection = await database.OpenAsync();
         var saved = (await connection.QueryAsync<(string Key, string Value)>("SELECT key, value FROM setting WHERE key LIKE 'mail.smtp.%'"))
             .ToDictionary(r => r.Key, r => r.Value, StringComparer.Ordinal);
-        var configured = options.CurrentValue.Smtp;
-        var locked = new HashSet<string>(StringComparer.Ordinal);
+        var configured = ConfiguredValues();
+        string Pick(string field) => configured.GetValueOrDefault(field) ?? saved.GetValueOrDefault(Keys[field], "");
 
-        string Pick(string field, string? fromConfiguration)
-        {
-            if (!string.IsNullOrEmpty(fromConfiguration))
-            {
-                locked.Add(field);
-                return fromConfiguration;
-            }
-
-            return saved.GetValueOrDefault(Keys[field], "");
-        }
-
-        var host = Pick(RelayField.Host, configured.Host);
-        var port = Pick(RelayField.Port, configured.Port?.ToString(CultureInfo.InvariantCulture));
-        var security = Pick(RelayField.Security, configured.Security?.ToString());
-        var username = Pick(RelayField.Username, configured.Username);
-        var password = Pick(RelayField.Password, configured.Password);
         var settings = new RelaySettings(
-            host,
-            port,
-            Enum.TryParse<SmtpSecurity>(security, out var parsed) ? parsed : SmtpSecurity.Auto,
-            username,
-            password);
-        return new EffectiveRelaySettings(settings, locked);
+            Pick(RelayField.Host),
+            Pick(RelayField.Port),
+            Enum.TryParse<SmtpSecurity>(Pick(RelayField.Security), out var parsed) ? parsed : SmtpSecurity.Auto,
+            Pick(RelayField.Username),
+            Pick(RelayField.Password));
+        return new EffectiveRelaySettings(settings, configured.Keys.ToHashSet(StringComparer.Ordinal));
+    }
+
+    /// <summary>The relay fields set in configuration, which win over the console and are never saved over.</summary>
+    private Dictionary<string, string> ConfiguredValues()
+    {
+        var smtp = options.CurrentValue.Smtp;
+        var values = new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            [RelayField.Host] = smtp.Host,
+            [RelayField.Port] = smtp.Port?.ToString(CultureInfo.InvariantCulture),
+            [RelayField.Security] = smtp.Security?.ToString(),
+            [RelayField.Username] = smtp.Username,
+            [RelayField.Password] = smtp.Password,
+        };
+        return values.Where(v => !string.IsNullOrEmpty(v.Value)).ToDictionary(v => v.Key, v => v.Value!, StringComparer.Ordinal);
     }
 
     /// <summary>Checks each field; returns a message per field that is wrong, keyed by <see cref="RelayField"/>.</summary>
@@ -104,7 +103,7 @@ public sealed class MailRelaySettingsStore(Database database, IOptionsMonitor<Ma
     /// <summary>Saves validated settings inside the caller's transaction. Fields set in configuration are left alone.</summary>
     public async Task SaveAsync(IDbConnection connection, IDbTransaction transaction, RelaySettings settings)
     {
-        var configured = (await GetEffectiveAsync()).FromConfiguration;
+        var configured = ConfiguredValues();
         var values = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             [RelayField.Host] = settings.Host.Trim(),
@@ -115,7 +114,7 @@ public sealed class MailRelaySettingsStore(Database database, IOptionsMonitor<Ma
         };
         foreach (var (field, value) in values)
         {
-            if (configured.Contains(field))
+            if (configured.ContainsKey(field))
             {
                 continue;
             }

@@ -134,6 +134,21 @@ public class FirstBootSetupTests
     }
 
     [Fact]
+    public async Task RelaySettingsFromConfiguration_WinAndAreNotSavedOver()
+    {
+        await using var harness = await ServiceHarness.StartAsync(services =>
+            Microsoft.Extensions.DependencyInjection.OptionsServiceCollectionExtensions.Configure<MailOptions>(services, o => o.Smtp.Host = "relay.example.com"));
+        var typed = new RelaySettings("typed.example.com", "2525", SmtpSecurity.StartTls, "me", "relay-secret");
+        await harness.Get<FirstBootSetup>().CompleteAsync(Valid() with { Relay = typed });
+
+        var effective = await harness.Get<MailRelaySettingsStore>().GetEffectiveAsync();
+        Assert.Equal(typed with { Host = "relay.example.com" }, effective.Settings);
+        Assert.Equal(new[] { RelayField.Host }, effective.FromConfiguration);
+        await using var connection = await harness.Get<Nightjar.Recorder.Storage.Database>().OpenAsync();
+        Assert.Null(await Dapper.SqlMapper.ExecuteScalarAsync<string?>(connection, "SELECT value FROM setting WHERE key = 'mail.smtp.host'"));
+    }
+
+    [Fact]
     public void RecoveryKey_HashAcceptsTheKeyAsTypedLoosely()
     {
         var key = RecoveryKey.New();
