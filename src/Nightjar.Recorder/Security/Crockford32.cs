@@ -48,7 +48,8 @@ public static class Crockford32
     /// </summary>
     public static string? Normalize(string? typed, int maxSymbols)
     {
-        if (typed is null || typed.Length > maxSymbols * 3)
+        // Generous room for spacing ("K7Q2 - 9MZD", pasted with padding) while still bounding the work.
+        if (typed is null || typed.Length > maxSymbols * 8)
         {
             return null;
         }
