@@ -95,6 +95,11 @@ public static class SchemaMigrations
             revoked_utc TEXT NULL
         );
         """,
+
+        // 4: finding the open reset request without reading every old one (an attacker can add 5 an hour forever).
+        """
+        CREATE INDEX reset_request_state ON reset_request (state, created_utc);
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;
