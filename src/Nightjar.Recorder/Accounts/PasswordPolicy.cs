@@ -1,4 +1,5 @@
 using System.Text;
+using Nightjar.Recorder.Security;
 
 namespace Nightjar.Recorder.Accounts;
 
@@ -15,7 +16,16 @@ public static class PasswordPolicy
     /// <summary>zxcvbn's "safely unguessable" band: about 10^8 guesses or more.</summary>
     public const int MinimumStrengthScore = 3;
 
-    public static string Normalize(string password) => password.Normalize(NormalizationForm.FormKC);
+    // One estimator for the process: it loads its word lists once (the static MatchPassword reloads them on every
+    // call, about 35 ms each, on every keystroke of the rule prompts).
+    private static readonly Zxcvbn.Zxcvbn Strength = new();
+
+    /// <summary>
+    /// NFKC. Text with a broken surrogate (which a browser can send, but no keyboard types) cannot be normalised; its
+    /// broken halves become U+FFFD, so it is compared like any other wrong password instead of failing the request.
+    /// </summary>
+    public static string Normalize(string password) =>
+        (TypedText.IsWellFormed(password) ? password : Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(password))).Normalize(NormalizationForm.FormKC);
 
     public static IReadOnlyList<PasswordRuleResult> Evaluate(string? password, string userName)
     {
@@ -23,13 +33,13 @@ public static class PasswordPolicy
         var length = normalized.EnumerateRunes().Count();
         var longEnough = length >= MinimumLength;
         var shortEnough = length <= MaximumLength;
-        var noControl = !normalized.Any(char.IsControl);
+        var noControl = TypedText.IsWellFormed(password ?? "") && !normalized.Any(char.IsControl);
         var notUserName = normalized.Length == 0
             || !string.Equals(normalized.Trim(), Normalize(userName), StringComparison.OrdinalIgnoreCase);
 
         // zxcvbn is costly on long input; anything past the maximum fails on length anyway.
         var hardToGuess = longEnough && shortEnough
-            && Zxcvbn.Zxcvbn.MatchPassword(normalized, [userName, "nightjar", "recorder", "admin", "password"]).Score >= MinimumStrengthScore;
+            && Strength.EvaluatePassword(normalized, [userName, "nightjar", "recorder", "admin", "password"]).Score >= MinimumStrengthScore;
 
         return
         [

@@ -67,7 +67,7 @@ public sealed class DeviceRegistry(Database database, TimeProvider clock)
             return $"Use at most {MaxNameLength} characters.";
         }
 
-        return trimmed.Any(char.IsControl) ? "The name cannot contain control characters or line breaks." : null;
+        return TypedText.HasHiddenCharacters(trimmed) ? "The name cannot contain line breaks, control or invisible characters." : null;
     }
 
     /// <summary><c>NJ-7F3K-Q9D2</c>: 40 random bits, readable aloud to support and typeable on the on-screen keyboard.</summary>

@@ -2,6 +2,7 @@ using System.Data;
 using System.Globalization;
 using Dapper;
 using Microsoft.Extensions.Options;
+using Nightjar.Recorder.Security;
 using Nightjar.Recorder.Storage;
 
 namespace Nightjar.Recorder.Mail;
@@ -62,7 +63,7 @@ public sealed class MailRelaySettingsStore(Database database, IOptionsMonitor<Ma
         {
             errors[RelayField.Host] = $"Use at most {MaxHostLength} characters.";
         }
-        else if (host.Length > 0 && Uri.CheckHostName(host) == UriHostNameType.Unknown)
+        else if (host.Length > 0 && (TypedText.HasHiddenCharacters(host) || Uri.CheckHostName(host) == UriHostNameType.Unknown))
         {
             errors[RelayField.Host] = "Enter a host name such as smtp.example.com, or an IP address.";
         }
@@ -94,9 +95,9 @@ public sealed class MailRelaySettingsStore(Database database, IOptionsMonitor<Ma
         {
             errors[field] = $"Use at most {MaxCredentialLength} characters.";
         }
-        else if (value.Any(char.IsControl))
+        else if (TypedText.HasHiddenCharacters(value))
         {
-            errors[field] = "Line breaks and control characters are not allowed.";
+            errors[field] = "Line breaks, control and invisible characters are not allowed.";
         }
     }
 

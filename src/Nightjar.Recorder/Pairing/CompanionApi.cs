@@ -4,6 +4,7 @@ using Nightjar.Contracts;
 using Nightjar.Recorder.Accounts;
 using Nightjar.Recorder.Devices;
 using Nightjar.Recorder.Hosting;
+using Nightjar.Recorder.Security;
 
 namespace Nightjar.Recorder.Pairing;
 
@@ -31,7 +32,7 @@ public static class CompanionApi
         AppTokens tokens, ApiLoginThrottle throttle, DeviceRegistry devices, TimeProvider clock)
     {
         var clientName = request?.ClientName?.Trim() ?? "";
-        if (clientName.Length is 0 or > AppTokens.MaxClientNameLength || clientName.Any(char.IsControl)
+        if (clientName.Length is 0 or > AppTokens.MaxClientNameLength || TypedText.HasHiddenCharacters(clientName)
             || request?.UserName is not { Length: > 0 and <= 256 } || request.Password is not { Length: > 0 and <= 256 })
         {
             return Problem(StatusCodes.Status400BadRequest, ProblemTypes.InvalidRequest,

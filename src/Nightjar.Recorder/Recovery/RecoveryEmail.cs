@@ -1,4 +1,5 @@
 using MimeKit;
+using Nightjar.Recorder.Security;
 
 namespace Nightjar.Recorder.Recovery;
 
@@ -28,9 +29,9 @@ public static class RecoveryEmail
             return $"Use at most {MaxLength} characters.";
         }
 
-        if (trimmed.Any(char.IsControl))
+        if (TypedText.HasHiddenCharacters(trimmed))
         {
-            return "Line breaks and control characters are not allowed.";
+            return "Line breaks, control and invisible characters are not allowed.";
         }
 
         if (!MailboxAddress.TryParse(Strict, trimmed, out var mailbox)
