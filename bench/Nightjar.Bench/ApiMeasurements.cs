@@ -13,7 +13,7 @@ namespace Nightjar.Bench;
 /// </summary>
 public static partial class ApiMeasurements
 {
-    private const string Password = "violet-comet-4821";
+    private const string Password = ConsoleDriver.Password;
 
     [GeneratedRegex(@"Requests/sec:\s+([0-9.]+)")]
     private static partial Regex RequestsPerSecond();
@@ -21,10 +21,9 @@ public static partial class ApiMeasurements
     [GeneratedRegex(@"99%\s+([0-9.]+)(us|ms|s)")]
     private static partial Regex P99();
 
-    public static async Task<int> RunAsync(string[] args)
+    public static async Task RunAsync(BenchReport report, int seconds)
     {
-        var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10;
-        var dataDir = Path.Combine(Path.GetTempPath(), "nightjar-bench-" + Guid.NewGuid().ToString("N"));
+        var dataDir = TestRecorder.NewDataDir();
         await using (var setup = await TestRecorder.StartInAsync(dataDir))
         {
             await setup.CompleteSetupAsync(); // no relay: the Secure Code goes to the pickup folder
@@ -41,12 +40,14 @@ public static partial class ApiMeasurements
             ArgumentList = { "-t2", "-c50", $"-d{seconds}s", "--latency", "-H", $"Authorization: Bearer {session.Token}", $"https://127.0.0.1:{apiPort}/api/v1/device" },
             RedirectStandardOutput = true,
         })!;
-        var report = await wrk.StandardOutput.ReadToEndAsync();
+        var output = await wrk.StandardOutput.ReadToEndAsync();
         await wrk.WaitForExitAsync();
-        var p99 = P99().Match(report);
+        var p99 = P99().Match(output);
         var p99Ms = double.Parse(p99.Groups[1].Value, CultureInfo.InvariantCulture) * p99.Groups[2].Value switch { "us" => 0.001, "s" => 1000, _ => 1 };
-        Console.WriteLine($"RESULT api_device_requests_per_second {RequestsPerSecond().Match(report).Groups[1].Value} (wrk -t2 -c50 -d{seconds}s, keep-alive, TLS, token auth)");
-        Console.WriteLine($"RESULT api_device_p99_ms {p99Ms:F2}");
+        var perSecond = double.Parse(RequestsPerSecond().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
+        report.Add($"authenticated `GET /api/v1/device`, wrk -t2 -c50 -d{seconds}s, keep-alive, TLS (wrk shares the 2 cores)",
+            string.Create(CultureInfo.InvariantCulture, $"{perSecond:N0} req/s"), "≥ 10,000 req/s", perSecond >= 10_000);
+        report.Add("p99 latency of the same run", string.Create(CultureInfo.InvariantCulture, $"{p99Ms:F1} ms"));
 
         // 200 apps holding tokens, then a password reset: how long until every one of them is told.
         var tokens = new List<string>();
@@ -78,10 +79,13 @@ public static partial class ApiMeasurements
             var answer = await api.SendAsync(message);
             return (int)answer.StatusCode == 401 && (await answer.Content.ReadAsStringAsync()).Contains(ProblemTypes.CredentialsChanged, StringComparison.Ordinal);
         }));
-        Console.WriteLine($"RESULT stale_tokens_200_all_told_ms {told.Elapsed.TotalMilliseconds:F0} ({stale.Count(t => t)} of 200 answered credentials-changed)");
+        var toldAll = stale.All(t => t);
+        report.Add("200 apps holding tokens, password reset: until all 200 are answered `credentials-changed`",
+            string.Create(CultureInfo.InvariantCulture, $"{told.Elapsed.TotalMilliseconds:F0} ms, {stale.Count(t => t)} of 200 told"), "≤ 1 s, all 200", toldAll && told.Elapsed.TotalMilliseconds <= 1000);
 
         // 500 concurrent wrong-password sign-ins from one client, sampling RSS meanwhile.
-        var peak = recorder.ResidentMegabytes();
+        var before = recorder.ResidentMegabytes();
+        var peak = before;
         using var sampling = new CancellationTokenSource();
         var sampler = Task.Run(async () =>
         {
@@ -96,7 +100,8 @@ public static partial class ApiMeasurements
         await sampling.CancelAsync();
         await sampler;
         var counts = string.Join(", ", statuses.GroupBy(s => s).OrderBy(g => g.Key).Select(g => $"{g.Key}: {g.Count()}"));
-        Console.WriteLine($"RESULT storm_500_wrong_passwords_peak_rss_mb {peak:F1} (answers {counts})");
-        return 0;
+        report.Add("500 concurrent wrong-password sign-ins: peak RSS",
+            string.Create(CultureInfo.InvariantCulture, $"{peak:F1} MB (from {before:F1} MB); answers {counts}"),
+            "no 5xx; peak ≤ start + 64 MB (2 × 19 MiB hashing cap)", statuses.All(s => s < 500) && peak - before <= 64);
     }
 }

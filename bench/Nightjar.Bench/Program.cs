@@ -1,17 +1,61 @@
+using System.Diagnostics;
+using System.Globalization;
 using Nightjar.Bench;
 
-// Benchmarks are run by bench/run, never by the test suite: timings belong in docs/PERFORMANCE.md, not in asserts.
-return args.FirstOrDefault() switch
+// Benchmarks run from bench/run, never from the test suite: timings belong in docs/PERFORMANCE.md, not in asserts.
+// usage: Nightjar.Bench [all|startup|recovery|api|soak|hashing|crash] [--quick] [--write <PERFORMANCE.md>]
+var quick = args.Contains("--quick");
+var writeAt = Array.IndexOf(args, "--write");
+var writeTo = writeAt >= 0 && writeAt + 1 < args.Length ? args[writeAt + 1] : null;
+var section = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (writeAt < 0 || i != writeAt + 1)).FirstOrDefault() ?? "all";
+string[] sections = ["startup", "recovery", "api", "soak", "hashing", "crash"];
+if (section != "all" && !sections.Contains(section))
 {
-    "argon2" => await Argon2Measurements.RunAsync(args[1..]),
-    "startup" => await StartupMeasurements.RunAsync(args[1..]),
-    "recovery" => await RecoveryMeasurements.RunAsync(args[1..]),
-    "api" => await ApiMeasurements.RunAsync(args[1..]),
-    _ => Usage(),
-};
-
-static int Usage()
-{
-    Console.Error.WriteLine("usage: Nightjar.Bench argon2 [--quick] | startup [runs] | recovery [runs] | api [seconds]");
+    Console.Error.WriteLine($"usage: Nightjar.Bench [all|{string.Join('|', sections)}] [--quick] [--write <file>]");
     return 1;
 }
+
+bool Runs(string name) => section == "all" || section == name;
+var report = new BenchReport();
+var clock = Stopwatch.StartNew();
+if (Runs("startup"))
+{
+    await StartupMeasurements.RunAsync(report, runs: quick ? 3 : 10);
+}
+
+if (Runs("recovery"))
+{
+    await RecoveryMeasurements.RunAsync(report, clicks: quick ? 10 : 50, resets: quick ? 3 : 10);
+}
+
+if (Runs("api"))
+{
+    await ApiMeasurements.RunAsync(report, seconds: quick ? 3 : 10);
+}
+
+if (Runs("soak"))
+{
+    await SoakMeasurements.RunAsync(report, hours: quick ? 1 : 3);
+}
+
+if (Runs("hashing"))
+{
+    await HashingMeasurements.RunAsync(report, quick);
+}
+
+if (Runs("crash"))
+{
+    await CrashMeasurements.RunAsync(report, kills: quick ? 10 : 100);
+}
+
+var command = "bench/run" + (quick ? " --quick" : "") + (section == "all" ? "" : " " + section);
+var table = report.ToMarkdown(command, clock.Elapsed);
+Console.WriteLine();
+Console.WriteLine(table);
+if (writeTo is not null)
+{
+    BenchReport.WriteInto(writeTo, table);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Written into {writeTo}."));
+}
+
+return report.Figures.Count > 0 ? 0 : 1;
