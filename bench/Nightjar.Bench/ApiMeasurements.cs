@@ -29,15 +29,14 @@ public static partial class ApiMeasurements
             await setup.CompleteSetupAsync(); // no relay: the Secure Code goes to the pickup folder
         }
 
-        var apiPort = FreePort.Next();
-        await using var recorder = await RecorderChildProcess.StartAsync(dataDir, $"--Nightjar:Api:Url=https://127.0.0.1:{apiPort}", "--Nightjar:Power:AfterPasswordReset=Prompt");
+        await using var recorder = await RecorderChildProcess.StartAsync(dataDir, "--Nightjar:Power:AfterPasswordReset=Prompt");
         using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true };
-        using var api = new HttpClient(handler) { BaseAddress = new Uri($"https://127.0.0.1:{apiPort}") };
+        using var api = new HttpClient(handler) { BaseAddress = recorder.ApiUrl };
         var session = (await (await api.PostAsJsonAsync("/api/v1/sessions", new SessionRequest("admin", Password, "bench"))).Content.ReadFromJsonAsync<SessionResponse>())!;
 
         var wrk = Process.Start(new ProcessStartInfo("wrk")
         {
-            ArgumentList = { "-t2", "-c50", $"-d{seconds}s", "--latency", "-H", $"Authorization: Bearer {session.Token}", $"https://127.0.0.1:{apiPort}/api/v1/device" },
+            ArgumentList = { "-t2", "-c50", $"-d{seconds}s", "--latency", "-H", $"Authorization: Bearer {session.Token}", new Uri(recorder.ApiUrl, "/api/v1/device").ToString() },
             RedirectStandardOutput = true,
         })!;
         var output = await wrk.StandardOutput.ReadToEndAsync();

@@ -31,11 +31,10 @@ public static class SoakMeasurements
             await setup.CompleteSetupAsync("jane@example.com", smtp);
         }
 
-        var apiPort = FreePort.Next();
         // Four resets an hour, hours compressed into minutes: lift the hourly request limit to its maximum.
-        await using var recorder = await RecorderChildProcess.StartAsync(dataDir, $"--Nightjar:Api:Url=https://127.0.0.1:{apiPort}", "--Nightjar:Recovery:MaxRequestsPerHour=60");
+        await using var recorder = await RecorderChildProcess.StartAsync(dataDir, "--Nightjar:Recovery:MaxRequestsPerHour=60");
         using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator };
-        using var api = new HttpClient(handler) { BaseAddress = new Uri($"https://127.0.0.1:{apiPort}") };
+        using var api = new HttpClient(handler) { BaseAddress = recorder.ApiUrl };
         using var console = recorder.CreateConsoleClient();
         console.DefaultRequestHeaders.Add(RecoveryEndpoints.ConsoleHeader, "1");
         using var playwright = await Playwright.CreateAsync();

@@ -13,13 +13,17 @@ public sealed class RecorderChildProcess : IAsyncDisposable
     private readonly Process process;
     private bool disposed;
 
-    private RecorderChildProcess(Process process, Uri consoleUrl)
+    private RecorderChildProcess(Process process, Uri consoleUrl, Uri apiUrl)
     {
         this.process = process;
         ConsoleUrl = consoleUrl;
+        ApiUrl = apiUrl;
     }
 
     public Uri ConsoleUrl { get; }
+
+    /// <summary>The companion-app API listener (TLS with the recorder's self-signed certificate).</summary>
+    public Uri ApiUrl { get; }
 
     public int ProcessId => process.Id;
 
@@ -28,6 +32,7 @@ public sealed class RecorderChildProcess : IAsyncDisposable
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "Nightjar.Recorder.dll");
         var consolePort = FreePort.Next();
+        var apiPort = FreePort.Next();
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = AppContext.BaseDirectory,
@@ -39,7 +44,7 @@ public sealed class RecorderChildProcess : IAsyncDisposable
             dll,
             $"--Nightjar:DataDir={dataDir}",
             $"--Nightjar:Console:Url=http://127.0.0.1:{consolePort}",
-            $"--Nightjar:Api:Url=https://127.0.0.1:{FreePort.Next()}",
+            $"--Nightjar:Api:Url=https://127.0.0.1:{apiPort}",
             "--Logging:LogLevel:Default=Warning",
         }.Concat(extraArgs))
         {
@@ -52,7 +57,7 @@ public sealed class RecorderChildProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var child = new RecorderChildProcess(process, new Uri($"http://127.0.0.1:{consolePort}"));
+        var child = new RecorderChildProcess(process, new Uri($"http://127.0.0.1:{consolePort}"), new Uri($"https://127.0.0.1:{apiPort}"));
         await child.WaitUntilHealthyAsync(notBootId: null);
         child.StartupTime = launched.Elapsed;
         return child;
@@ -73,7 +78,7 @@ public sealed class RecorderChildProcess : IAsyncDisposable
         return (await http.GetFromJsonAsync<HealthReport>("/healthz"))!.BootId;
     }
 
-    /// <summary>Waits until <c>/healthz</c> answers with a boot id other than <paramref name="notBootId"/>.</summary>
+    /// <summary>Waits until <c>/healthz</c> answers with a boot id other than <paramref name="notBootId"/> and the API listener accepts connections.</summary>
     public async Task WaitUntilHealthyAsync(string? notBootId)
     {
         using var http = new HttpClient { BaseAddress = ConsoleUrl, Timeout = TimeSpan.FromSeconds(2) };
@@ -89,10 +94,13 @@ public sealed class RecorderChildProcess : IAsyncDisposable
             {
                 if (await http.GetFromJsonAsync<HealthReport>("/healthz") is { Status: "ok" } health && health.BootId != notBootId)
                 {
+                    // Kestrel binds its listeners one after the other: the console may answer a moment before the API.
+                    using var api = new System.Net.Sockets.TcpClient();
+                    await api.ConnectAsync(ApiUrl.Host, ApiUrl.Port);
                     return;
                 }
             }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or System.Net.Sockets.SocketException)
             {
             }
 
