@@ -154,4 +154,25 @@ public sealed class ConsoleTests(ConsoleBrowser browser)
         await console.Menu.GetByRole(AriaRole.Button, new() { Name = "Settings", Exact = true }).ClickAsync();
         await Expect(console.LoginDialog).ToBeVisibleAsync();
     }
+
+    [Fact]
+    public async Task APageThatNeverConnected_BeforeAReboot_ComesBackByItself()
+    {
+        await using var recorder = await TestRecorder.StartAsync();
+        await recorder.CompleteSetupAsync();
+        var page = await browser.NewPageAsync();
+
+        // The page is served, but its live connection never comes up: as when the host stops a moment after serving it.
+        await page.RouteAsync("**/_blazor/negotiate**", route => route.AbortAsync());
+        await page.GotoAsync(recorder.ConsoleUrl.ToString());
+        var bootBefore = await page.Locator("meta[name='nightjar-boot-id']").GetAttributeAsync("content");
+        await Expect(page.Locator("#console")).ToHaveAttributeAsync("data-interactive", "false");
+
+        await page.UnrouteAllAsync();
+        await recorder.Get<Nightjar.Recorder.Power.PowerControl>().RequestAsync(Nightjar.Recorder.Power.PowerAction.Reboot, "Test: reboot under a page that never connected.");
+
+        await Expect(page.Locator("meta[name='nightjar-boot-id']")).Not.ToHaveAttributeAsync("content", bootBefore!, new() { Timeout = 30_000 });
+        await Expect(page.Locator("#console")).ToHaveAttributeAsync("data-interactive", "true", new() { Timeout = 30_000 });
+        await Expect(page.GetByText("No camera").First).ToBeVisibleAsync();
+    }
 }

@@ -17,7 +17,8 @@ public static class PasswordPolicy
     public const int MinimumStrengthScore = 3;
 
     // One estimator for the process: it loads its word lists once (the static MatchPassword reloads them on every
-    // call, about 35 ms each, on every keystroke of the rule prompts).
+    // call, about 35 ms each, on every keystroke of the rule prompts). Read-only once loaded; the property tests
+    // call it from several threads at once.
     private static readonly Zxcvbn.Zxcvbn Strength = new();
 
     /// <summary>

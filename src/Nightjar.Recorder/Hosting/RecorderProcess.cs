@@ -85,6 +85,10 @@ public sealed class RecorderProcess(string[] args)
             {
                 return PowerControl.RebootExitCode;
             }
+
+            // The old host is gone: hand its memory back to the system before the next one starts, as a power
+            // cycle would. A reboot is rare and deliberate, so a full compacting collection costs nothing that matters.
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         }
     }
 

@@ -32,6 +32,26 @@
     }
   }
 
+  // A page served moments before a reboot can lose the race: the host stops before its live connection is up, and
+  // Blazor shows no reconnect dialog for a connection it never had. If the screen is not interactive soon, look
+  // for a new boot (and load the live view from it); if the same boot still cannot connect, load the page again.
+  const loadedAt = Date.now();
+  async function watchStart() {
+    if (document.querySelector('#console[data-interactive="true"]') || polling) return;
+    try {
+      const response = await fetch("/healthz", { cache: "no-store" });
+      const health = response.ok ? await response.json() : null;
+      if ((health && health.bootId !== bootId) || Date.now() - loadedAt > 15000) {
+        backToLiveView();
+        return;
+      }
+    } catch {
+      // The recorder is between hosts: keep looking.
+    }
+    setTimeout(watchStart, 1000);
+  }
+  setTimeout(watchStart, 3000);
+
   modal.addEventListener("components-reconnect-state-changed", (event) => {
     const state = event.detail.state;
     if (state === "show" || state === "retrying") {

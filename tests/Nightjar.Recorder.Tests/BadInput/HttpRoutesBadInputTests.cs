@@ -25,7 +25,8 @@ namespace Nightjar.Recorder.Tests.BadInput;
 /// </summary>
 public partial class HttpRoutesBadInputTests : IAsyncLifetime
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(5);
+    // A request may wait up to 5 s for a hashing slot (Nightjar:Accounts:HashQueueTimeout) while other tests hash.
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 
     /// <summary>The recorder's request body limit (ListenerRouting).</summary>
     private const long MaxBody = 64 * 1024;
@@ -347,7 +348,8 @@ public partial class HttpRoutesBadInputTests : IAsyncLifetime
                 var response = await client.SendAsync(request, giveUp.Token);
                 var status = (int)response.StatusCode;
                 var body = await response.Content.ReadAsStringAsync(giveUp.Token);
-                if (status >= 500)
+                // 503 "busy" is the designed answer when both hashing slots stay taken (other tests hash at the same time).
+                if (status >= 500 && !(status == 503 && body.Contains(Nightjar.Contracts.ProblemTypes.Busy, StringComparison.Ordinal)))
                 {
                     failures.Add($"{bad} in {field}: {status}");
                 }
