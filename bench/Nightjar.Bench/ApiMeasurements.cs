@@ -23,11 +23,7 @@ public static partial class ApiMeasurements
 
     public static async Task RunAsync(BenchReport report, int seconds)
     {
-        var dataDir = TestRecorder.NewDataDir();
-        await using (var setup = await TestRecorder.StartInAsync(dataDir))
-        {
-            await setup.CompleteSetupAsync(); // no relay: the Secure Code goes to the pickup folder
-        }
+        var dataDir = await SetUpDataFolder.CreateAsync(); // no relay: the Secure Code goes to the pickup folder
 
         await using var recorder = await RecorderChildProcess.StartAsync(dataDir, "--Nightjar:Power:AfterPasswordReset=Prompt");
         using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true };

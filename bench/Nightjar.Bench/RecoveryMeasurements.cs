@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Json;
 using Microsoft.Playwright;
 using Nightjar.Recorder.Recovery;
 using Nightjar.TestSupport;
@@ -19,11 +18,7 @@ public static class RecoveryMeasurements
         await using var smtp = LoopbackSmtpServer.Start();
         using var playwright = await Playwright.CreateAsync();
 
-        var dataDir = TestRecorder.NewDataDir();
-        await using (var setup = await TestRecorder.StartInAsync(dataDir))
-        {
-            await setup.CompleteSetupAsync("jane@example.com", smtp);
-        }
+        var dataDir = await SetUpDataFolder.CreateAsync(smtp);
 
         var clickToAccepted = new List<double>();
         await using (var recorder = await RecorderChildProcess.StartAsync(dataDir, "--Nightjar:Recovery:MaxRequestsPerHour=60"))
@@ -51,11 +46,7 @@ public static class RecoveryMeasurements
         report.Add("Forgot Password clicked in Chromium → Reset Password email accepted by a loopback SMTP relay", accepted.Describe(), "p95 ≤ 200 ms", accepted.P95 <= 200);
 
         // A second recorder, so the hourly request limit of the first does not cap the number of resets.
-        var resetDir = TestRecorder.NewDataDir();
-        await using (var setup = await TestRecorder.StartInAsync(resetDir))
-        {
-            await setup.CompleteSetupAsync("jane@example.com", smtp);
-        }
+        var resetDir = await SetUpDataFolder.CreateAsync(smtp);
 
         var resetToConsole = new List<double>();
         await using (var recorder = await RecorderChildProcess.StartAsync(resetDir, "--Nightjar:Recovery:MaxRequestsPerHour=60"))
@@ -68,15 +59,11 @@ public static class RecoveryMeasurements
             http.DefaultRequestHeaders.Add(RecoveryEndpoints.ConsoleHeader, "1");
             for (var i = 0; i < resets; i++)
             {
-                var before = smtp.Received.Count;
-                var request = (await (await http.PostAsync("/console/recovery/requests", null)).Content.ReadFromJsonAsync<RecoveryEndpoints.RequestBody>())!;
-                await smtp.WaitForMessageAsync(_ => smtp.Received.Count > before, TimeSpan.FromSeconds(30));
-                var code = SecureCodeText.In(smtp.Received.Last(m => (m.Subject ?? "").StartsWith("Reset Password", StringComparison.Ordinal)));
-                var ticket = (await (await http.PostAsJsonAsync($"/console/recovery/requests/{request.RequestId}/verify", new { code })).Content.ReadFromJsonAsync<RecoveryEndpoints.TicketBody>())!.Ticket;
+                var (requestId, ticket) = await ConsoleRecovery.VerifiedAsync(http, smtp);
                 var boot = await recorder.BootIdAsync();
                 var newPassword = string.Create(CultureInfo.InvariantCulture, $"amber-lantern-{7300 + i}");
                 var clock = Stopwatch.StartNew();
-                (await http.PostAsJsonAsync($"/console/recovery/requests/{request.RequestId}/complete", new { ticket, newPassword, confirmPassword = newPassword })).EnsureSuccessStatusCode();
+                await ConsoleRecovery.CompleteAsync(http, requestId, ticket, newPassword);
                 await ConsoleDriver.WaitForNewBootAsync(page, boot);
                 resetToConsole.Add(clock.Elapsed.TotalMilliseconds);
             }

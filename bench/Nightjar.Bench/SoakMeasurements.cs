@@ -25,11 +25,7 @@ public static class SoakMeasurements
     {
         var blocks = hours * BlocksPerHour;
         await using var smtp = LoopbackSmtpServer.Start();
-        var dataDir = TestRecorder.NewDataDir();
-        await using (var setup = await TestRecorder.StartInAsync(dataDir))
-        {
-            await setup.CompleteSetupAsync("jane@example.com", smtp);
-        }
+        var dataDir = await SetUpDataFolder.CreateAsync(smtp);
 
         // Four resets an hour, hours compressed into minutes: lift the hourly request limit to its maximum.
         await using var recorder = await RecorderChildProcess.StartAsync(dataDir, "--Nightjar:Recovery:MaxRequestsPerHour=60");
@@ -138,13 +134,9 @@ public static class SoakMeasurements
 
     private static async Task ResetAsync(RecorderChildProcess recorder, HttpClient console, LoopbackSmtpServer smtp, string newPassword)
     {
-        var before = smtp.Received.Count;
-        var request = (await (await console.PostAsync("/console/recovery/requests", null)).Content.ReadFromJsonAsync<RecoveryEndpoints.RequestBody>())!;
-        await smtp.WaitForMessageAsync(_ => smtp.Received.Count > before, TimeSpan.FromSeconds(30));
-        var code = SecureCodeText.In(smtp.Received.Last(m => (m.Subject ?? "").StartsWith("Reset Password", StringComparison.Ordinal)));
-        var ticket = (await (await console.PostAsJsonAsync($"/console/recovery/requests/{request.RequestId}/verify", new { code })).Content.ReadFromJsonAsync<RecoveryEndpoints.TicketBody>())!.Ticket;
+        var (requestId, ticket) = await ConsoleRecovery.VerifiedAsync(console, smtp);
         var boot = await recorder.BootIdAsync();
-        (await console.PostAsJsonAsync($"/console/recovery/requests/{request.RequestId}/complete", new { ticket, newPassword, confirmPassword = newPassword })).EnsureSuccessStatusCode();
+        await ConsoleRecovery.CompleteAsync(console, requestId, ticket, newPassword);
         await recorder.WaitUntilHealthyAsync(notBootId: boot);
     }
 }

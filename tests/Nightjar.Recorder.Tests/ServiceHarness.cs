@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Nightjar.Recorder.Hosting;
+using Nightjar.Recorder.Recovery;
 
 namespace Nightjar.Recorder.Tests;
 
@@ -29,6 +30,26 @@ public sealed class ServiceHarness : IAsyncDisposable
     public string RecoveryKey { get; set; } = "";
 
     public T Get<T>() where T : notnull => provider.GetRequiredService<T>();
+
+    /// <summary>Opens a Forgot Password request, first moving time on as far as the request limits ask.</summary>
+    public async Task<RecoveryRequestView> StartRecoveryAsync(bool withRecoveryKey = false)
+    {
+        var recovery = Get<PasswordRecovery>();
+        while (true)
+        {
+            switch (withRecoveryKey ? await recovery.StartWithRecoveryKeyAsync() : await recovery.StartAsync())
+            {
+                case RecoveryStart.Started started:
+                    return started.Request;
+                case RecoveryStart.RateLimited limited:
+                    Clock.SetUtcNow(limited.Until);
+                    break;
+                case RecoveryStart.CoolingDown cooling:
+                    Clock.SetUtcNow(cooling.Until);
+                    break;
+            }
+        }
+    }
 
     /// <param name="configure">Changes to the services before they are built.</param>
     /// <param name="onRamDisk">

@@ -135,26 +135,7 @@ public class ConsoleFormsBadInputTests(ITestOutputHelper output)
         var recovery = harness.Get<PasswordRecovery>();
         var before = await AccountRowAsync(harness);
 
-        async Task<RecoveryRequestView> FreshRequestAsync(bool withKey)
-        {
-            while (true)
-            {
-                var start = withKey ? await recovery.StartWithRecoveryKeyAsync() : await recovery.StartAsync();
-                switch (start)
-                {
-                    case RecoveryStart.Started started:
-                        return started.Request;
-                    case RecoveryStart.RateLimited limited:
-                        harness.Clock.SetUtcNow(limited.Until);
-                        break;
-                    case RecoveryStart.CoolingDown cooling:
-                        harness.Clock.SetUtcNow(cooling.Until);
-                        break;
-                }
-            }
-        }
-
-        var request = await FreshRequestAsync(withKey: false);
+        var request = await harness.StartRecoveryAsync();
         foreach (var bad in Texts)
         {
             var check = await Answer(() => recovery.VerifyAsync(request.Id, bad.Text()), failures, bad, "Secure Code");
@@ -164,7 +145,7 @@ public class ConsoleFormsBadInputTests(ITestOutputHelper output)
             }
             else if (check is CodeCheck.Burned)
             {
-                request = await FreshRequestAsync(withKey: false);
+                request = await harness.StartRecoveryAsync();
             }
 
             if (await Answer(() => recovery.VerifyAsync(bad.Text(), "K7Q2-9MZD"), failures, bad, "request id") is not (null or CodeCheck.NotActive or CodeCheck.Empty))
@@ -179,7 +160,7 @@ public class ConsoleFormsBadInputTests(ITestOutputHelper output)
         var current = Password;
         async Task<(string Id, string Ticket)> VerifiedAsync()
         {
-            var keyRequest = await FreshRequestAsync(withKey: true);
+            var keyRequest = await harness.StartRecoveryAsync(withRecoveryKey: true);
             return (keyRequest.Id, Assert.IsType<CodeCheck.Accepted>(await recovery.VerifyAsync(keyRequest.Id, harness.RecoveryKey)).Ticket);
         }
 

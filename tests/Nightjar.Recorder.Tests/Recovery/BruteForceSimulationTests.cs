@@ -34,39 +34,28 @@ public class BruteForceSimulationTests(ITestOutputHelper output)
         var requests = 0;
         while (guesses < target)
         {
-            switch (await recovery.StartAsync())
+            var request = await harness.StartRecoveryAsync();
+            requests++;
+            var open = true;
+            while (open)
             {
-                case RecoveryStart.RateLimited limited:
-                    harness.Clock.SetUtcNow(limited.Until);
-                    continue;
-                case RecoveryStart.CoolingDown cooling:
-                    harness.Clock.SetUtcNow(cooling.Until);
-                    continue;
-                case RecoveryStart.Started { Request: var request }:
-                    requests++;
-                    var open = true;
-                    while (open)
-                    {
-                        var check = await recovery.VerifyAsync(request.Id, Crockford32.Random(SecureCode.Symbols));
-                        guesses++;
-                        switch (check)
-                        {
-                            case CodeCheck.Accepted:
-                                successes++;
-                                open = false;
-                                break;
-                            case CodeCheck.Wrong:
-                                break;
-                            case CodeCheck.Burned:
-                                open = false;
-                                break;
-                            default:
-                                Assert.Fail($"Unexpected answer to a guess on a fresh request: {check}");
-                                break;
-                        }
-                    }
-
-                    break;
+                var check = await recovery.VerifyAsync(request.Id, Crockford32.Random(SecureCode.Symbols));
+                guesses++;
+                switch (check)
+                {
+                    case CodeCheck.Accepted:
+                        successes++;
+                        open = false;
+                        break;
+                    case CodeCheck.Wrong:
+                        break;
+                    case CodeCheck.Burned:
+                        open = false;
+                        break;
+                    default:
+                        Assert.Fail($"Unexpected answer to a guess on a fresh request: {check}");
+                        break;
+                }
             }
         }
 
