@@ -13,6 +13,9 @@ public static class ListenerRouting
 {
     private const string ConnectionItemKey = "nightjar.listener";
 
+    /// <summary>The largest request body either listener reads: the console's forms and the API's JSON are small.</summary>
+    public const int MaxRequestBodyBytes = 64 * 1024;
+
     public static void ConfigureListeners(this IWebHostBuilder webHost, RecorderOptions options, DeviceCertificate certificate)
     {
         RecorderOptionsValidator.TryParseListener(options.Console.Url, "http", out var console, out _);
@@ -22,7 +25,7 @@ public static class ListenerRouting
         {
             kestrel.AddServerHeader = false;
             // Bounded bodies and headers: the console's forms and the API's JSON are small.
-            kestrel.Limits.MaxRequestBodySize = 64 * 1024;
+            kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
             kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
             kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
 

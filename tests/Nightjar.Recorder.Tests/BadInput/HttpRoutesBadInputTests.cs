@@ -28,8 +28,6 @@ public partial class HttpRoutesBadInputTests : IAsyncLifetime
     // A request may wait up to 5 s for a hashing slot (Nightjar:Accounts:HashQueueTimeout) while other tests hash.
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 
-    /// <summary>The recorder's request body limit (ListenerRouting).</summary>
-    private const long MaxBody = 64 * 1024;
     private TestRecorder recorder = null!;
     private string recoveryKey = "";
     private string password = TestRecorder.AdminPassword;
@@ -366,7 +364,7 @@ public partial class HttpRoutesBadInputTests : IAsyncLifetime
             {
                 failures.Add($"{bad} in {field}: no answer within {Patience.TotalSeconds} s");
             }
-            catch (HttpRequestException) when (request.Content?.Headers.ContentLength > MaxBody)
+            catch (HttpRequestException) when (request.Content?.Headers.ContentLength > ListenerRouting.MaxRequestBodyBytes)
             {
                 // Kestrel answers 413 and closes while the client is still writing the oversized body: cut off, as meant.
             }
