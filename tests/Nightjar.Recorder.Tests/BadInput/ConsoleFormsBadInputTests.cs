@@ -48,7 +48,7 @@ public class ConsoleFormsBadInputTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task SetupWizard_RefusesEveryBadField_AndStoresNothing()
+    public async Task SetupWizard_AnswersEveryBadField_AndARefusalStoresNothing()
     {
         var failures = new List<string>();
         await using var harness = await ServiceHarness.StartAsync();
