@@ -102,34 +102,42 @@ public sealed class PasswordRecovery(
         }
 
         var secret = await deviceSecret.GetAsync(DeviceSecret.RecoveryCodes);
-        var keyHash = await RecoveryKeyHashAsync();
-        var (check, auditEvent) = await database.InTransactionAsync(async (connection, transaction) =>
+        // The check, the count, the state change and the audit entry commit together: one write per guess.
+        return await database.InTransactionAsync<CodeCheck>(async (connection, transaction) =>
         {
             var row = await connection.QuerySingleOrDefaultAsync<RequestRow>(SelectRequest + " WHERE id = @Id", new { Id = requestId }, transaction);
             if (row is null)
             {
-                return ((CodeCheck)new CodeCheck.NotActive(), (AuditEvent?)null);
+                return new CodeCheck.NotActive();
             }
 
             if (row.State == nameof(RecoveryRequestState.Burned))
             {
-                return (new CodeCheck.Burned(), null);
+                return new CodeCheck.Burned();
             }
 
             if (row.State != nameof(RecoveryRequestState.Active))
             {
-                return (new CodeCheck.NotActive(), null);
+                return new CodeCheck.NotActive();
             }
 
             if (row.ExpiresUtc <= clock.GetUtcNow())
             {
-                return (new CodeCheck.Expired(), null);
+                return new CodeCheck.Expired();
             }
 
-            var right = Enum.Parse<RecoveryMethod>(row.Method) == RecoveryMethod.RecoveryKey
-                ? keyHash is not null && RecoveryKey.HashOf(typed) is { } typedHash
-                    && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(typedHash), Encoding.ASCII.GetBytes(keyHash))
-                : row.CodeHmac is not null && SecureCode.Matches(secret, row.Id, typed, Convert.FromHexString(row.CodeHmac));
+            bool right;
+            if (Enum.Parse<RecoveryMethod>(row.Method) == RecoveryMethod.RecoveryKey)
+            {
+                // Read only for a Recovery Key request, inside the transaction: a code guess costs no extra query.
+                var keyHash = await connection.ExecuteScalarAsync<string?>("SELECT recovery_key_hash FROM recovery WHERE id = 1", transaction: transaction);
+                right = keyHash is not null && RecoveryKey.HashOf(typed) is { } typedHash
+                    && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(typedHash), Encoding.ASCII.GetBytes(keyHash));
+            }
+            else
+            {
+                right = row.CodeHmac is not null && SecureCode.Matches(secret, row.Id, typed, Convert.FromHexString(row.CodeHmac));
+            }
 
             if (right)
             {
@@ -137,7 +145,8 @@ public sealed class PasswordRecovery(
                 await connection.ExecuteAsync(
                     "UPDATE reset_request SET state = 'Verified', ticket_hash = @Ticket WHERE id = @Id AND state = 'Active'",
                     new { Id = requestId, Ticket = TicketHash(ticket) }, transaction);
-                return (new CodeCheck.Accepted(ticket), AuditEvent.ResetCodeAccepted);
+                await audit.WriteAsync(connection, transaction, AuditEvent.ResetCodeAccepted, "Reset proof accepted; waiting for the new password.");
+                return new CodeCheck.Accepted(ticket);
             }
 
             var wrong = row.WrongAttemptsCount + 1;
@@ -145,22 +154,15 @@ public sealed class PasswordRecovery(
             await connection.ExecuteAsync(
                 "UPDATE reset_request SET wrong_attempts = @Wrong, state = CASE WHEN @Burned THEN 'Burned' ELSE state END WHERE id = @Id",
                 new { Id = requestId, Wrong = wrong, Burned = burned }, transaction);
-            return burned
-                ? (new CodeCheck.Burned(), AuditEvent.ResetCodeBurned)
-                : (new CodeCheck.Wrong(Settings.MaxWrongAttempts - wrong), AuditEvent.ResetWrongCode);
-        });
-
-        if (auditEvent is { } happened)
-        {
-            await audit.WriteAsync(happened, happened switch
+            if (burned)
             {
-                AuditEvent.ResetCodeAccepted => "Reset proof accepted; waiting for the new password.",
-                AuditEvent.ResetCodeBurned => $"Wrong code entered {Settings.MaxWrongAttempts} times; the code is burned.",
-                _ => "Wrong Secure Code or Recovery Key entered.",
-            });
-        }
+                await audit.WriteAsync(connection, transaction, AuditEvent.ResetCodeBurned, $"Wrong code entered {Settings.MaxWrongAttempts} times; the code is burned.");
+                return new CodeCheck.Burned();
+            }
 
-        return check;
+            await audit.WriteAsync(connection, transaction, AuditEvent.ResetWrongCode, "Wrong Secure Code or Recovery Key entered.");
+            return new CodeCheck.Wrong(Settings.MaxWrongAttempts - wrong);
+        });
     }
 
     /// <summary>
@@ -338,12 +340,6 @@ public sealed class PasswordRecovery(
         await using var connection = await database.OpenAsync();
         return await connection.ExecuteScalarAsync<DateTimeOffset?>(
             "SELECT MAX(created_utc) FROM reset_request WHERE method <> 'RecoveryKey'");
-    }
-
-    private async Task<string?> RecoveryKeyHashAsync()
-    {
-        await using var connection = await database.OpenAsync();
-        return await connection.ExecuteScalarAsync<string?>("SELECT recovery_key_hash FROM recovery WHERE id = 1");
     }
 
     private async Task<RecoveryRequestView> ViewAsync(RequestRow row)
