@@ -1,0 +1,14 @@
+namespace Nightjar.Recording;
+
+/// <summary>A camera as the engine records it: its id (also its folder name), its name for people, and its streams.</summary>
+public sealed record CameraSource(string CameraId, string Name, StreamEndpoint Main, StreamEndpoint? Sub, bool Enabled = true)
+{
+    public IEnumerable<(StreamKey Key, StreamEndpoint Endpoint)> Streams()
+    {
+        yield return (new StreamKey(CameraId, StreamKind.Main), Main);
+        if (Sub is not null)
+        {
+            yield return (new StreamKey(CameraId, StreamKind.Sub), Sub);
+        }
+    }
+}

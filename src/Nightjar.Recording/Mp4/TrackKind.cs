@@ -1,0 +1,8 @@
+namespace Nightjar.Recording.Mp4;
+
+public enum TrackKind
+{
+    Video,
+    Audio,
+    Other,
+}

@@ -1,0 +1,385 @@
+using Microsoft.Extensions.Logging;
+using Nightjar.Recording.Ingest;
+using Nightjar.Recording.Live;
+using Nightjar.Recording.Storage;
+
+namespace Nightjar.Recording;
+
+/// <summary>
+/// Records every camera stream to the recordings folder: one ffmpeg child per stream, files of about a minute, the
+/// index, retention, and a live fan-out of the same fragments. It lives for the whole process, outside the
+/// console/API host, so restarting the console (after a password reset, say) never interrupts a recording.
+/// </summary>
+public sealed class RecordingEngine : IAsyncDisposable
+{
+    public const string CrashReason = "recorder stopped unexpectedly (crash or power cut)";
+
+    private static readonly TimeSpan FlushPeriod = TimeSpan.FromSeconds(1);
+
+    private readonly RecordingOptions options;
+    private readonly TimeProvider clock;
+    private readonly ILoggerFactory loggers;
+    private readonly ILogger logger;
+    private readonly IFragmentSourceFactory sources;
+    private readonly IndexFlusher flusher;
+    private readonly Retention retention;
+    private readonly long runId;
+    private readonly string? restartReason;
+    private readonly IReadOnlyDictionary<StreamKey, (long LastEndUs, string? PendingGapReason)> previousEnds;
+    private readonly SemaphoreSlim changes = new(1, 1);
+    private readonly object gate = new();
+    private readonly Dictionary<StreamKey, StreamSupervisor> supervisors = [];
+    private readonly Dictionary<StreamKey, StreamRecorder> recorders = [];
+    private readonly Dictionary<StreamKey, LiveFeed> feeds = [];
+    private readonly Dictionary<StreamKey, StreamStatus> disabled = [];
+    private readonly CancellationTokenSource stopping = new();
+    private readonly Task flushLoop;
+    private bool stopped;
+
+    private RecordingEngine(RecordingOptions options, TimeProvider clock, ILoggerFactory loggers, IFragmentSourceFactory sources,
+        RecordingLayout layout, RecordingIndex index, long runId, string? restartReason,
+        IReadOnlyDictionary<StreamKey, (long, string?)> previousEnds, long usedBytes)
+    {
+        this.options = options;
+        this.clock = clock;
+        this.loggers = loggers;
+        this.sources = sources;
+        this.runId = runId;
+        this.restartReason = restartReason;
+        this.previousEnds = previousEnds;
+        logger = loggers.CreateLogger<RecordingEngine>();
+        Layout = layout;
+        Index = index;
+        flusher = new IndexFlusher(index, logger);
+        retention = new Retention(index, layout, options, logger);
+        retention.Add(usedBytes);
+        flushLoop = Task.Run(FlushLoopAsync);
+    }
+
+    public RecordingLayout Layout { get; }
+
+    public RecordingIndex Index { get; }
+
+    public RecordingOptions Options => options;
+
+    /// <summary>A stream changed state, or its figures were updated (at most once a second per stream).</summary>
+    public event Action? Changed;
+
+    /// <summary>
+    /// Opens the recordings folder, reconciles it with its index, and starts the flush and retention loop. No camera
+    /// records until <see cref="ApplyAsync"/> says which. Throws <see cref="IOException"/> or
+    /// <see cref="UnauthorizedAccessException"/> when the folder cannot be used.
+    /// </summary>
+    public static Task<RecordingEngine> StartAsync(RecordingOptions options, TimeProvider clock, ILoggerFactory loggers) =>
+        StartAsync(options, clock, loggers, new FfmpegSourceFactory(options.FfmpegPath, loggers.CreateLogger<FfmpegSource>()));
+
+    internal static async Task<RecordingEngine> StartAsync(RecordingOptions options, TimeProvider clock, ILoggerFactory loggers, IFragmentSourceFactory sources)
+    {
+        var layout = new RecordingLayout(options.Dir);
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(layout.Root);
+        }
+        else
+        {
+            Directory.CreateDirectory(layout.Root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        var index = await RecordingIndex.OpenAsync(layout.IndexPath);
+        await new Reconciler(index, layout, loggers.CreateLogger<Reconciler>()).RunAsync();
+        var (runId, previous) = await index.BeginEngineRunAsync(clock.GetUtcNow());
+        var restartReason = previous is null ? null : previous.Stopped is null ? CrashReason : previous.StopReason;
+        var ends = await index.GetStreamEndsAsync();
+        var used = await index.GetTotalBytesAsync();
+        return new RecordingEngine(options, clock, loggers, sources, layout, index, runId, restartReason, ends, used);
+    }
+
+    /// <summary>Every configured stream's state.</summary>
+    public IReadOnlyList<StreamStatus> Streams
+    {
+        get
+        {
+            lock (gate)
+            {
+                return [.. supervisors.Values.Select(s => s.Status).Concat(disabled.Values)];
+            }
+        }
+    }
+
+    public StreamStatus? Status(StreamKey stream)
+    {
+        lock (gate)
+        {
+            return supervisors.TryGetValue(stream, out var supervisor) ? supervisor.Status : disabled.GetValueOrDefault(stream);
+        }
+    }
+
+    /// <summary>The live fan-out of a stream that is being recorded, or null.</summary>
+    public LiveFeed? Live(StreamKey stream)
+    {
+        lock (gate)
+        {
+            return supervisors.ContainsKey(stream) ? feeds.GetValueOrDefault(stream) : null;
+        }
+    }
+
+    /// <summary>
+    /// Records exactly these cameras from now on. Streams whose URL and credentials did not change go on untouched
+    /// (no reconnect, no new file); changed ones reconnect; removed or disabled ones stop.
+    /// </summary>
+    public async Task ApplyAsync(IReadOnlyList<CameraSource> cameras)
+    {
+        await changes.WaitAsync();
+        try
+        {
+            if (stopped)
+            {
+                return;
+            }
+
+            var wanted = cameras.Where(c => c.Enabled).SelectMany(c => c.Streams()).ToDictionary(s => s.Key, s => s.Endpoint);
+            var stop = new List<(StreamSupervisor Supervisor, string Reason)>();
+            lock (gate)
+            {
+                foreach (var (key, supervisor) in supervisors)
+                {
+                    if (!wanted.TryGetValue(key, out var endpoint))
+                    {
+                        var camera = cameras.FirstOrDefault(c => c.CameraId == key.CameraId);
+                        stop.Add((supervisor, camera is null ? "camera removed" : camera.Enabled ? "sub-stream removed" : "camera disabled"));
+                    }
+                    else if (endpoint != supervisor.Endpoint)
+                    {
+                        stop.Add((supervisor, "camera settings changed"));
+                    }
+                }
+
+                foreach (var (supervisor, _) in stop)
+                {
+                    supervisors.Remove(supervisor.Key);
+                }
+
+                disabled.Clear();
+                foreach (var camera in cameras.Where(c => !c.Enabled))
+                {
+                    foreach (var (key, _) in camera.Streams())
+                    {
+                        disabled[key] = new StreamStatus(key, StreamState.Disabled, null, null, clock.GetUtcNow());
+                    }
+                }
+            }
+
+            foreach (var (supervisor, reason) in stop)
+            {
+                await supervisor.StopAsync(reason);
+                await supervisor.DisposeAsync();
+            }
+
+            foreach (var (key, endpoint) in wanted)
+            {
+                bool running;
+                lock (gate)
+                {
+                    running = supervisors.ContainsKey(key);
+                }
+
+                if (!running)
+                {
+                    await StartStreamAsync(key, endpoint);
+                }
+            }
+        }
+        finally
+        {
+            changes.Release();
+        }
+
+        Changed?.Invoke();
+    }
+
+    private async Task StartStreamAsync(StreamKey key, StreamEndpoint endpoint)
+    {
+        await Index.EnsureStreamAsync(key);
+        StreamSupervisor supervisor;
+        lock (gate)
+        {
+            if (!recorders.TryGetValue(key, out var recorder))
+            {
+                var (lastEnd, pendingReason) = previousEnds.TryGetValue(key, out var end) ? end : (0, null);
+                var reason = lastEnd == 0 ? null : pendingReason ?? restartReason;
+                recorder = new StreamRecorder(key, Layout, clock, loggers.CreateLogger<StreamRecorder>(), lastEnd, reason);
+                recorders[key] = recorder;
+            }
+
+            if (!feeds.TryGetValue(key, out var feed))
+            {
+                feed = new LiveFeed(key);
+                feeds[key] = feed;
+            }
+
+            supervisor = new StreamSupervisor(key, endpoint, sources, recorder, feed, clock, loggers.CreateLogger<StreamSupervisor>(), () => Changed?.Invoke());
+            supervisors[key] = supervisor;
+        }
+
+        supervisor.Start();
+    }
+
+    /// <summary>Connects to a stream as recording would and reports what it carries, or why it cannot be recorded.</summary>
+    public Task<ProbeResult> ProbeAsync(StreamEndpoint endpoint, CancellationToken cancellationToken) =>
+        new CameraProbe(sources, clock).ProbeAsync(endpoint, cancellationToken);
+
+    /// <summary>Deletes every recording of a camera that no longer records (Remove → Delete Recordings).</summary>
+    public async Task DeleteRecordingsAsync(string cameraId)
+    {
+        await changes.WaitAsync();
+        try
+        {
+            lock (gate)
+            {
+                if (supervisors.Keys.Any(k => k.CameraId == cameraId))
+                {
+                    throw new InvalidOperationException($"Camera {cameraId} is still recording: remove it first.");
+                }
+            }
+
+            await FlushAsync();
+            var recordings = (await Index.GetAllRecordingsAsync()).Where(r => r.Stream.CameraId == cameraId).ToList();
+            foreach (var recording in recordings)
+            {
+                File.Delete(Layout.FullPath(recording.Path));
+            }
+
+            await Index.DeleteRecordingsAsync([.. recordings.Select(r => r.Id)]);
+            retention.Add(-recordings.Sum(r => r.Bytes));
+            lock (gate)
+            {
+                foreach (var key in recorders.Keys.Where(k => k.CameraId == cameraId).ToList())
+                {
+                    recorders.Remove(key);
+                    feeds.Remove(key, out var feed);
+                    feed?.End();
+                }
+            }
+
+            var folder = Layout.CameraFolder(cameraId);
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+
+            logger.LogWarning("Deleted {Count} recordings of camera {Camera} at the owner's request.", recordings.Count, cameraId);
+        }
+        finally
+        {
+            changes.Release();
+        }
+    }
+
+    public async Task<StorageFigures> GetStorageFiguresAsync()
+    {
+        var disk = DiskSpace.Of(Layout.Root);
+        var used = retention.UsedBytes;
+
+        var quota = options.MaxBytes is { } max
+            ? Math.Min(max, used + disk.FreeBytes - options.MinFreeBytes)
+            : used + disk.FreeBytes - options.MinFreeBytes;
+        return new StorageFigures(Layout.Root, disk, used, options.MaxBytes, options.MinFreeBytes, Math.Max(0, quota),
+            retention.ForcedDeletions, await Index.GetCamerasAsync());
+    }
+
+    private async Task FlushLoopAsync()
+    {
+        using var timer = new PeriodicTimer(FlushPeriod, clock);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stopping.Token))
+            {
+                await FlushAsync();
+                await EnforceRetentionAsync();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: the final flush is StopAsync's.
+        }
+    }
+
+    private async Task FlushAsync()
+    {
+        List<StreamRecorder> all;
+        lock (gate)
+        {
+            all = [.. recorders.Values];
+        }
+
+        if (await flusher.FlushAsync(all) is { } grown)
+        {
+            retention.Add(grown);
+        }
+    }
+
+    private async Task EnforceRetentionAsync()
+    {
+        try
+        {
+            await retention.EnforceAsync();
+        }
+        catch (Exception ex) when (ex is IOException or Microsoft.Data.Sqlite.SqliteException or UnauthorizedAccessException)
+        {
+            logger.LogError("Retention could not run: {Message}", ex.Message);
+        }
+    }
+
+    /// <summary>
+    /// Stops every stream, writes the last fragments and index rows, and records why the engine stopped, which the
+    /// next start gives as the reason for the gap ("recorder rebooted").
+    /// </summary>
+    public async Task StopAsync(string reason)
+    {
+        await changes.WaitAsync();
+        try
+        {
+            if (stopped)
+            {
+                return;
+            }
+
+            stopped = true;
+            List<StreamSupervisor> all;
+            lock (gate)
+            {
+                all = [.. supervisors.Values];
+                supervisors.Clear();
+            }
+
+            await Task.WhenAll(all.Select(s => s.StopAsync(reason)));
+            await stopping.CancelAsync();
+            await flushLoop;
+            await FlushAsync();
+            await Index.EndEngineRunAsync(runId, clock.GetUtcNow(), reason);
+            lock (gate)
+            {
+                foreach (var feed in feeds.Values)
+                {
+                    feed.End();
+                }
+            }
+
+            foreach (var supervisor in all)
+            {
+                await supervisor.DisposeAsync();
+            }
+        }
+        finally
+        {
+            changes.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync("recorder stopped");
+        stopping.Dispose();
+        changes.Dispose();
+    }
+}

@@ -1,0 +1,398 @@
+using System.Globalization;
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace Nightjar.Recording.Storage;
+
+/// <summary>
+/// The index of every recording file: its own SQLite file in the recordings folder, so the recordings can move to
+/// their own disk with their index. WAL and <c>synchronous=NORMAL</c>: a power cut may lose the last commits but never
+/// corrupts the file, and start-up reconciliation re-reads whatever the lost commits described from the files themselves.
+/// </summary>
+public sealed class RecordingIndex
+{
+    private static readonly string[] Migrations =
+    [
+        """
+        CREATE TABLE stream (
+            id INTEGER PRIMARY KEY,
+            camera_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            pending_gap_reason TEXT NULL,
+            UNIQUE (camera_id, kind)
+        );
+        CREATE TABLE recording (
+            id INTEGER PRIMARY KEY,
+            stream_id INTEGER NOT NULL REFERENCES stream (id),
+            path TEXT NOT NULL UNIQUE,
+            start_us INTEGER NOT NULL,
+            end_us INTEGER NOT NULL,
+            media_start INTEGER NOT NULL,
+            media_duration INTEGER NOT NULL,
+            local_start_delta_us INTEGER NOT NULL DEFAULT 0,
+            bytes INTEGER NOT NULL,
+            init_bytes INTEGER NOT NULL,
+            fragments INTEGER NOT NULL,
+            codec TEXT NOT NULL,
+            browser_codec TEXT NULL,
+            width INTEGER NOT NULL,
+            height INTEGER NOT NULL,
+            audio TEXT NULL,
+            gap_reason TEXT NULL,
+            open INTEGER NOT NULL
+        );
+        CREATE INDEX recording_stream_time ON recording (stream_id, start_us);
+        CREATE INDEX recording_start ON recording (start_us);
+        CREATE TABLE fragment_run (
+            recording_id INTEGER NOT NULL REFERENCES recording (id) ON DELETE CASCADE,
+            first INTEGER NOT NULL,
+            entries BLOB NOT NULL,
+            PRIMARY KEY (recording_id, first)
+        ) WITHOUT ROWID;
+        CREATE TABLE engine_run (
+            id INTEGER PRIMARY KEY,
+            started_us INTEGER NOT NULL,
+            stopped_us INTEGER NULL,
+            stop_reason TEXT NULL
+        );
+        """,
+    ];
+
+    private const string RecordingColumns = """
+        r.id AS Id, s.camera_id AS CameraId, s.kind AS Kind, r.path AS Path, r.start_us AS StartUs, r.end_us AS EndUs,
+        r.media_start AS MediaStart, r.media_duration AS MediaDuration, r.bytes AS Bytes, r.init_bytes AS InitBytes,
+        r.fragments AS Fragments, r.codec AS Codec, r.browser_codec AS BrowserCodec, r.width AS Width, r.height AS Height,
+        r.audio AS Audio, r.gap_reason AS GapReason, r.open AS IsOpen
+        """;
+
+    private readonly string connectionString;
+    private readonly Dictionary<StreamKey, long> streamIds = [];
+
+    private RecordingIndex(string path)
+    {
+        Path = path;
+        connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = 10,
+        }.ToString();
+    }
+
+    public string Path { get; }
+
+    /// <summary>Opens (and creates or upgrades) the index at <paramref name="path"/>.</summary>
+    public static async Task<RecordingIndex> OpenAsync(string path)
+    {
+        var index = new RecordingIndex(path);
+        await using var connection = await index.OpenConnectionAsync();
+        await connection.ExecuteAsync("PRAGMA journal_mode = WAL;");
+        var version = await connection.ExecuteScalarAsync<int>("PRAGMA user_version;");
+        if (version > Migrations.Length)
+        {
+            throw new InvalidOperationException($"The recordings index is at version {version}, newer than this recorder ({Migrations.Length}).");
+        }
+
+        for (var v = version + 1; v <= Migrations.Length; v++)
+        {
+            await using var transaction = connection.BeginTransaction(deferred: false);
+            await connection.ExecuteAsync(Migrations[v - 1], transaction: transaction);
+            await connection.ExecuteAsync(string.Create(CultureInfo.InvariantCulture, $"PRAGMA user_version = {v};"), transaction: transaction);
+            await transaction.CommitAsync();
+        }
+
+        foreach (var row in await connection.QueryAsync<(long Id, string CameraId, string Kind)>("SELECT id, camera_id, kind FROM stream"))
+        {
+            index.streamIds[new StreamKey(row.CameraId, ParseKind(row.Kind))] = row.Id;
+        }
+
+        return index;
+    }
+
+    internal async Task<SqliteConnection> OpenConnectionAsync()
+    {
+        var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync();
+        await connection.ExecuteAsync("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;");
+        return connection;
+    }
+
+    /// <summary>Makes the stream's row (committed on its own, so no rolled-back transaction can leave a cached id behind).</summary>
+    internal async Task<long> EnsureStreamAsync(StreamKey stream)
+    {
+        lock (streamIds)
+        {
+            if (streamIds.TryGetValue(stream, out var known))
+            {
+                return known;
+            }
+        }
+
+        await using var connection = await OpenConnectionAsync();
+        var id = await connection.ExecuteScalarAsync<long>(
+            "INSERT INTO stream (camera_id, kind) VALUES (@CameraId, @Kind) ON CONFLICT (camera_id, kind) DO UPDATE SET kind = kind RETURNING id",
+            new { stream.CameraId, Kind = stream.KindName });
+        lock (streamIds)
+        {
+            streamIds[stream] = id;
+        }
+
+        return id;
+    }
+
+    private long StreamId(StreamKey stream)
+    {
+        lock (streamIds)
+        {
+            return streamIds.TryGetValue(stream, out var id) ? id : throw new InvalidOperationException($"Stream {stream} has no row yet.");
+        }
+    }
+
+    /// <summary>Records that the engine started, and returns how the run before it ended (null on the first start).</summary>
+    public async Task<(long RunId, EngineRun? Previous)> BeginEngineRunAsync(DateTimeOffset now)
+    {
+        await using var connection = await OpenConnectionAsync();
+        var previous = await connection.QueryFirstOrDefaultAsync<(long Id, long StartedUs, long? StoppedUs, string? StopReason)?>(
+            "SELECT id, started_us, stopped_us, stop_reason FROM engine_run ORDER BY id DESC LIMIT 1");
+        var id = await connection.ExecuteScalarAsync<long>(
+            "INSERT INTO engine_run (started_us) VALUES (@Now) RETURNING id", new { Now = WallClock.ToMicroseconds(now) });
+        return (id, previous is { } p
+            ? new EngineRun(p.Id, WallClock.FromMicroseconds(p.StartedUs), p.StoppedUs is { } s ? WallClock.FromMicroseconds(s) : null, p.StopReason)
+            : null);
+    }
+
+    public async Task EndEngineRunAsync(long runId, DateTimeOffset now, string reason)
+    {
+        await using var connection = await OpenConnectionAsync();
+        await connection.ExecuteAsync(
+            "UPDATE engine_run SET stopped_us = @Now, stop_reason = @Reason WHERE id = @Id",
+            new { Id = runId, Now = WallClock.ToMicroseconds(now), Reason = reason });
+    }
+
+    /// <summary>The recordings of one stream that overlap [<paramref name="from"/>, <paramref name="to"/>), oldest first.</summary>
+    public async Task<IReadOnlyList<RecordingSummary>> GetRecordingsAsync(StreamKey stream, DateTimeOffset from, DateTimeOffset to)
+    {
+        await using var connection = await OpenConnectionAsync();
+        var rows = await connection.QueryAsync<RecordingRow>(
+            $"""
+            SELECT {RecordingColumns} FROM recording r JOIN stream s ON s.id = r.stream_id
+            WHERE s.camera_id = @CameraId AND s.kind = @Kind AND r.end_us > @From AND r.start_us < @To
+            ORDER BY r.start_us
+            """,
+            new { stream.CameraId, Kind = stream.KindName, From = WallClock.ToMicroseconds(from), To = WallClock.ToMicroseconds(to) });
+        return [.. rows.Select(r => r.ToSummary())];
+    }
+
+    /// <summary>Every recording, oldest first (for reconciliation and tests).</summary>
+    public async Task<IReadOnlyList<RecordingSummary>> GetAllRecordingsAsync()
+    {
+        await using var connection = await OpenConnectionAsync();
+        var rows = await connection.QueryAsync<RecordingRow>(
+            $"SELECT {RecordingColumns} FROM recording r JOIN stream s ON s.id = r.stream_id ORDER BY r.start_us");
+        return [.. rows.Select(r => r.ToSummary())];
+    }
+
+    /// <summary>The oldest closed recordings, for retention to delete first.</summary>
+    internal async Task<IReadOnlyList<RecordingSummary>> GetOldestClosedAsync(int limit)
+    {
+        await using var connection = await OpenConnectionAsync();
+        var rows = await connection.QueryAsync<RecordingRow>(
+            $"SELECT {RecordingColumns} FROM recording r JOIN stream s ON s.id = r.stream_id WHERE r.open = 0 ORDER BY r.start_us LIMIT @Limit",
+            new { Limit = limit });
+        return [.. rows.Select(r => r.ToSummary())];
+    }
+
+    public async Task<IReadOnlyList<FragmentEntry>> GetFragmentsAsync(long recordingId)
+    {
+        await using var connection = await OpenConnectionAsync();
+        var initBytes = await connection.ExecuteScalarAsync<long>("SELECT init_bytes FROM recording WHERE id = @Id", new { Id = recordingId });
+        var blobs = await connection.QueryAsync<byte[]>(
+            "SELECT entries FROM fragment_run WHERE recording_id = @Id ORDER BY first", new { Id = recordingId });
+        var entries = new List<FragmentEntry>();
+        long offset = initBytes, time = 0;
+        foreach (var blob in blobs)
+        {
+            FragmentEntryCodec.Decode(blob, ref offset, ref time, entries);
+        }
+
+        return entries;
+    }
+
+    /// <summary>Bytes of every recording file the index knows, open ones included.</summary>
+    public async Task<long> GetTotalBytesAsync()
+    {
+        await using var connection = await OpenConnectionAsync();
+        return await connection.ExecuteScalarAsync<long?>("SELECT SUM(bytes) FROM recording") ?? 0;
+    }
+
+    /// <summary>Per camera: the start of its oldest recording kept, and how many bytes it holds.</summary>
+    public async Task<IReadOnlyList<(string CameraId, DateTimeOffset Oldest, long Bytes)>> GetCamerasAsync()
+    {
+        await using var connection = await OpenConnectionAsync();
+        var rows = await connection.QueryAsync<(string CameraId, long OldestUs, long Bytes)>(
+            "SELECT s.camera_id, MIN(r.start_us), SUM(r.bytes) FROM recording r JOIN stream s ON s.id = r.stream_id GROUP BY s.camera_id");
+        return [.. rows.Select(r => (r.CameraId, WallClock.FromMicroseconds(r.OldestUs), r.Bytes))];
+    }
+
+    /// <summary>End of the last recording of each stream, and the reason its next recording will give for the gap.</summary>
+    internal async Task<IReadOnlyDictionary<StreamKey, (long LastEndUs, string? PendingGapReason)>> GetStreamEndsAsync()
+    {
+        await using var connection = await OpenConnectionAsync();
+        var rows = await connection.QueryAsync<(string CameraId, string Kind, long? LastEndUs, string? Reason)>(
+            "SELECT s.camera_id, s.kind, (SELECT MAX(end_us) FROM recording r WHERE r.stream_id = s.id), s.pending_gap_reason FROM stream s");
+        return rows.ToDictionary(r => new StreamKey(r.CameraId, ParseKind(r.Kind)), r => (r.LastEndUs ?? 0, r.Reason));
+    }
+
+    /// <summary>Deletes index rows (and their fragment entries). The files must already be gone, so a crash in between leaves a row without a file, which start-up drops.</summary>
+    internal async Task DeleteRecordingsAsync(IReadOnlyCollection<long> ids)
+    {
+        if (ids.Count == 0)
+        {
+            return;
+        }
+
+        await using var connection = await OpenConnectionAsync();
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        foreach (var id in ids)
+        {
+            await connection.ExecuteAsync("DELETE FROM recording WHERE id = @Id", new { Id = id }, transaction);
+        }
+
+        await transaction.CommitAsync();
+    }
+
+    /// <summary>
+    /// One transaction for every stream's progress since the last flush: new files, their new fragment entries, their
+    /// current ends, files that closed, and why each stream is down. The caller flushed the files' bytes first.
+    /// </summary>
+    internal async Task CommitAsync(IReadOnlyList<FileSnapshot> files, IReadOnlyList<(StreamKey Stream, string? Reason)> gapReasons)
+    {
+        await using var connection = await OpenConnectionAsync();
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        var newRows = new List<(FileSnapshot Snapshot, long Id)>();
+        foreach (var snapshot in files)
+        {
+            var file = snapshot.File;
+            var id = file.RowId;
+            if (id == 0)
+            {
+                id = await InsertRowAsync(connection, transaction, file.Stream, file.RelativePath, file.Init, file.MediaStart, snapshot.StartUs, file.GapReason);
+                newRows.Add((snapshot, id));
+            }
+
+            if (snapshot.EntryCount > 0)
+            {
+                await connection.ExecuteAsync(
+                    "INSERT INTO fragment_run (recording_id, first, entries) VALUES (@Id, @First, @Entries)",
+                    new { Id = id, First = snapshot.FirstEntry, snapshot.Entries }, transaction);
+            }
+
+            await connection.ExecuteAsync(
+                """
+                UPDATE recording SET start_us = @StartUs, end_us = @EndUs, media_duration = @MediaDuration, bytes = @Bytes,
+                    fragments = @Fragments, local_start_delta_us = @LocalStartDeltaUs, open = @Open
+                WHERE id = @Id
+                """,
+                new { Id = id, snapshot.StartUs, snapshot.EndUs, snapshot.MediaDuration, snapshot.Bytes, snapshot.Fragments, snapshot.LocalStartDeltaUs, Open = snapshot.Closed ? 0 : 1 },
+                transaction);
+        }
+
+        foreach (var (stream, reason) in gapReasons)
+        {
+            await connection.ExecuteAsync(
+                "UPDATE stream SET pending_gap_reason = @Reason WHERE id = @Id",
+                new { Id = StreamId(stream), Reason = reason }, transaction);
+        }
+
+        await transaction.CommitAsync();
+        // Only now: a row id from a transaction that did not commit would point the next flush at nothing.
+        foreach (var (snapshot, id) in newRows)
+        {
+            snapshot.File.RowId = id;
+        }
+    }
+
+    /// <summary>Completes the row of a file that was open when the recorder stopped, from what the file holds.</summary>
+    internal async Task ReplaceWithScanAsync(RecordingSummary row, RecordingScan scan)
+    {
+        await using var connection = await OpenConnectionAsync();
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        await connection.ExecuteAsync("DELETE FROM fragment_run WHERE recording_id = @Id", new { row.Id }, transaction);
+        await connection.ExecuteAsync(
+            "INSERT INTO fragment_run (recording_id, first, entries) VALUES (@Id, 0, @Entries)", new { row.Id, scan.Entries }, transaction);
+        var startUs = WallClock.ToMicroseconds(row.Start);
+        await connection.ExecuteAsync(
+            """
+            UPDATE recording SET end_us = @EndUs, media_start = @MediaStart, media_duration = @MediaDuration, bytes = @Bytes, fragments = @Fragments, open = 0
+            WHERE id = @Id
+            """,
+            new
+            {
+                row.Id,
+                EndUs = startUs + WallClock.MediaToMicroseconds(scan.MediaDuration),
+                scan.MediaStart,
+                scan.MediaDuration,
+                Bytes = scan.WholeLength,
+                scan.Fragments,
+            },
+            transaction);
+        await transaction.CommitAsync();
+    }
+
+    /// <summary>Indexes a file that has no row (made just before a crash, or restored from a copy).</summary>
+    internal async Task InsertScanAsync(StreamKey stream, string path, long startUs, RecordingScan scan)
+    {
+        await using var connection = await OpenConnectionAsync();
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        var id = await InsertRowAsync(connection, transaction, stream, path, scan.Init, scan.MediaStart, startUs, gapReason: null);
+        await connection.ExecuteAsync(
+            "UPDATE recording SET end_us = @EndUs, media_duration = @MediaDuration, bytes = @Bytes, fragments = @Fragments, open = 0 WHERE id = @Id",
+            new { Id = id, EndUs = startUs + WallClock.MediaToMicroseconds(scan.MediaDuration), scan.MediaDuration, Bytes = scan.WholeLength, scan.Fragments },
+            transaction);
+        await connection.ExecuteAsync(
+            "INSERT INTO fragment_run (recording_id, first, entries) VALUES (@Id, 0, @Entries)", new { Id = id, scan.Entries }, transaction);
+        await transaction.CommitAsync();
+    }
+
+    /// <summary>A new row for a file: open, no fragments yet; later updates fill in its end, bytes and entries.</summary>
+    private async Task<long> InsertRowAsync(
+        SqliteConnection connection, SqliteTransaction transaction, StreamKey stream, string path, Mp4.InitSegment init, long mediaStart, long startUs, string? gapReason)
+    {
+        var video = init.Video!;
+        return await connection.ExecuteScalarAsync<long>(
+            """
+            INSERT INTO recording (stream_id, path, start_us, end_us, media_start, media_duration, bytes, init_bytes, fragments,
+                codec, browser_codec, width, height, audio, gap_reason, open)
+            VALUES (@StreamId, @Path, @StartUs, @StartUs, @MediaStart, 0, @InitBytes, @InitBytes, 0, @Codec, @BrowserCodec, @Width, @Height,
+                @Audio, @GapReason, 1)
+            RETURNING id
+            """,
+            new
+            {
+                StreamId = StreamId(stream),
+                Path = path,
+                StartUs = startUs,
+                MediaStart = mediaStart,
+                InitBytes = init.Bytes.Length,
+                Codec = video.Codec.Name,
+                BrowserCodec = init.BrowserCodecs,
+                video.Width,
+                video.Height,
+                Audio = init.Audio?.Codec.Name,
+                GapReason = gapReason,
+            },
+            transaction);
+    }
+
+    internal static StreamKind ParseKind(string kind) => kind == "sub" ? StreamKind.Sub : StreamKind.Main;
+
+    private sealed record RecordingRow(
+        long Id, string CameraId, string Kind, string Path, long StartUs, long EndUs, long MediaStart, long MediaDuration, long Bytes,
+        long InitBytes, long Fragments, string Codec, string? BrowserCodec, long Width, long Height, string? Audio, string? GapReason, long IsOpen)
+    {
+        public RecordingSummary ToSummary() => new(
+            Id, new StreamKey(CameraId, ParseKind(Kind)), Path, WallClock.FromMicroseconds(StartUs), WallClock.FromMicroseconds(EndUs),
+            MediaStart, MediaDuration, Bytes, InitBytes, (int)Fragments, Codec, BrowserCodec, (int)Width, (int)Height, Audio, GapReason, IsOpen != 0);
+    }
+}

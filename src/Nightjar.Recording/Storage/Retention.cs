@@ -1,0 +1,80 @@
+using Microsoft.Extensions.Logging;
+
+namespace Nightjar.Recording.Storage;
+
+/// <summary>
+/// Keeps the recordings within the quota (<c>MaxBytes</c>) and the disk above its free-space floor (<c>MinFreeBytes</c>)
+/// by deleting the oldest whole closed files first, each deletion in the log. Checked after every flush, so the used
+/// bytes never run more than the open files (one per stream) past the quota. A file is unlinked before its row goes:
+/// a crash in between leaves a row without a file, which start-up drops, never a file nobody meant to keep.
+/// </summary>
+internal sealed class Retention(RecordingIndex index, RecordingLayout layout, RecordingOptions options, ILogger logger)
+{
+    private long usedBytes;
+    private bool nothingLeftLogged;
+
+    /// <summary>Bytes of every recording in the index, open files included (kept up to date by the engine).</summary>
+    public long UsedBytes => Interlocked.Read(ref usedBytes);
+
+    public void Add(long bytes) => Interlocked.Add(ref usedBytes, bytes);
+
+    /// <summary>Files deleted to make room since the engine started.</summary>
+    public int ForcedDeletions { get; private set; }
+
+    public async Task EnforceAsync()
+    {
+        var free = DiskSpace.FreeBytesOf(layout.Root);
+        var toFree = Math.Max(options.MinFreeBytes - free, options.MaxBytes is { } max ? UsedBytes - max : 0);
+        if (toFree <= 0)
+        {
+            nothingLeftLogged = false;
+            return;
+        }
+
+        long freed = 0;
+        while (freed < toFree)
+        {
+            var oldest = await index.GetOldestClosedAsync(64);
+            if (oldest.Count == 0)
+            {
+                if (!nothingLeftLogged)
+                {
+                    logger.LogError("The recordings disk needs {Bytes} more bytes free, but no closed recording is left to delete.", toFree - freed);
+                    nothingLeftLogged = true;
+                }
+
+                return;
+            }
+
+            var deleted = new List<long>();
+            foreach (var recording in oldest)
+            {
+                if (freed >= toFree)
+                {
+                    break;
+                }
+
+                try
+                {
+                    File.Delete(layout.FullPath(recording.Path));
+                }
+                catch (IOException ex)
+                {
+                    logger.LogError("Could not delete {Path} to make room: {Message}", recording.Path, ex.Message);
+                    return;
+                }
+
+                var why = options.MaxBytes is { } quota && UsedBytes - freed > quota ? "to keep within the recordings quota" : "to keep the recordings disk's free space";
+                logger.LogWarning(
+                    "Deleted recording {Path} of {Stream} ({Start:u} to {End:u}, {Bytes} bytes) {Why}.",
+                    recording.Path, recording.Stream, recording.Start, recording.End, recording.Bytes, why);
+                freed += recording.Bytes;
+                deleted.Add(recording.Id);
+                ForcedDeletions++;
+            }
+
+            await index.DeleteRecordingsAsync(deleted);
+            Add(-oldest.Where(r => deleted.Contains(r.Id)).Sum(r => r.Bytes));
+        }
+    }
+}

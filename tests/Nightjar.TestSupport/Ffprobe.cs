@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+
+namespace Nightjar.TestSupport;
+
+/// <summary>Debian's ffprobe, asked about a file the way a person checking a recording would.</summary>
+public static class Ffprobe
+{
+    public sealed record StreamInfo(string CodecType, string CodecName, int Width, int Height, int Frames);
+
+    public sealed record Packet(int StreamIndex, long Pts, long Dts, double DtsTime, bool IsKeyframe);
+
+    public sealed record Report(IReadOnlyList<StreamInfo> Streams, IReadOnlyList<Packet> VideoPackets, string Errors);
+
+    /// <summary>Streams (frames counted by decoding) and every video packet; <see cref="Report.Errors"/> holds what ffprobe complained about.</summary>
+    public static async Task<Report> ProbeAsync(string path)
+    {
+        var json = await RunAsync(["-v", "error", "-count_frames", "-show_streams", "-show_packets", "-select_streams", "v", "-of", "json", path]);
+        using var document = JsonDocument.Parse(json.Output);
+        var streams = new List<StreamInfo>();
+        foreach (var s in document.RootElement.GetProperty("streams").EnumerateArray())
+        {
+            streams.Add(new StreamInfo(
+                s.GetProperty("codec_type").GetString()!,
+                s.GetProperty("codec_name").GetString()!,
+                s.TryGetProperty("width", out var w) ? w.GetInt32() : 0,
+                s.TryGetProperty("height", out var h) ? h.GetInt32() : 0,
+                s.TryGetProperty("nb_read_frames", out var f) ? int.Parse(f.GetString()!, CultureInfo.InvariantCulture) : 0));
+        }
+
+        var packets = new List<Packet>();
+        if (document.RootElement.TryGetProperty("packets", out var list))
+        {
+            foreach (var p in list.EnumerateArray())
+            {
+                packets.Add(new Packet(
+                    p.GetProperty("stream_index").GetInt32(),
+                    long.Parse(p.GetProperty("pts").ToString(), CultureInfo.InvariantCulture),
+                    long.Parse(p.GetProperty("dts").ToString(), CultureInfo.InvariantCulture),
+                    double.Parse(p.GetProperty("dts_time").GetString()!, CultureInfo.InvariantCulture),
+                    p.GetProperty("flags").GetString()!.Contains('K', StringComparison.Ordinal)));
+            }
+        }
+
+        return new Report(streams, packets, json.Errors);
+    }
+
+    /// <summary>All streams of a file, audio included (no packets).</summary>
+    public static async Task<IReadOnlyList<string>> CodecsAsync(string path)
+    {
+        var result = await RunAsync(["-v", "error", "-show_entries", "stream=codec_name", "-of", "csv=p=0", path]);
+        return [.. result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+    }
+
+    private static async Task<(string Output, string Errors)> RunAsync(string[] args)
+    {
+        var start = new ProcessStartInfo("ffprobe") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (await output, await errors);
+    }
+}
