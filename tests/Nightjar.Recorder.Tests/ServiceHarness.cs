@@ -66,7 +66,7 @@ public sealed class ServiceHarness : IAsyncDisposable
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
         services.AddSingleton<TimeProvider>(clock);
         services.AddSingleton(Options.Create(new RecorderOptions { DataDir = dataDir }));
-        services.AddStorage().AddAccounts().AddAudit().AddDevices().AddMail().AddRecovery().AddSetup();
+        services.AddStorage().AddAccounts().AddAudit().AddIdentity().AddMail().AddRecovery().AddSetup();
         services.AddSingleton<StartupInitializer>();
         configure?.Invoke(services);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = false, ValidateScopes = true });

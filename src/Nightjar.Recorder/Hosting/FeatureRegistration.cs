@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using Nightjar.Recorder.Accounts;
 using Nightjar.Recorder.Audit;
-using Nightjar.Recorder.Devices;
+using Nightjar.Recorder.Identity;
 using Nightjar.Recorder.Mail;
 using Nightjar.Recorder.Power;
 using Nightjar.Recorder.Recovery;
@@ -30,8 +30,8 @@ public static class FeatureRegistration
     public static IServiceCollection AddAudit(this IServiceCollection services) =>
         services.AddSingleton<AuditLog>();
 
-    public static IServiceCollection AddDevices(this IServiceCollection services) =>
-        services.AddSingleton<DeviceRegistry>();
+    public static IServiceCollection AddIdentity(this IServiceCollection services) =>
+        services.AddSingleton<RecorderIdentityStore>();
 
     public static IServiceCollection AddMail(this IServiceCollection services)
     {

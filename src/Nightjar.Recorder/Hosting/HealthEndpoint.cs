@@ -8,7 +8,7 @@ public static class HealthEndpoint
         endpoints.MapGet("/healthz", (BootIdentity boot, TimeProvider clock) => TypedResults.Ok(new HealthReport(
             "ok",
             boot.BootId,
-            Devices.DeviceRegistry.Version,
+            Identity.RecorderIdentityStore.Version,
             (long)(clock.GetUtcNow() - boot.StartedUtc).TotalSeconds)));
         return endpoints;
     }

@@ -43,7 +43,7 @@ public static class RecorderApp
         services.AddStorage();
         services.AddAccounts();
         services.AddAudit();
-        services.AddDevices();
+        services.AddIdentity();
         services.AddMail();
         services.AddRecovery();
         services.AddSetup();

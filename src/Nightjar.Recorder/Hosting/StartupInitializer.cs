@@ -1,5 +1,5 @@
 using Nightjar.Recorder.Accounts;
-using Nightjar.Recorder.Devices;
+using Nightjar.Recorder.Identity;
 using Nightjar.Recorder.Storage;
 
 namespace Nightjar.Recorder.Hosting;
@@ -8,7 +8,7 @@ namespace Nightjar.Recorder.Hosting;
 /// Brings storage up to date before the listeners open: migrations, the device identity, the credential epoch.
 /// Registered first, so it runs before Kestrel accepts a request.
 /// </summary>
-public sealed class StartupInitializer(Database database, DeviceRegistry devices, CredentialEpoch epoch) : IHostedService
+public sealed class StartupInitializer(Database database, RecorderIdentityStore devices, CredentialEpoch epoch) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {

@@ -1,5 +1,5 @@
 using MimeKit;
-using Nightjar.Recorder.Devices;
+using Nightjar.Recorder.Identity;
 
 namespace Nightjar.Recorder.Mail;
 
@@ -7,7 +7,7 @@ namespace Nightjar.Recorder.Mail;
 /// "Send Test Email": one message straight through the relay settings on screen (saved or not), so the owner
 /// learns at once whether mail will reach them, and why not.
 /// </summary>
-public sealed class TestEmail(MailComposer composer, SmtpRelay relay, DeviceRegistry devices)
+public sealed class TestEmail(MailComposer composer, SmtpRelay relay, RecorderIdentityStore devices)
 {
     public async Task<DeliveryResult> SendAsync(RelaySettings settings, string recipient, CancellationToken cancellationToken = default)
     {

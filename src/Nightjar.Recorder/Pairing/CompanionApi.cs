@@ -2,8 +2,8 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Nightjar.Contracts;
 using Nightjar.Recorder.Accounts;
-using Nightjar.Recorder.Devices;
 using Nightjar.Recorder.Hosting;
+using Nightjar.Recorder.Identity;
 using Nightjar.Recorder.Security;
 
 namespace Nightjar.Recorder.Pairing;
@@ -29,7 +29,7 @@ public static class CompanionApi
 
     private static async Task<IResult> SignInAsync(
         HttpContext context, SessionRequest? request, PasswordHasher hasher, AdminAccount account, CredentialEpoch epoch,
-        AppTokens tokens, ApiLoginThrottle throttle, DeviceRegistry devices, TimeProvider clock)
+        AppTokens tokens, ApiLoginThrottle throttle, RecorderIdentityStore devices, TimeProvider clock)
     {
         var clientName = request?.ClientName?.Trim() ?? "";
         if (clientName.Length is 0 or > AppTokens.MaxClientNameLength || TypedText.HasHiddenCharacters(clientName)
@@ -75,7 +75,7 @@ public static class CompanionApi
         }
     }
 
-    private static async Task<Ok<DeviceInfo>> GetDeviceAsync(DeviceRegistry devices, BootIdentity boot, TimeProvider clock)
+    private static async Task<Ok<DeviceInfo>> GetDeviceAsync(RecorderIdentityStore devices, BootIdentity boot, TimeProvider clock)
     {
         var device = await devices.GetAsync();
         return TypedResults.Ok(new DeviceInfo(device.DeviceId, device.Name, device.Model, device.Version, boot.BootId,

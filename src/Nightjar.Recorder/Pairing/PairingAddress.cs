@@ -3,8 +3,8 @@ using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using Microsoft.Extensions.Options;
 using Nightjar.Contracts;
-using Nightjar.Recorder.Devices;
 using Nightjar.Recorder.Hosting;
+using Nightjar.Recorder.Identity;
 
 namespace Nightjar.Recorder.Pairing;
 
@@ -13,7 +13,7 @@ namespace Nightjar.Recorder.Pairing;
 /// (<c>Nightjar:Api:PublicHost</c>, else the API listener's own address, else the box's first LAN IPv4
 /// address), the device id and the certificate fingerprint.
 /// </summary>
-public sealed class PairingAddress(IOptions<RecorderOptions> options, IConfiguration configuration, DeviceCertificate certificate, DeviceRegistry devices)
+public sealed class PairingAddress(IOptions<RecorderOptions> options, IConfiguration configuration, DeviceCertificate certificate, RecorderIdentityStore devices)
 {
     public async Task<PairingUri> GetAsync()
     {

@@ -4,8 +4,8 @@ using Dapper;
 using Microsoft.Extensions.Options;
 using Nightjar.Recorder.Accounts;
 using Nightjar.Recorder.Audit;
-using Nightjar.Recorder.Devices;
 using Nightjar.Recorder.Hosting;
+using Nightjar.Recorder.Identity;
 using Nightjar.Recorder.Mail;
 using Nightjar.Recorder.Security;
 using Nightjar.Recorder.Storage;
@@ -22,7 +22,7 @@ namespace Nightjar.Recorder.Recovery;
 public sealed class PasswordRecovery(
     Database database,
     DeviceSecret deviceSecret,
-    DeviceRegistry devices,
+    RecorderIdentityStore devices,
     RecoverySettingsStore recoverySettings,
     MailRelaySettingsStore relaySettings,
     MailOutbox outbox,

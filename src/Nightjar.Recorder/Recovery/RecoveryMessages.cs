@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 using MimeKit;
-using Nightjar.Recorder.Devices;
+using Nightjar.Recorder.Identity;
 using Nightjar.Recorder.Mail;
 
 namespace Nightjar.Recorder.Recovery;
@@ -12,7 +12,7 @@ namespace Nightjar.Recorder.Recovery;
 /// </summary>
 public sealed class RecoveryMessages(MailComposer composer, TimeProvider clock)
 {
-    public MimeMessage ResetPassword(string recipient, DeviceIdentity device, string code, DateTimeOffset requestedUtc, DateTimeOffset expiresUtc)
+    public MimeMessage ResetPassword(string recipient, RecorderIdentity device, string code, DateTimeOffset requestedUtc, DateTimeOffset expiresUtc)
     {
         var shown = SecureCode.Display(code);
         var requested = Local(requestedUtc);
@@ -50,7 +50,7 @@ public sealed class RecoveryMessages(MailComposer composer, TimeProvider clock)
         return composer.Compose(MailboxAddress.Parse(recipient), $"Reset Password — {device.Name}", text, html);
     }
 
-    public MimeMessage PasswordChanged(string recipient, DeviceIdentity device, DateTimeOffset changedUtc, string how)
+    public MimeMessage PasswordChanged(string recipient, RecorderIdentity device, DateTimeOffset changedUtc, string how)
     {
         var changed = Local(changedUtc);
         var text = $"""

@@ -2,7 +2,7 @@ using System.Text;
 using Dapper;
 using Nightjar.Contracts;
 using Nightjar.Recorder.Accounts;
-using Nightjar.Recorder.Devices;
+using Nightjar.Recorder.Identity;
 using Nightjar.Recorder.Mail;
 using Nightjar.Recorder.Recovery;
 using Nightjar.Recorder.Setup;
@@ -214,7 +214,7 @@ public class ConsoleFormsBadInputTests(ITestOutputHelper output)
     {
         var failures = new List<string>();
         await using var harness = await SetUpAsync();
-        var devices = harness.Get<DeviceRegistry>();
+        var devices = harness.Get<RecorderIdentityStore>();
         foreach (var bad in Texts)
         {
             var before = (await devices.GetAsync()).Name;

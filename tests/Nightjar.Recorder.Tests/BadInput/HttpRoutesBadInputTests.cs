@@ -5,8 +5,8 @@ using System.Text;
 using System.Text.Json;
 using Dapper;
 using Nightjar.Recorder.Accounts;
-using Nightjar.Recorder.Devices;
 using Nightjar.Recorder.Hosting;
+using Nightjar.Recorder.Identity;
 using Nightjar.Recorder.Pairing;
 using Nightjar.Recorder.Recovery;
 using Nightjar.Recorder.Security;
@@ -405,7 +405,7 @@ public class HttpRoutesBadInputTests : IAsyncLifetime
     {
         var hasher = recorder.Get<PasswordHasher>();
         Assert.Equal(PasswordVerification.Match, await hasher.VerifyAsync((await recorder.Get<AdminAccount>().GetPasswordHashAsync())!, PasswordPolicy.Normalize(password)));
-        Assert.Equal(DeviceRegistry.DefaultName, (await recorder.Get<DeviceRegistry>().GetAsync()).Name);
+        Assert.Equal(RecorderIdentityStore.DefaultName, (await recorder.Get<RecorderIdentityStore>().GetAsync()).Name);
         await using var connection = await recorder.Get<Database>().OpenAsync();
         Assert.Equal("owner@example.com", await connection.ExecuteScalarAsync<string>("SELECT email FROM recovery"));
         Assert.Equal("ok", await connection.ExecuteScalarAsync<string>("PRAGMA integrity_check"));

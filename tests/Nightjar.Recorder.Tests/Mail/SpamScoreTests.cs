@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Time.Testing;
-using Nightjar.Recorder.Devices;
+using Nightjar.Recorder.Identity;
 using Nightjar.Recorder.Mail;
 using Nightjar.Recorder.Recovery;
 using Xunit;
@@ -25,7 +25,7 @@ public partial class SpamScoreTests(ITestOutputHelper output)
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 14, 2, 0, TimeSpan.Zero));
         var options = new MailOptions { From = "Nightjar Recorder <recorder@nvr.example.com>" };
         var messages = new RecoveryMessages(new MailComposer(new FixedOptionsMonitor<MailOptions>(options), clock), clock);
-        var device = new DeviceIdentity("NJ-7F3K-Q9D2", "Garage NVR", DeviceRegistry.Model, "0.1.0");
+        var device = new RecorderIdentity("NJ-7F3K-Q9D2", "Garage NVR", RecorderIdentityStore.Model, "0.1.0");
         var message = messages.ResetPassword("jane@example.com", device, "K7Q29MZD", clock.GetUtcNow(), clock.GetUtcNow().AddMinutes(30));
         var file = Path.Combine(Path.GetTempPath(), $"nightjar-reset-{Guid.NewGuid():N}.eml");
         await message.WriteToAsync(file);

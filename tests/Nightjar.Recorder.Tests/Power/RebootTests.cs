@@ -1,4 +1,4 @@
-using Nightjar.Recorder.Devices;
+using Nightjar.Recorder.Identity;
 using Nightjar.Recorder.Power;
 using Nightjar.Recorder.Setup;
 using Nightjar.TestSupport;
@@ -13,14 +13,14 @@ public class RebootTests
     {
         await using var recorder = await TestRecorder.StartAsync();
         await recorder.CompleteSetupAsync();
-        var device = await recorder.Get<DeviceRegistry>().GetAsync();
+        var device = await recorder.Get<RecorderIdentityStore>().GetAsync();
         var before = await recorder.WaitUntilHealthyAsync();
 
         Assert.True(await recorder.Get<PowerControl>().RequestAsync(PowerAction.Reboot, "test"));
         var after = await recorder.WaitUntilHealthyAsync(notBootId: before.BootId);
 
         Assert.NotEqual(before.BootId, after.BootId);
-        Assert.Equal(device.DeviceId, (await recorder.Get<DeviceRegistry>().GetAsync()).DeviceId);
+        Assert.Equal(device.DeviceId, (await recorder.Get<RecorderIdentityStore>().GetAsync()).DeviceId);
         Assert.True(await recorder.Get<FirstBootSetup>().IsCompleteAsync());
         Assert.False(recorder.Exit.IsCompleted);
     }

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using MimeKit;
-using Nightjar.Recorder.Devices;
+using Nightjar.Recorder.Identity;
 using Nightjar.Recorder.Mail;
 using Nightjar.Recorder.Recovery;
 using Xunit;
@@ -18,7 +18,7 @@ public class RecoveryMessagesTests
         return new RecoveryMessages(new MailComposer(monitor, clock), clock);
     }
 
-    private static readonly DeviceIdentity Device = new("NJ-7F3K-Q9D2", "Garage <b>NVR</b> & \"more\"", DeviceRegistry.Model, "1.0");
+    private static readonly RecorderIdentity Device = new("NJ-7F3K-Q9D2", "Garage <b>NVR</b> & \"more\"", RecorderIdentityStore.Model, "1.0");
 
     [Fact]
     public void ResetPassword_HasTheContract_SubjectCodeDeviceAndTimes()

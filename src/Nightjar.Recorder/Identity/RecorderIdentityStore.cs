@@ -3,19 +3,19 @@ using Dapper;
 using Nightjar.Recorder.Security;
 using Nightjar.Recorder.Storage;
 
-namespace Nightjar.Recorder.Devices;
+namespace Nightjar.Recorder.Identity;
 
 /// <summary>Reads and renames the device. The identity row is created once, at first start.</summary>
-public sealed class DeviceRegistry(Database database, TimeProvider clock)
+public sealed class RecorderIdentityStore(Database database, TimeProvider clock)
 {
     public const string Model = "Nightjar NVR-4";
     public const string DefaultName = "Nightjar";
     public const int MaxNameLength = 40;
 
     public static string Version { get; } =
-        typeof(DeviceRegistry).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+        typeof(RecorderIdentityStore).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
-    private DeviceIdentity? cached;
+    private RecorderIdentity? cached;
 
     /// <summary>Creates the identity if this is the first start; an existing identity is never replaced.</summary>
     public async Task EnsureCreatedAsync()
@@ -26,7 +26,7 @@ public sealed class DeviceRegistry(Database database, TimeProvider clock)
             new { DeviceId = NewDeviceId(), Name = DefaultName, Model, Now = clock.GetUtcNow() });
     }
 
-    public async Task<DeviceIdentity> GetAsync()
+    public async Task<RecorderIdentity> GetAsync()
     {
         if (cached is not null)
         {
@@ -36,7 +36,7 @@ public sealed class DeviceRegistry(Database database, TimeProvider clock)
         await using var connection = await database.OpenAsync();
         var row = await connection.QuerySingleAsync<(string DeviceId, string Name, string Model)>(
             "SELECT device_id, name, model FROM device WHERE id = 1");
-        return cached = new DeviceIdentity(row.DeviceId, row.Name, row.Model, Version);
+        return cached = new RecorderIdentity(row.DeviceId, row.Name, row.Model, Version);
     }
 
     /// <summary>Renames the device. Returns an error message for the person, or null when saved.</summary>

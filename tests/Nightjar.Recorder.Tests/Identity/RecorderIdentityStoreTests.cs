@@ -1,31 +1,31 @@
-using Nightjar.Recorder.Devices;
+using Nightjar.Recorder.Identity;
 using Xunit;
 
-namespace Nightjar.Recorder.Tests.Devices;
+namespace Nightjar.Recorder.Tests.Identity;
 
-public class DeviceRegistryTests
+public class RecorderIdentityStoreTests
 {
     [Fact]
     public async Task Identity_IsCreatedOnce_AndKeptAcrossStarts()
     {
         await using var harness = await ServiceHarness.StartAsync();
-        var devices = harness.Get<DeviceRegistry>();
+        var devices = harness.Get<RecorderIdentityStore>();
         var first = await devices.GetAsync();
 
         await devices.EnsureCreatedAsync();
         await using var again = await ServiceHarness.StartAsync();
 
         Assert.Matches("^NJ-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$", first.DeviceId);
-        Assert.Equal(DeviceRegistry.DefaultName, first.Name);
-        Assert.Equal(DeviceRegistry.Model, first.Model);
-        Assert.Equal(first, await new DeviceRegistry(harness.Get<Storage.Database>(), harness.Clock).GetAsync());
-        Assert.NotEqual(first.DeviceId, (await again.Get<DeviceRegistry>().GetAsync()).DeviceId);
+        Assert.Equal(RecorderIdentityStore.DefaultName, first.Name);
+        Assert.Equal(RecorderIdentityStore.Model, first.Model);
+        Assert.Equal(first, await new RecorderIdentityStore(harness.Get<Storage.Database>(), harness.Clock).GetAsync());
+        Assert.NotEqual(first.DeviceId, (await again.Get<RecorderIdentityStore>().GetAsync()).DeviceId);
     }
 
     [Fact]
     public void NewDeviceIds_AreRandom()
     {
-        var ids = Enumerable.Range(0, 1000).Select(_ => DeviceRegistry.NewDeviceId()).ToHashSet();
+        var ids = Enumerable.Range(0, 1000).Select(_ => RecorderIdentityStore.NewDeviceId()).ToHashSet();
         Assert.Equal(1000, ids.Count);
     }
 
@@ -33,7 +33,7 @@ public class DeviceRegistryTests
     public async Task Rename_TrimsAndStores()
     {
         await using var harness = await ServiceHarness.StartAsync();
-        var devices = harness.Get<DeviceRegistry>();
+        var devices = harness.Get<RecorderIdentityStore>();
 
         Assert.Null(await devices.RenameAsync("  Garage <b>NVR</b> "));
         Assert.Equal("Garage <b>NVR</b>", (await devices.GetAsync()).Name);
@@ -47,9 +47,9 @@ public class DeviceRegistryTests
     public async Task Rename_BadName_IsRefusedWithAMessage(string name)
     {
         await using var harness = await ServiceHarness.StartAsync();
-        var devices = harness.Get<DeviceRegistry>();
+        var devices = harness.Get<RecorderIdentityStore>();
 
         Assert.NotNull(await devices.RenameAsync(name));
-        Assert.Equal(DeviceRegistry.DefaultName, (await devices.GetAsync()).Name);
+        Assert.Equal(RecorderIdentityStore.DefaultName, (await devices.GetAsync()).Name);
     }
 }
