@@ -21,4 +21,5 @@ public enum AuditEvent
     ResetCancelled,
     MailDelivered,
     MailNotDelivered,
+    ConsoleRestarted,
 }

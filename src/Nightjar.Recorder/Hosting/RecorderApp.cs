@@ -3,7 +3,9 @@ using Microsoft.Extensions.Options;
 using Nightjar.Recorder.Accounts;
 using Nightjar.Recorder.Console;
 using Nightjar.Recorder.Pairing;
+using Nightjar.Recorder.Recordings;
 using Nightjar.Recorder.Recovery;
+using Nightjar.Recording;
 
 namespace Nightjar.Recorder.Hosting;
 
@@ -13,10 +15,12 @@ public static class RecorderApp
     private static readonly TimeSpan ShutdownGrace = TimeSpan.FromMilliseconds(250);
 
     /// <summary>
-    /// Builds a host. Throws <see cref="OptionsValidationException"/> naming the configuration key when a setting
-    /// the listeners need is wrong; the other sections are validated when the host starts.
+    /// Builds a host on the process's recording engine, starting the engine if this is the first host. Throws
+    /// <see cref="OptionsValidationException"/> naming the configuration key when a setting the listeners or the
+    /// engine need is wrong (the other sections are validated when the host starts), and <see cref="IOException"/>
+    /// when the recordings folder cannot be used.
     /// </summary>
-    public static WebApplication Build(string[] args)
+    public static async Task<WebApplication> BuildAsync(string[] args, RecordingRuntime recording)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -27,17 +31,31 @@ public static class RecorderApp
         });
         builder.WebHost.UseStaticWebAssets();
 
-        var recorderOptions = ReadRecorderOptions(builder.Configuration);
+        var recorderOptions = ReadOptions(builder.Configuration, RecorderOptions.Section, new RecorderOptionsValidator());
+        var recordingsOptions = ReadOptions(builder.Configuration, RecordingsOptions.Section, new RecordingsOptionsValidator());
+        var ffmpegOptions = ReadOptions(builder.Configuration, FfmpegOptions.Section, new FfmpegOptionsValidator());
         var clock = TimeProvider.System;
         DataFolder.CreatePrivate(recorderOptions.DataDirFullPath);
         var certificate = DeviceCertificate.LoadOrCreate(recorderOptions.DataDirFullPath, clock);
         builder.WebHost.ConfigureListeners(recorderOptions, certificate);
+        var engine = await recording.EnsureStartedAsync(
+            new RecordingOptions
+            {
+                Dir = recordingsOptions.DirFullPath(recorderOptions.DataDirFullPath),
+                MaxBytes = recordingsOptions.MaxBytes,
+                MinFreeBytes = recordingsOptions.MinFreeBytes,
+                FfmpegPath = ffmpegOptions.Path,
+            },
+            builder.Configuration,
+            clock);
 
         var services = builder.Services;
         services.AddSingleton(clock);
         services.AddSingleton(_ => certificate); // created by a factory, so the host disposes it
         services.AddSingleton<BootIdentity>();
         services.AddSingleton<IOptions<RecorderOptions>>(Options.Create(recorderOptions));
+        // An instance, not a factory: the host must never dispose the engine, which outlives it.
+        services.AddSingleton(engine);
         services.AddHostedService<StartupInitializer>();
 
         services.AddStorage();
@@ -75,22 +93,23 @@ public static class RecorderApp
         return app;
     }
 
-    private static RecorderOptions ReadRecorderOptions(ConfigurationManager configuration)
+    /// <summary>Binds and validates a section the host needs before it is built (the listeners, the recording engine).</summary>
+    private static T ReadOptions<T>(ConfigurationManager configuration, string section, IValidateOptions<T> validator) where T : class, new()
     {
-        var options = new RecorderOptions();
+        var options = new T();
         try
         {
-            configuration.GetSection(RecorderOptions.Section).Bind(options);
+            configuration.GetSection(section).Bind(options);
         }
         catch (InvalidOperationException ex)
         {
-            throw new OptionsValidationException(RecorderOptions.Section, typeof(RecorderOptions), [ex.Message]);
+            throw new OptionsValidationException(section, typeof(T), [ex.Message]);
         }
 
-        var result = new RecorderOptionsValidator().Validate(null, options);
+        var result = validator.Validate(null, options);
         if (result.Failed)
         {
-            throw new OptionsValidationException(RecorderOptions.Section, typeof(RecorderOptions), result.Failures);
+            throw new OptionsValidationException(section, typeof(T), result.Failures);
         }
 
         return options;

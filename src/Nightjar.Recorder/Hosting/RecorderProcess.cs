@@ -1,16 +1,21 @@
 using Microsoft.Extensions.Options;
 using Nightjar.Recorder.Power;
+using Nightjar.Recorder.Recordings;
 
 namespace Nightjar.Recorder.Hosting;
 
 /// <summary>
-/// The recorder process: runs one host after another. A reboot from the console stops the host and, in
-/// <see cref="RestartMode.InProcess"/>, starts a fresh one (new boot id, storage reopened, every console session
-/// gone) in well under the time a real power cycle takes.
+/// The recorder process: the recording engine, and one console/API host after another on top of it. A reboot from
+/// the console stops both and, in <see cref="RestartMode.InProcess"/>, starts them again (new boot id, storage
+/// reopened, every console session gone) in well under the time a real power cycle takes. The console restart after
+/// a password reset replaces only the host: the engine, and every recording, goes on.
 /// </summary>
 public sealed class RecorderProcess(string[] args)
 {
     public const int ConfigurationErrorExitCode = 2;
+
+    /// <summary>EX_IOERR: the recordings folder cannot be used. Not restarted by systemd (deploy/nightjar.service), because it would fail again.</summary>
+    public const int StorageErrorExitCode = 74;
 
     private readonly object gate = new();
     private WebApplication? current;
@@ -28,20 +33,26 @@ public sealed class RecorderProcess(string[] args)
         }
     }
 
-    /// <summary>Runs until shut down. Returns the process exit code: 0, <see cref="PowerControl.RebootExitCode"/>, or <see cref="ConfigurationErrorExitCode"/>.</summary>
+    /// <summary>Runs until shut down. Returns the process exit code: 0, <see cref="PowerControl.RebootExitCode"/>, <see cref="ConfigurationErrorExitCode"/> or <see cref="StorageErrorExitCode"/>.</summary>
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         using var registration = cancellationToken.Register(RequestStop);
+        await using var recording = new RecordingRuntime();
         while (true)
         {
             WebApplication app;
             try
             {
-                app = RecorderApp.Build(args);
+                app = await RecorderApp.BuildAsync(args, recording);
             }
             catch (Exception ex) when (ex is OptionsValidationException or InvalidOperationException)
             {
                 return ReportConfigurationError(ex);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
+            {
+                System.Console.Error.WriteLine("Nightjar cannot start: the recordings folder cannot be used: " + ex.Message);
+                return StorageErrorExitCode;
             }
 
             PowerAction requested;
@@ -76,18 +87,23 @@ public sealed class RecorderProcess(string[] args)
                 restartMode = app.Services.GetRequiredService<IOptions<PowerOptions>>().Value.RestartMode;
             }
 
-            if (requested != PowerAction.Reboot || stopRequested)
+            if (stopRequested || requested is PowerAction.None or PowerAction.ShutDown)
             {
+                await recording.StopAsync(requested == PowerAction.ShutDown ? "recorder shut down" : "recorder stopped");
                 return 0;
             }
 
-            if (restartMode == RestartMode.Exit)
+            if (requested == PowerAction.Reboot)
             {
-                return PowerControl.RebootExitCode;
+                await recording.StopAsync("recorder rebooted");
+                if (restartMode == RestartMode.Exit)
+                {
+                    return PowerControl.RebootExitCode;
+                }
             }
 
             // The old host is gone: hand its memory back to the system before the next one starts, as a power
-            // cycle would. A reboot is rare and deliberate, so a full compacting collection costs nothing that matters.
+            // cycle would. A restart is rare and deliberate, so a full compacting collection costs nothing that matters.
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         }
     }

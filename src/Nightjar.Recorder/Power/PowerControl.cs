@@ -3,9 +3,9 @@ using Nightjar.Recorder.Audit;
 namespace Nightjar.Recorder.Power;
 
 /// <summary>
-/// Reboot and Shut Down. Both stop the host; what happens next is decided by the process loop
-/// (<see cref="Hosting.RecorderProcess"/>) from <see cref="Requested"/>: start a new host, exit for the supervisor,
-/// or exit for good.
+/// Reboot, Shut Down and the console restart after a password reset. Each stops the host; what happens next is
+/// decided by the process loop (<see cref="Hosting.RecorderProcess"/>) from <see cref="Requested"/>: start a new
+/// host (with or without restarting recording), exit for the supervisor, or exit for good.
 /// </summary>
 public sealed class PowerControl(IHostApplicationLifetime lifetime, AuditLog audit, TimeProvider clock)
 {
@@ -27,7 +27,14 @@ public sealed class PowerControl(IHostApplicationLifetime lifetime, AuditLog aud
             return false;
         }
 
-        await audit.WriteAsync(action == PowerAction.Reboot ? AuditEvent.Reboot : AuditEvent.ShutDown, reason);
+        await audit.WriteAsync(
+            action switch
+            {
+                PowerAction.Reboot => AuditEvent.Reboot,
+                PowerAction.RestartConsole => AuditEvent.ConsoleRestarted,
+                _ => AuditEvent.ShutDown,
+            },
+            reason);
         // Off the caller's context: a console event handler must not be the thread that stops the host its
         // own circuit runs in, or the stop waits on that circuit.
         _ = Task.Run(async () =>

@@ -76,7 +76,7 @@ public static class RecoveryEndpoints
                 var reboot = powerOptions.Value.AfterPasswordReset == AfterPasswordReset.Reboot && succeeded.NewRecoveryKey is null;
                 if (reboot)
                 {
-                    await power.RequestAsync(PowerAction.Reboot, "Reboot after the password reset.");
+                    await power.RequestAsync(PowerAction.RestartConsole, "Console restarted after the password reset; recording went on.");
                 }
 
                 return TypedResults.Ok(new CompletedBody("password-changed", succeeded.NewRecoveryKey, reboot));

@@ -76,10 +76,11 @@ public class OptionsValidationTests
     }
 
     [Fact]
-    public void Build_WithNonLoopbackConsole_StopsTheStart_NamingTheKey()
+    public async Task Build_WithNonLoopbackConsole_StopsTheStart_NamingTheKey()
     {
-        var ex = Assert.Throws<OptionsValidationException>(() => RecorderApp.Build(
-            ["--Nightjar:Console:Url=http://0.0.0.0:8080", $"--Nightjar:DataDir={Path.GetTempPath()}/nightjar-unused"]));
+        await using var recording = new Recordings.RecordingRuntime();
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => RecorderApp.BuildAsync(
+            ["--Nightjar:Console:Url=http://0.0.0.0:8080", $"--Nightjar:DataDir={Path.GetTempPath()}/nightjar-unused"], recording));
         Assert.Contains("Nightjar:Console:Url", ex.Message, StringComparison.Ordinal);
     }
 

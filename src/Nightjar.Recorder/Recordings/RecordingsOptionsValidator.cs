@@ -1,0 +1,29 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+
+namespace Nightjar.Recorder.Recordings;
+
+public sealed class RecordingsOptionsValidator : IValidateOptions<RecordingsOptions>
+{
+    public ValidateOptionsResult Validate(string? name, RecordingsOptions options)
+    {
+        var failures = new List<string>();
+        if (options.Dir is { } dir && (dir.Trim().Length == 0 || dir.IndexOfAny(Path.GetInvalidPathChars()) >= 0 || dir.Any(char.IsControl)))
+        {
+            failures.Add($"Nightjar:Recordings:Dir must name a folder (got '{dir}').");
+        }
+
+        if (options.MaxBytes is { } max && max < RecordingsOptions.MinimumMaxBytes)
+        {
+            failures.Add(string.Create(CultureInfo.InvariantCulture,
+                $"Nightjar:Recordings:MaxBytes must be at least {RecordingsOptions.MinimumMaxBytes} (64 MiB), or unset for the whole disk (got {max})."));
+        }
+
+        if (options.MinFreeBytes < 0)
+        {
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"Nightjar:Recordings:MinFreeBytes cannot be negative (got {options.MinFreeBytes})."));
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
