@@ -6,7 +6,7 @@ namespace Nightjar.EndToEnd;
 /// <summary>What a person does at the console, one mouse action at a time.</summary>
 public sealed class ConsolePage(IPage page)
 {
-    private const string LetterPageSymbols = "@.-_";
+    private const string LetterPageSymbols = "@.-_:/";
     private const string SymbolPageSymbols = "!#$%^&*()+=[]{};:'\"~,<>/?\\|`";
 
     public IPage Page => page;

@@ -22,4 +22,7 @@ public enum AuditEvent
     MailDelivered,
     MailNotDelivered,
     ConsoleRestarted,
+    CameraAdded,
+    CameraChanged,
+    CameraRemoved,
 }

@@ -14,7 +14,7 @@ namespace Nightjar.Recorder.Hosting;
 public static class FeatureRegistration
 {
     public static IServiceCollection AddStorage(this IServiceCollection services) =>
-        services.AddSingleton<Database>();
+        services.AddSingleton<Database>().AddSingleton<DatabaseRetention>().AddHostedService(s => s.GetRequiredService<DatabaseRetention>());
 
     public static IServiceCollection AddAccounts(this IServiceCollection services)
     {

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.Options;
 using Nightjar.Recorder.Accounts;
+using Nightjar.Recorder.Cameras;
 using Nightjar.Recorder.Console;
 using Nightjar.Recorder.Pairing;
 using Nightjar.Recorder.Recordings;
@@ -67,6 +68,7 @@ public static class RecorderApp
         services.AddSetup();
         services.AddPairing();
         services.AddPower();
+        services.AddCameras();
         services.AddConsole();
 
         // Console sessions are meant to end with the host: after a reboot the console comes back locked.

@@ -100,6 +100,22 @@ public static class SchemaMigrations
         """
         CREATE INDEX reset_request_state ON reset_request (state, created_utc);
         """,
+
+        // 5: cameras added on the console (those from configuration are not stored). A camera removed with its
+        // recordings kept stays, credentials erased, so its recordings keep its name.
+        """
+        CREATE TABLE camera (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            stream_url TEXT NOT NULL,
+            sub_stream_url TEXT NULL,
+            user_name TEXT NOT NULL DEFAULT '',
+            password_cipher BLOB NULL,
+            enabled INTEGER NOT NULL DEFAULT 1,
+            created_utc TEXT NOT NULL,
+            removed_utc TEXT NULL
+        );
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;

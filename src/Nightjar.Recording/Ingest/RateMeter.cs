@@ -11,13 +11,19 @@ internal sealed class RateMeter
     private int frames;
     private long duration;
 
+    /// <summary>Under a millisecond is not a frame but part of one that reached ffmpeg in two packets (some cameras split the first keyframe).</summary>
+    private const long ShortestFrame = MediaFragment.Timebase / 1000;
+
+    /// <summary>Rates over less video than this say little (the first frames of a connection come in a burst).</summary>
+    private const long ShortestWindow = MediaFragment.Timebase;
+
     public void Add(MediaFragment fragment)
     {
-        var sample = (fragment.Bytes.Length, fragment.VideoSamples, fragment.VideoDuration);
-        samples.Enqueue(sample);
-        bytes += sample.Length;
-        frames += sample.VideoSamples;
-        duration += sample.VideoDuration;
+        var counted = fragment.VideoDuration >= ShortestFrame * fragment.VideoSamples ? fragment.VideoSamples : 0;
+        samples.Enqueue((fragment.Bytes.Length, counted, fragment.VideoDuration));
+        bytes += fragment.Bytes.Length;
+        frames += counted;
+        duration += fragment.VideoDuration;
         while (duration - samples.Peek().Duration > Window)
         {
             var old = samples.Dequeue();
@@ -37,7 +43,8 @@ internal sealed class RateMeter
 
     private double Seconds => (double)duration / MediaFragment.Timebase;
 
-    public double FrameRate => duration <= 0 ? 0 : Math.Round(frames / Seconds, 2);
+    /// <summary>Frames per second, or 0 until a second of video has arrived.</summary>
+    public double FrameRate => duration < ShortestWindow ? 0 : Math.Round(frames / Seconds, 2);
 
-    public long BitsPerSecond => duration <= 0 ? 0 : (long)(bytes * 8 / Seconds);
+    public long BitsPerSecond => duration < ShortestWindow ? 0 : (long)(bytes * 8 / Seconds);
 }

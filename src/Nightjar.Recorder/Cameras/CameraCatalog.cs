@@ -1,0 +1,192 @@
+using Microsoft.Extensions.Options;
+using Nightjar.Recorder.Audit;
+using Nightjar.Recorder.Security;
+using Nightjar.Recording;
+
+namespace Nightjar.Recorder.Cameras;
+
+/// <summary>
+/// The cameras: those declared in configuration (read-only, channels first) and those added on the console. Every
+/// change is saved, written to the audit log, and handed to the recording engine, which reconnects only the streams
+/// whose settings changed.
+/// </summary>
+public sealed class CameraCatalog(
+    CameraStore store, IOptions<CamerasOptions> configured, RecordingEngine engine, AuditLog audit, ILogger<CameraCatalog> logger) : IDisposable
+{
+    /// <summary>Channels on the console and the recorder's rated capacity (16 main streams and their sub-streams).</summary>
+    public const int MaxCameras = 16;
+
+    private readonly SemaphoreSlim changes = new(1, 1);
+
+    /// <summary>A camera was added, changed or removed.</summary>
+    public event Action? Changed;
+
+    public async Task<IReadOnlyList<CameraEntry>> ListAsync() => [.. (await LoadAsync()).Select(c => c.Entry)];
+
+    /// <summary>Names of every camera with recordings: current ones and removed ones whose recordings were kept.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> NamesAsync()
+    {
+        var names = new Dictionary<string, string>(await store.RemovedNamesAsync(), StringComparer.Ordinal);
+        foreach (var camera in await ListAsync())
+        {
+            names[camera.Id] = camera.Name;
+        }
+
+        return names;
+    }
+
+    /// <summary>Tells the engine which cameras to record (at host start, and after every change).</summary>
+    public async Task ApplyAsync() => await engine.ApplyAsync([.. (await LoadAsync()).Select(c => c.Source)]);
+
+    /// <summary>Adds a camera (<paramref name="id"/> null) or saves an existing one's settings.</summary>
+    public async Task<CameraSaveOutcome> SaveAsync(string? id, CameraForm form)
+    {
+        await changes.WaitAsync();
+        try
+        {
+            var cameras = await LoadAsync();
+            var existing = id is null ? null : cameras.FirstOrDefault(c => c.Entry.Id == id);
+            if (id is not null && existing is null)
+            {
+                return Refused(form, "This camera no longer exists.");
+            }
+
+            if (existing?.Entry.FromConfiguration == true)
+            {
+                return Refused(form, "This camera is set in the recorder's configuration; change it there.");
+            }
+
+            if (existing is null && cameras.Count >= MaxCameras)
+            {
+                return Refused(form, $"All {MaxCameras} channels have a camera. Remove one first.");
+            }
+
+            var check = CameraRules.Check(form, cameras.Where(c => c.Entry.Id != id).Select(c => c.Entry.Name), existing?.Entry.HasPassword == true);
+            if (check.Settings is not { } settings)
+            {
+                return new CameraSaveOutcome(check.Errors, check.Form, null);
+            }
+
+            if (existing is null)
+            {
+                id = "cam-" + Crockford32.Random(6).ToLowerInvariant();
+                await store.AddAsync(id, settings);
+                await audit.WriteAsync(AuditEvent.CameraAdded, $"Camera \"{settings.Name}\" added ({settings.StreamUrl.AbsoluteUri}).");
+            }
+            else
+            {
+                await store.UpdateAsync(id!, settings);
+                await audit.WriteAsync(AuditEvent.CameraChanged, $"Camera \"{settings.Name}\" changed ({settings.StreamUrl.AbsoluteUri}).");
+            }
+
+            await ApplyAsync();
+            var saved = (await ListAsync()).First(c => c.Id == id);
+            Changed?.Invoke();
+            return new CameraSaveOutcome(check.Errors, saved.ToForm(), saved);
+        }
+        finally
+        {
+            changes.Release();
+        }
+    }
+
+    /// <summary>Tries the settings in the dialog (with the saved password when the field is empty) without saving them.</summary>
+    public async Task<CameraTestOutcome> TestAsync(string? id, CameraForm form, CancellationToken cancellationToken)
+    {
+        var cameras = await LoadAsync();
+        var existing = id is null ? null : cameras.FirstOrDefault(c => c.Entry.Id == id);
+        var check = CameraRules.Check(form, [], existing?.Entry.HasPassword == true);
+        if (check.Settings is not { } settings)
+        {
+            return new CameraTestOutcome(check.Errors, check.Form, null);
+        }
+
+        var password = settings.Password ?? existing?.Source.Main.Password ?? "";
+        var result = await engine.ProbeAsync(new StreamEndpoint(settings.StreamUrl, settings.UserName, password), cancellationToken);
+        return new CameraTestOutcome(check.Errors, check.Form, result);
+    }
+
+    /// <summary>Removes a camera added on the console; its recordings stay (with its name) unless <paramref name="deleteRecordings"/>.</summary>
+    public async Task<string?> RemoveAsync(string id, bool deleteRecordings)
+    {
+        await changes.WaitAsync();
+        try
+        {
+            var camera = (await LoadAsync()).FirstOrDefault(c => c.Entry.Id == id)?.Entry;
+            if (camera is null)
+            {
+                return "This camera no longer exists.";
+            }
+
+            if (camera.FromConfiguration)
+            {
+                return "This camera is set in the recorder's configuration; remove it there.";
+            }
+
+            await store.MarkRemovedAsync(id);
+            await ApplyAsync();
+            if (deleteRecordings)
+            {
+                await engine.DeleteRecordingsAsync(id);
+                await store.DeleteAsync(id);
+            }
+
+            await audit.WriteAsync(AuditEvent.CameraRemoved,
+                $"Camera \"{camera.Name}\" removed; its recordings were {(deleteRecordings ? "deleted" : "kept")}.");
+            Changed?.Invoke();
+            return null;
+        }
+        finally
+        {
+            changes.Release();
+        }
+    }
+
+    private static CameraSaveOutcome Refused(CameraForm form, string message) =>
+        new(new Dictionary<string, string> { [CameraField.Form] = message }, form, null);
+
+    private sealed record Loaded(CameraEntry Entry, CameraSource Source);
+
+    private async Task<List<Loaded>> LoadAsync()
+    {
+        var cameras = new List<Loaded>();
+        foreach (var (_, id, camera) in configured.Value.Ordered())
+        {
+            // Validated at start (CamerasOptionsValidator): the URLs parse.
+            var check = CameraRules.Check(new CameraForm(camera.Name ?? "", camera.StreamUrl ?? "", camera.SubStreamUrl ?? "",
+                camera.UserName ?? "", camera.Password ?? ""), [], hasSavedPassword: false);
+            var settings = check.Settings!;
+            cameras.Add(new Loaded(
+                new CameraEntry(id, cameras.Count + 1, settings.Name, settings.StreamUrl, settings.SubStreamUrl, settings.UserName,
+                    !string.IsNullOrEmpty(settings.Password), Enabled: true, FromConfiguration: true),
+                Source(id, settings.Name, settings.StreamUrl, settings.SubStreamUrl, settings.UserName, settings.Password ?? "", true)));
+        }
+
+        foreach (var saved in await store.ListAsync())
+        {
+            if (!Uri.TryCreate(saved.StreamUrl, UriKind.Absolute, out var main))
+            {
+                logger.LogError("Camera {Id} has a stream URL that no longer parses; it is not recorded.", saved.Id);
+                continue;
+            }
+
+            Uri? sub = saved.SubStreamUrl is null ? null : new Uri(saved.SubStreamUrl);
+            var password = store.PasswordOf(saved);
+            if (saved.PasswordCipher is not null && password.Length == 0)
+            {
+                logger.LogError("The saved password of camera {Id} cannot be decrypted (the key file was replaced); type it again.", saved.Id);
+            }
+
+            cameras.Add(new Loaded(
+                new CameraEntry(saved.Id, cameras.Count + 1, saved.Name, main, sub, saved.UserName, saved.PasswordCipher is not null, saved.Enabled, false),
+                Source(saved.Id, saved.Name, main, sub, saved.UserName, password, saved.Enabled)));
+        }
+
+        return cameras;
+    }
+
+    public void Dispose() => changes.Dispose();
+
+    private static CameraSource Source(string id, string name, Uri main, Uri? sub, string user, string password, bool enabled) =>
+        new(id, name, new StreamEndpoint(main, user, password), sub is null ? null : new StreamEndpoint(sub, user, password), enabled);
+}

@@ -1,0 +1,16 @@
+namespace Nightjar.Recorder.Cameras;
+
+/// <summary>A camera as the console lists it: never its password, only whether one is saved.</summary>
+public sealed record CameraEntry(
+    string Id,
+    int Channel,
+    string Name,
+    Uri StreamUrl,
+    Uri? SubStreamUrl,
+    string UserName,
+    bool HasPassword,
+    bool Enabled,
+    bool FromConfiguration)
+{
+    public CameraForm ToForm() => new(Name, StreamUrl.AbsoluteUri, SubStreamUrl?.AbsoluteUri ?? "", UserName, "", Enabled);
+}

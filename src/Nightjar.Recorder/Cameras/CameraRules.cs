@@ -1,0 +1,113 @@
+using System.Globalization;
+using Nightjar.Recorder.Security;
+
+namespace Nightjar.Recorder.Cameras;
+
+/// <summary>
+/// Checks the camera dialog's fields and the cameras declared in configuration with the same rules. Credentials typed
+/// into a URL are moved into the User Name and Password fields (and out of the URL), which the dialog then shows.
+/// </summary>
+public static class CameraRules
+{
+    public const int MaxNameLength = 40;
+    public const int MaxCredentialLength = 128;
+
+    public sealed record Outcome(IReadOnlyDictionary<string, string> Errors, CameraForm Form, CameraSettings? Settings);
+
+    /// <param name="form">The fields as typed.</param>
+    /// <param name="otherNames">Names of the other cameras: a name must tell cameras apart.</param>
+    /// <param name="hasSavedPassword">Editing a camera whose password is saved: an empty Password field keeps it.</param>
+    public static Outcome Check(CameraForm form, IEnumerable<string> otherNames, bool hasSavedPassword)
+    {
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        var name = form.Name.Trim();
+        var nameLength = new StringInfo(name).LengthInTextElements;
+        if (name.Length == 0)
+        {
+            errors[CameraField.Name] = "Enter a name for the camera, such as Front Door.";
+        }
+        else if (nameLength > MaxNameLength || name.Length > MaxNameLength * 8)
+        {
+            errors[CameraField.Name] = $"Use at most {MaxNameLength} characters.";
+        }
+        else if (TypedText.HasHiddenCharacters(name))
+        {
+            errors[CameraField.Name] = "The name cannot contain line breaks, control or invisible characters.";
+        }
+        else if (otherNames.Any(n => string.Equals(n.Trim(), name, StringComparison.OrdinalIgnoreCase)))
+        {
+            errors[CameraField.Name] = "Another camera has this name.";
+        }
+
+        var user = form.UserName;
+        var password = form.Password;
+        Uri? main = null, sub = null;
+        if (CameraUrl.Check(form.StreamUrl, out var mainParsed) is { } mainError)
+        {
+            errors[CameraField.StreamUrl] = mainError;
+        }
+        else
+        {
+            main = mainParsed.Url;
+            user = mainParsed.UserName ?? user;
+            password = mainParsed.Password ?? password;
+        }
+
+        if (form.SubStreamUrl.Trim().Length > 0)
+        {
+            if (CameraUrl.Check(form.SubStreamUrl, out var subParsed) is { } subError)
+            {
+                errors[CameraField.SubStreamUrl] = subError;
+            }
+            else
+            {
+                sub = subParsed.Url;
+                if ((subParsed.UserName is { } subUser && mainParsed.UserName is { } mainUser && subUser != mainUser)
+                    || (subParsed.Password is { } subPassword && mainParsed.Password is { } mainPassword && subPassword != mainPassword))
+                {
+                    errors[CameraField.SubStreamUrl] = "Both streams log in with one user name and password: type them once, in the fields below.";
+                }
+                else
+                {
+                    user = mainParsed.UserName ?? subParsed.UserName ?? user;
+                    password = mainParsed.Password ?? subParsed.Password ?? password;
+                }
+            }
+        }
+
+        user = user.Trim();
+        if (user.Length > MaxCredentialLength)
+        {
+            errors[CameraField.UserName] = $"Use at most {MaxCredentialLength} characters.";
+        }
+        else if (TypedText.HasHiddenCharacters(user))
+        {
+            errors[CameraField.UserName] = "The user name cannot contain control or invisible characters.";
+        }
+
+        if (password.Length > MaxCredentialLength)
+        {
+            errors[CameraField.Password] = $"Use at most {MaxCredentialLength} characters.";
+        }
+        else if (TypedText.HasHiddenCharacters(password))
+        {
+            errors[CameraField.Password] = "The password cannot contain control or invisible characters.";
+        }
+
+        // What the dialog shows next: the URLs without credentials, the credentials in their fields.
+        var shown = form with
+        {
+            StreamUrl = main?.AbsoluteUri ?? form.StreamUrl,
+            SubStreamUrl = sub?.AbsoluteUri ?? form.SubStreamUrl,
+            UserName = errors.ContainsKey(CameraField.UserName) ? form.UserName : user,
+            Password = password,
+        };
+        if (errors.Count > 0)
+        {
+            return new Outcome(errors, shown, null);
+        }
+
+        var keep = password.Length == 0 && hasSavedPassword;
+        return new Outcome(errors, shown, new CameraSettings(name, main!, sub, user, keep ? null : password, form.Enabled));
+    }
+}

@@ -1,0 +1,19 @@
+using Nightjar.Recording.Ingest;
+
+namespace Nightjar.Recorder.Cameras;
+
+/// <summary>What Test found, or the field messages that kept it from trying.</summary>
+public sealed record CameraTestOutcome(IReadOnlyDictionary<string, string> Errors, CameraForm Form, ProbeResult? Result)
+{
+    /// <summary>"H.264 High · 1920×1080 · 25 fps · 4.1 Mbit/s · audio: AAC", or "Test failed: wrong user name or password".</summary>
+    public string? Text => Result switch
+    {
+        { Facts: { } facts } => FormatFacts(facts),
+        { Problem: { } problem } => "Test failed: " + problem.Text,
+        _ => null,
+    };
+
+    public static string FormatFacts(Recording.StreamFacts facts) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{facts.Codec} · {facts.Resolution} · {facts.FrameRate:0.##} fps · {facts.BitsPerSecond / 1_000_000.0:0.0} Mbit/s · audio: {facts.Audio ?? "none"}");
+}

@@ -1,0 +1,99 @@
+using Nightjar.Recorder.Security;
+
+namespace Nightjar.Recorder.Cameras;
+
+/// <summary>
+/// What a camera stream URL may be: <c>rtsp://</c> or <c>rtsps://</c>, a host, an optional port, a path and query, in
+/// plain RFC 3986 characters, at most <see cref="MaxLength"/> long. Everything else (<c>file:</c>, <c>concat:</c>,
+/// pipes, spaces, line breaks, shell characters that are not URL characters) is refused with a message. Credentials
+/// typed into the URL are taken out, so that no stored, shown or logged URL carries a password.
+/// </summary>
+public static class CameraUrl
+{
+    public const int MaxLength = 1024;
+
+    /// <summary>RFC 3986 unreserved and reserved characters, and '%' for percent-encoding; '#' is left out on purpose.</summary>
+    private const string Allowed = "-._~:/?[]@!$&'()*+,;=%";
+
+    public readonly record struct Parsed(Uri Url, string? UserName, string? Password);
+
+    /// <summary>
+    /// Reads a URL as typed or pasted (surrounding spaces and line breaks are dropped). Returns the message for the
+    /// person, or null with <paramref name="parsed"/> set: the URL without credentials, and the credentials it held.
+    /// </summary>
+    public static string? Check(string? text, out Parsed parsed)
+    {
+        parsed = default;
+        var url = text?.Trim() ?? "";
+        if (url.Length == 0)
+        {
+            return "Enter the camera's stream URL, such as rtsp://192.168.1.64:554/stream1.";
+        }
+
+        if (url.Length > MaxLength)
+        {
+            return $"Use at most {MaxLength} characters.";
+        }
+
+        if (TypedText.HasHiddenCharacters(url) || url.Any(char.IsWhiteSpace))
+        {
+            return "A URL cannot contain spaces, line breaks, control or invisible characters.";
+        }
+
+        var schemeEnd = url.IndexOf("://", StringComparison.Ordinal);
+        var scheme = schemeEnd < 0 ? "" : url[..schemeEnd].ToLowerInvariant();
+        if (scheme is not ("rtsp" or "rtsps"))
+        {
+            return "Only rtsp:// and rtsps:// stream URLs can be recorded.";
+        }
+
+        if (url.Contains('#', StringComparison.Ordinal))
+        {
+            return "A stream URL cannot contain '#'. If it is part of the password, type the password in the Password field.";
+        }
+
+        if (!url.All(c => char.IsAsciiLetterOrDigit(c) || Allowed.Contains(c, StringComparison.Ordinal)) || !PercentEncodingIsWhole(url))
+        {
+            return "The URL holds characters a URL cannot (such as < > \" { } | \\ ^ ` or letters outside ASCII). Percent-encode them, or copy the URL from the camera's manual.";
+        }
+
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.HostNameType is UriHostNameType.Unknown or UriHostNameType.Basic || uri.Host.Length == 0)
+        {
+            return "Enter the camera's address after rtsp://, such as rtsp://192.168.1.64/stream1.";
+        }
+
+        if (uri.Port is 0)
+        {
+            return "Enter a port number from 1 to 65535.";
+        }
+
+        string? user = null, password = null;
+        if (uri.UserInfo.Length > 0)
+        {
+            var colon = uri.UserInfo.IndexOf(':', StringComparison.Ordinal);
+            user = Uri.UnescapeDataString(colon < 0 ? uri.UserInfo : uri.UserInfo[..colon]);
+            password = colon < 0 ? null : Uri.UnescapeDataString(uri.UserInfo[(colon + 1)..]);
+            if (TypedText.HasHiddenCharacters(user) || (password is not null && TypedText.HasHiddenCharacters(password)))
+            {
+                return "The user name or password in the URL holds control or invisible characters.";
+            }
+        }
+
+        // Scheme, host, port, path and query: everything but the credentials.
+        parsed = new Parsed(new Uri(uri.GetComponents(UriComponents.SchemeAndServer | UriComponents.PathAndQuery, UriFormat.UriEscaped)), user, password);
+        return null;
+    }
+
+    private static bool PercentEncodingIsWhole(string url)
+    {
+        for (var i = url.IndexOf('%', StringComparison.Ordinal); i >= 0; i = url.IndexOf('%', i + 1))
+        {
+            if (i + 2 >= url.Length || !char.IsAsciiHexDigit(url[i + 1]) || !char.IsAsciiHexDigit(url[i + 2]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,38 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+
+namespace Nightjar.Recorder.Cameras;
+
+/// <summary>Cameras in configuration follow the dialog's rules; every message names the key.</summary>
+public sealed class CamerasOptionsValidator : IValidateOptions<CamerasOptions>
+{
+    public ValidateOptionsResult Validate(string? name, CamerasOptions options)
+    {
+        var failures = new List<string>();
+        if (options.Cameras.Count > CameraCatalog.MaxCameras)
+        {
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"Nightjar:Cameras holds {options.Cameras.Count} cameras; the recorder has {CameraCatalog.MaxCameras} channels."));
+        }
+
+        var names = new List<string>();
+        foreach (var (key, _, camera) in options.Ordered())
+        {
+            var prefix = "Nightjar:Cameras:" + key;
+            if (!int.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number > 99)
+            {
+                failures.Add($"{prefix}: number the cameras 0, 1, 2 … (got '{key}').");
+                continue;
+            }
+
+            var form = new CameraForm(camera.Name ?? "", camera.StreamUrl ?? "", camera.SubStreamUrl ?? "", camera.UserName ?? "", camera.Password ?? "");
+            foreach (var (field, message) in CameraRules.Check(form, names, hasSavedPassword: false).Errors)
+            {
+                failures.Add($"{prefix}:{field}: {message}");
+            }
+
+            names.Add(form.Name);
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

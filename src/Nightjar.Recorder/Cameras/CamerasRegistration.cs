@@ -1,0 +1,18 @@
+using Microsoft.Extensions.Options;
+
+namespace Nightjar.Recorder.Cameras;
+
+public static class CamerasRegistration
+{
+    /// <summary>The Cameras feature: cameras from configuration and the console, their encrypted passwords, the screen.</summary>
+    public static IServiceCollection AddCameras(this IServiceCollection services)
+    {
+        // Bound from "Nightjar", so that Nightjar:Cameras:N:* fills the dictionary by camera number.
+        services.AddOptions<CamerasOptions>().BindConfiguration("Nightjar").ValidateOnStart();
+        services.AddSingleton<IValidateOptions<CamerasOptions>, CamerasOptionsValidator>();
+        services.AddSingleton<CameraPasswordProtector>();
+        services.AddSingleton<CameraStore>();
+        services.AddSingleton<CameraCatalog>();
+        return services.AddHostedService<CameraStartup>();
+    }
+}

@@ -1,0 +1,148 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using Nightjar.TestSupport;
+using Xunit;
+using static Microsoft.Playwright.Assertions;
+
+namespace Nightjar.EndToEnd;
+
+/// <summary>The Cameras screen with the mouse and the on-screen keyboard, against the fake camera over real RTSP.</summary>
+[Collection(SharedBrowser.Name)]
+public sealed class CamerasTests(ConsoleBrowser browser)
+{
+    private static async Task<ConsolePage> OpenCamerasAsync(ConsoleBrowser browser, TestRecorder recorder)
+    {
+        var console = new ConsolePage(await browser.NewPageAsync());
+        await console.OpenAsync(new Uri(recorder.ConsoleUrl, "/cameras?login=open"));
+        await console.Field("Password").FillAsync(TestRecorder.AdminPassword);
+        await console.SubmitLoginAsync();
+        await Expect(console.Page.GetByRole(AriaRole.Region, new() { Name = "Cameras" })).ToBeVisibleAsync();
+        return console;
+    }
+
+    private static ILocator Dialog(ConsolePage console) => console.Page.GetByRole(AriaRole.Dialog, new() { Name = "Camera" });
+
+    private static ILocator Row(ConsolePage console, string name) =>
+        console.Page.GetByRole(AriaRole.Table, new() { Name = "Camera list" }).GetByRole(AriaRole.Row, new() { Name = name, Exact = true });
+
+    [Fact]
+    public async Task AddCamera_WithTheOnScreenKeyboard_TestsIt_SavesIt_AndItRecords()
+    {
+        await using var camera = await FakeCamera.StartAsync();
+        await using var recorder = await TestRecorder.StartAsync();
+        await recorder.CompleteSetupAsync();
+        var console = await OpenCamerasAsync(browser, recorder);
+
+        await console.Button("Add Camera").ClickAsync();
+        await Expect(Dialog(console)).ToBeVisibleAsync();
+        await console.TypeWithOnScreenKeyboardAsync("Name", "Porch");
+        await console.TypeWithOnScreenKeyboardAsync("Stream URL", camera.Url("main").AbsoluteUri);
+        await console.TypeWithOnScreenKeyboardAsync("Sub-stream URL", camera.Url("sub").AbsoluteUri);
+        await console.Button("Test").ClickAsync();
+        await Expect(Dialog(console).GetByRole(AriaRole.Status)).ToContainTextAsync(
+            new Regex(@"H\.264 Constrained Baseline · 640×360 · 2[45](\.\d+)? fps · \d+\.\d Mbit/s"), new() { Timeout = 20_000 });
+        await console.ScreenshotAsync("40-camera-dialog-test");
+        await console.Button("Save").ClickAsync();
+        await Expect(Dialog(console)).ToBeHiddenAsync();
+
+        var row = Row(console, "Porch");
+        await Expect(row).ToContainTextAsync("Recording", new() { Timeout = 20_000 });
+        await Expect(row).ToContainTextAsync("640×360");
+        await console.ScreenshotAsync("41-cameras");
+
+        await console.RightClickAsync();
+        await console.Menu.GetByRole(AriaRole.Button, new() { Name = "Live View", Exact = true }).ClickAsync();
+        var tile = console.Page.GetByRole(AriaRole.Region, new() { Name = "Porch" });
+        await Expect(tile.GetByRole(AriaRole.Img, new() { Name = "Recording" })).ToBeVisibleAsync();
+        await Expect(console.Page.GetByText("No camera")).ToHaveCountAsync(3);
+        await console.ScreenshotAsync("42-live-view-camera");
+    }
+
+    [Fact]
+    public async Task CredentialsTypedIntoTheUrl_MoveIntoTheirFields_AndAWrongPasswordIsSaidPlainly()
+    {
+        await using var camera = await FakeCamera.StartAsync(user: "viewer", password: "right-horse-7");
+        await using var recorder = await TestRecorder.StartAsync();
+        await recorder.CompleteSetupAsync();
+        var console = await OpenCamerasAsync(browser, recorder);
+
+        await console.Button("Add Camera").ClickAsync();
+        await console.Field("Name").FillAsync("Garage");
+        var withCredentials = $"rtsp://viewer:wrong-horse@127.0.0.1:{camera.Port}/main";
+        await console.Field("Stream URL").FillAsync(withCredentials);
+        await console.Button("Test").ClickAsync();
+
+        await Expect(Dialog(console).GetByRole(AriaRole.Status).Last).ToHaveTextAsync("Test failed: wrong user name or password", new() { Timeout = 20_000 });
+        await Expect(console.Field("Stream URL")).ToHaveValueAsync(camera.Url("main").AbsoluteUri);
+        await Expect(console.Field("User Name")).ToHaveValueAsync("viewer");
+        await Expect(Dialog(console)).ToContainTextAsync("moved out of the URL");
+
+        await console.Field("Password").FillAsync("right-horse-7");
+        await console.Button("Test").ClickAsync();
+        await Expect(Dialog(console).GetByRole(AriaRole.Status).Last).ToContainTextAsync("640×360", new() { Timeout = 20_000 });
+        await console.Button("Save").ClickAsync();
+        await Expect(Row(console, "Garage")).ToContainTextAsync("Recording", new() { Timeout = 20_000 });
+
+        // The password is never shown back: editing shows an empty field and says one is saved.
+        await console.Button("Edit Garage").ClickAsync();
+        await Expect(console.Field("Password")).ToHaveValueAsync("");
+        await Expect(Dialog(console)).ToContainTextAsync("A password is saved");
+        Assert.DoesNotContain("right-horse-7", await console.Page.ContentAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ACameraWithTheWrongPassword_ShowsOfflineWithTheReason_OnTheListAndTheLiveView()
+    {
+        await using var camera = await FakeCamera.StartAsync(user: "viewer", password: "right-horse-7");
+        await using var recorder = await TestRecorder.StartAsync(
+            "--Nightjar:Cameras:0:Name=Driveway", $"--Nightjar:Cameras:0:StreamUrl={camera.Url("main")}",
+            "--Nightjar:Cameras:0:UserName=viewer", "--Nightjar:Cameras:0:Password=not-it");
+        await recorder.CompleteSetupAsync();
+        var console = await OpenCamerasAsync(browser, recorder);
+
+        await Expect(Row(console, "Driveway")).ToContainTextAsync("Offline: wrong user name or password", new() { Timeout = 20_000 });
+        // Set in configuration: no Remove, and the dialog is read-only.
+        await Expect(console.Button("Remove Driveway")).ToHaveCountAsync(0);
+        await console.Button("Edit Driveway").ClickAsync();
+        await Expect(console.Field("Stream URL")).ToHaveAttributeAsync("readonly", "");
+        await Expect(console.Button("Save")).ToHaveCountAsync(0);
+        await console.Button("Close").ClickAsync();
+
+        await console.RightClickAsync();
+        await console.Menu.GetByRole(AriaRole.Button, new() { Name = "Live View", Exact = true }).ClickAsync();
+        await Expect(console.Page.GetByRole(AriaRole.Region, new() { Name = "Driveway" })).ToContainTextAsync("Offline: wrong user name or password");
+    }
+
+    [Fact]
+    public async Task RemoveCamera_KeepRecordings_LeavesThemOnSettingsStorage_DeleteRecordings_RemovesThem()
+    {
+        await using var camera = await FakeCamera.StartAsync();
+        await using var recorder = await TestRecorder.StartAsync();
+        await recorder.CompleteSetupAsync();
+        var console = await OpenCamerasAsync(browser, recorder);
+        foreach (var name in new[] { "Shed", "Gate" })
+        {
+            await console.Button("Add Camera").ClickAsync();
+            await console.Field("Name").FillAsync(name);
+            await console.Field("Stream URL").FillAsync(camera.Url("sub").AbsoluteUri);
+            await console.Button("Save").ClickAsync();
+            await Expect(Row(console, name)).ToContainTextAsync("Recording", new() { Timeout = 20_000 });
+        }
+
+        await Task.Delay(2000); // a couple of index commits, so each camera has a recording on disk
+
+        await console.Button("Remove Shed").ClickAsync();
+        await console.Button("Keep Recordings").ClickAsync();
+        await Expect(Row(console, "Shed")).ToHaveCountAsync(0);
+        await console.Button("Remove Gate").ClickAsync();
+        await console.Button("Delete Recordings").ClickAsync();
+        await Expect(Row(console, "Gate")).ToHaveCountAsync(0);
+
+        await console.Page.GotoAsync(new Uri(recorder.ConsoleUrl, "/settings/storage").ToString());
+        await console.WaitUntilInteractiveAsync();
+        var kept = console.Page.GetByRole(AriaRole.Table, new() { Name = "Recordings per camera" });
+        await Expect(kept).ToContainTextAsync("Shed");
+        await Expect(kept).Not.ToContainTextAsync("Gate");
+        await console.ScreenshotAsync("43-settings-storage");
+    }
+}
