@@ -16,6 +16,9 @@ public sealed class RecordingEngine : IAsyncDisposable
 
     private static readonly TimeSpan FlushPeriod = TimeSpan.FromSeconds(1);
 
+    /// <summary>Recordings closer than this are one span: the rounding of wall times, never a real gap.</summary>
+    private static readonly TimeSpan ContiguousWithin = TimeSpan.FromMilliseconds(100);
+
     private readonly RecordingOptions options;
     private readonly TimeProvider clock;
     private readonly ILoggerFactory loggers;
@@ -222,6 +225,42 @@ public sealed class RecordingEngine : IAsyncDisposable
         }
 
         supervisor.Start();
+    }
+
+    /// <summary>
+    /// The recorded spans and the gaps of a stream over [<paramref name="from"/>, <paramref name="to"/>), from the index
+    /// alone. Recordings that follow each other without a break (within a run) form one span; a gap ends where the next
+    /// recording starts and carries that recording's reason. While a stream is down, the gap from its last recording
+    /// to now carries the reason it is down.
+    /// </summary>
+    public async Task<Timeline> GetTimelineAsync(StreamKey stream, DateTimeOffset from, DateTimeOffset to)
+    {
+        var recordings = await Index.GetRecordingsAsync(stream, from, to);
+        var spans = new List<TimelineSpan>();
+        var gaps = new List<TimelineGap>();
+        foreach (var recording in recordings)
+        {
+            if (spans.Count > 0 && recording.Start - spans[^1].End <= ContiguousWithin)
+            {
+                spans[^1] = spans[^1] with { End = recording.End };
+                continue;
+            }
+
+            if (spans.Count > 0)
+            {
+                gaps.Add(new TimelineGap(spans[^1].End, recording.Start, recording.GapReason));
+            }
+
+            spans.Add(new TimelineSpan(recording.Start, recording.End));
+        }
+
+        var now = clock.GetUtcNow();
+        if (spans.Count > 0 && Status(stream) is { State: not StreamState.Recording } status && spans[^1].End < to && now - spans[^1].End > ContiguousWithin)
+        {
+            gaps.Add(new TimelineGap(spans[^1].End, now < to ? now : to, status.Problem ?? status.Text.ToLowerInvariant()));
+        }
+
+        return new Timeline(stream, from, to, spans, gaps);
     }
 
     /// <summary>Connects to a stream as recording would and reports what it carries, or why it cannot be recorded.</summary>
