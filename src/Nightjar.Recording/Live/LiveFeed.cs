@@ -67,6 +67,7 @@ public sealed class LiveFeed
             }
             else
             {
+                viewer.NeedsInit = true;
                 viewer.WaitingForKeyframe = true;
             }
 
@@ -116,7 +117,7 @@ public sealed class LiveFeed
             sinceKeyframe.Add(fragment);
             foreach (var viewer in viewers)
             {
-                if (first && viewer.WaitingForKeyframe)
+                if (first && viewer.NeedsInit)
                 {
                     viewer.Offer(new LivePacket(true, false, init.Bytes));
                 }
@@ -135,6 +136,7 @@ public sealed class LiveFeed
             sinceKeyframe.Clear();
             foreach (var viewer in viewers)
             {
+                viewer.NeedsInit = true;
                 viewer.WaitingForKeyframe = true;
             }
         }

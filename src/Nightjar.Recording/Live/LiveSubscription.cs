@@ -22,6 +22,9 @@ public sealed class LiveSubscription : IDisposable
 
     internal bool WaitingForKeyframe { get; set; }
 
+    /// <summary>The viewer has no init segment for what comes next (it joined before the camera connected, or the camera reconnected).</summary>
+    internal bool NeedsInit { get; set; }
+
     /// <summary>Called under the feed's lock. False when the viewer is full and must wait for the next keyframe.</summary>
     internal bool Offer(LivePacket packet)
     {
@@ -33,7 +36,15 @@ public sealed class LiveSubscription : IDisposable
 
         if (channel.Writer.TryWrite(packet))
         {
-            WaitingForKeyframe = false;
+            if (packet.IsInit)
+            {
+                NeedsInit = false;
+            }
+            else
+            {
+                WaitingForKeyframe = false;
+            }
+
             return true;
         }
 

@@ -4,32 +4,38 @@ namespace Nightjar.Recording.Storage;
 
 /// <summary>
 /// The index stores fragment entries as a blob of varints per batch: <c>size &lt;&lt; 1 | keyframe</c>, then the
-/// zig-zag time delta from the fragment before. A frame of constant-rate video costs 3–4 bytes, so a stream-day of
-/// one fragment per frame is a few megabytes of index, about 1/5000 of the video it describes.
+/// zig-zag change of the time step from the step before (zero for constant-rate video). A 4 Mbit/s frame costs four
+/// bytes, a sub-stream frame three, so a stream-day of one fragment per frame is 6–9 MB of index: about 1/5000 of
+/// the video it describes.
 /// </summary>
 public static class FragmentEntryCodec
 {
-    public static void Append(IBufferWriter<byte> output, int size, bool isKeyframe, long timeDelta)
+    /// <summary>Where a run of entries continues from: the time of the last entry and the step that led to it.</summary>
+    public record struct Cursor(long Offset, long Time, long Step);
+
+    /// <summary>Appends one fragment of <paramref name="size"/> bytes at <paramref name="time"/>, moving <paramref name="cursor"/> on.</summary>
+    public static void Append(IBufferWriter<byte> output, ref Cursor cursor, int size, bool isKeyframe, long time)
     {
+        var step = time - cursor.Time;
+        var change = step - cursor.Step;
         WriteVarint(output, ((ulong)size << 1) | (isKeyframe ? 1UL : 0UL));
-        WriteVarint(output, (ulong)((timeDelta << 1) ^ (timeDelta >> 63)));
+        WriteVarint(output, (ulong)((change << 1) ^ (change >> 63)));
+        cursor = new Cursor(cursor.Offset + size, time, step);
     }
 
-    /// <summary>
-    /// Decodes one blob, continuing from <paramref name="offset"/> and <paramref name="time"/> (the end of the entries
-    /// before it). Throws <see cref="FormatException"/> for a blob this codec did not write.
-    /// </summary>
-    public static void Decode(ReadOnlySpan<byte> blob, ref long offset, ref long time, List<FragmentEntry> into)
+    /// <summary>Decodes one blob from <paramref name="cursor"/> on. Throws <see cref="FormatException"/> for a blob this codec did not write.</summary>
+    public static void Decode(ReadOnlySpan<byte> blob, ref Cursor cursor, List<FragmentEntry> into)
     {
         var at = 0;
         while (at < blob.Length)
         {
             var sizeAndKey = ReadVarint(blob, ref at);
-            var delta = ReadVarint(blob, ref at);
-            time += (long)(delta >> 1) ^ -(long)(delta & 1);
+            var zigzag = ReadVarint(blob, ref at);
+            var step = cursor.Step + ((long)(zigzag >> 1) ^ -(long)(zigzag & 1));
             var size = checked((int)(sizeAndKey >> 1));
-            into.Add(new FragmentEntry(offset, size, time, (sizeAndKey & 1) != 0));
-            offset += size;
+            var time = cursor.Time + step;
+            into.Add(new FragmentEntry(cursor.Offset, size, time, (sizeAndKey & 1) != 0));
+            cursor = new Cursor(cursor.Offset + size, time, step);
         }
     }
 

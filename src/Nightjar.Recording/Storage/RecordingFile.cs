@@ -17,7 +17,7 @@ internal sealed class RecordingFile : IDisposable
     private ArrayBufferWriter<byte> pendingEntries = new(256);
     private int pendingCount;
     private int committedEntries;
-    private long lastEntryTime;
+    private FragmentEntryCodec.Cursor cursor;
     private long length;
     private long syncedLength;
     private long mediaDuration;
@@ -44,6 +44,7 @@ internal sealed class RecordingFile : IDisposable
         DirectoriesToSync = directoriesToSync;
         RandomAccess.Write(stream.SafeFileHandle, init.Bytes, 0);
         length = init.Bytes.Length;
+        cursor = new FragmentEntryCodec.Cursor(length, 0, 0);
     }
 
     public StreamKey Stream { get; }
@@ -179,8 +180,7 @@ internal sealed class RecordingFile : IDisposable
         {
             length = at + fragment.Bytes.Length;
             var time = fragment.DecodeTime - MediaStart;
-            FragmentEntryCodec.Append(pendingEntries, fragment.Bytes.Length, fragment.IsKeyframe, time - lastEntryTime);
-            lastEntryTime = time;
+            FragmentEntryCodec.Append(pendingEntries, ref cursor, fragment.Bytes.Length, fragment.IsKeyframe, time);
             pendingCount++;
             fragments++;
             if (fragment.HasVideo)

@@ -210,10 +210,10 @@ public sealed class RecordingIndex
         var blobs = await connection.QueryAsync<byte[]>(
             "SELECT entries FROM fragment_run WHERE recording_id = @Id ORDER BY first", new { Id = recordingId });
         var entries = new List<FragmentEntry>();
-        long offset = initBytes, time = 0;
+        var cursor = new FragmentEntryCodec.Cursor(initBytes, 0, 0);
         foreach (var blob in blobs)
         {
-            FragmentEntryCodec.Decode(blob, ref offset, ref time, entries);
+            FragmentEntryCodec.Decode(blob, ref cursor, entries);
         }
 
         return entries;

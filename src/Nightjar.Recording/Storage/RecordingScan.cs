@@ -30,7 +30,8 @@ internal sealed record RecordingScan(InitSegment Init, long WholeLength, long Me
         }
 
         var entries = new ArrayBufferWriter<byte>();
-        long whole = reader.Position, mediaStart = 0, mediaEnd = 0, lastTime = 0;
+        long whole = reader.Position, mediaStart = 0, mediaEnd = 0;
+        var cursor = new FragmentEntryCodec.Cursor(whole, 0, 0);
         var fragments = 0;
         while (true)
         {
@@ -60,8 +61,7 @@ internal sealed record RecordingScan(InitSegment Init, long WholeLength, long Me
             }
 
             var time = fragment.DecodeTime - mediaStart;
-            FragmentEntryCodec.Append(entries, fragment.Bytes.Length, fragment.IsKeyframe, time - lastTime);
-            lastTime = time;
+            FragmentEntryCodec.Append(entries, ref cursor, fragment.Bytes.Length, fragment.IsKeyframe, time);
             if (fragment.HasVideo)
             {
                 mediaEnd = Math.Max(mediaEnd, time + fragment.VideoDuration);

@@ -106,15 +106,23 @@ internal sealed class StreamRecorder
         }
     }
 
-    /// <summary>The connection ended: close the file; the next recording's gap gets <paramref name="reason"/>.</summary>
+    /// <summary>
+    /// The connection ended: close the file; the next recording's gap gets <paramref name="reason"/>. A stream that was
+    /// already down keeps the reason recording stopped in the first place (a camera unreachable before a reboot stays
+    /// "camera unreachable"; a camera that dropped and then refused connections stays "camera ended the stream").
+    /// </summary>
     public void EndRun(string reason)
     {
         lock (gate)
         {
             CloseCurrent();
+            if (init is not null || gapReason is null)
+            {
+                SetGapReason(reason);
+            }
+
             init = null;
             run = null;
-            SetGapReason(reason);
         }
     }
 

@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Logging;
+
+namespace Nightjar.Recording.Tests.Scripted;
+
+/// <summary>The quota: the oldest whole files go first, each deletion in the log, and recording never stops.</summary>
+public sealed class RetentionTests
+{
+    [Fact]
+    public async Task UsedBytes_NeverExceedTheQuotaByMoreThanTheOpenFile_AndTheOldestFilesGoFirst()
+    {
+        const long quota = 3_000_000;
+        await using var scripted = await ScriptedEngine.StartAsync(maxBytes: quota);
+        var sources = await scripted.ConnectAsync("porch");
+        var checks = new List<Task>();
+        long worstOver = long.MinValue;
+        await scripted.FeedAsync(sources, 0, 25 * 60 * 6, TimeSpan.FromMilliseconds(40), frame =>
+        {
+            if (frame % 25 == 24)
+            {
+                checks.Add(Check());
+            }
+        });
+        await Task.WhenAll(checks);
+        await scripted.Engine.StopAsync("test over");
+
+        Assert.True(worstOver <= 0, $"The recordings went {worstOver} bytes past the quota plus the open file.");
+        var deletions = scripted.Log.Entries.Where(e => e.Level == LogLevel.Warning && e.Message.StartsWith("Deleted recording", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(deletions);
+        Assert.All(deletions, d => Assert.Contains("to keep within the recordings quota", d.Message, StringComparison.Ordinal));
+
+        var kept = await scripted.RecordingsAsync("porch");
+        for (var i = 1; i < kept.Count; i++)
+        {
+            Assert.Equal(kept[i - 1].End, kept[i].Start); // what is left is the newest, without holes
+        }
+
+        var onDisk = Directory.GetFiles(scripted.Folder.Path, "*.mp4", SearchOption.AllDirectories).Length;
+        Assert.Equal(kept.Count, onDisk);
+        Assert.True(kept.Sum(r => r.Bytes) <= quota);
+
+        async Task Check()
+        {
+            var recordings = await scripted.RecordingsAsync("porch");
+            var open = recordings.Where(r => r.Open).Sum(r => r.Bytes);
+            var over = recordings.Sum(r => r.Bytes) - quota - open;
+            lock (checks)
+            {
+                worstOver = Math.Max(worstOver, over);
+            }
+        }
+    }
+}
