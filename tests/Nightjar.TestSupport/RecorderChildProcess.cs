@@ -30,6 +30,16 @@ public sealed class RecorderChildProcess : IAsyncDisposable
     /// <summary>Starts the recorder next to this assembly on fresh loopback ports and waits until <c>/healthz</c> answers.</summary>
     public static async Task<RecorderChildProcess> StartAsync(string dataDir, params string[] extraArgs)
     {
+        var launched = Stopwatch.StartNew();
+        var child = Launch(dataDir, extraArgs);
+        await child.WaitUntilHealthyAsync(notBootId: null);
+        child.StartupTime = launched.Elapsed;
+        return child;
+    }
+
+    /// <summary>Starts the recorder and returns at once, so a test can kill it at any instant of its start.</summary>
+    public static RecorderChildProcess Launch(string dataDir, params string[] extraArgs)
+    {
         var dll = Path.Combine(AppContext.BaseDirectory, "Nightjar.Recorder.dll");
         var consolePort = FreePort.Next();
         var apiPort = FreePort.Next();
@@ -51,16 +61,12 @@ public sealed class RecorderChildProcess : IAsyncDisposable
             start.ArgumentList.Add(arg);
         }
 
-        var launched = Stopwatch.StartNew();
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var child = new RecorderChildProcess(process, new Uri($"http://127.0.0.1:{consolePort}"), new Uri($"https://127.0.0.1:{apiPort}"));
-        await child.WaitUntilHealthyAsync(notBootId: null);
-        child.StartupTime = launched.Elapsed;
-        return child;
+        return new RecorderChildProcess(process, new Uri($"http://127.0.0.1:{consolePort}"), new Uri($"https://127.0.0.1:{apiPort}"));
     }
 
     /// <summary>How long the start took, from launching the process to the first healthy answer.</summary>

@@ -78,7 +78,7 @@ public class OptionsValidationTests
     [Fact]
     public async Task Build_WithNonLoopbackConsole_StopsTheStart_NamingTheKey()
     {
-        await using var recording = new Recordings.RecordingRuntime();
+        await using var recording = new Nightjar.Recorder.Recordings.RecordingRuntime();
         var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => RecorderApp.BuildAsync(
             ["--Nightjar:Console:Url=http://0.0.0.0:8080", $"--Nightjar:DataDir={Path.GetTempPath()}/nightjar-unused"], recording));
         Assert.Contains("Nightjar:Console:Url", ex.Message, StringComparison.Ordinal);
