@@ -57,6 +57,11 @@ public static class CameraUrl
             return "The URL holds characters a URL cannot (such as < > \" { } | \\ ^ ` or letters outside ASCII). Percent-encode them, or copy the URL from the camera's manual.";
         }
 
+        if (HasEncodedControlCharacter(url))
+        {
+            return "The URL holds an encoded line break or control character (such as %0A), which no camera URL needs.";
+        }
+
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.HostNameType is UriHostNameType.Unknown or UriHostNameType.Basic || uri.Host.Length == 0)
         {
             return "Enter the camera's address after rtsp://, such as rtsp://192.168.1.64/stream1.";
@@ -82,6 +87,20 @@ public static class CameraUrl
         // Scheme, host, port, path and query: everything but the credentials.
         parsed = new Parsed(new Uri(uri.GetComponents(UriComponents.SchemeAndServer | UriComponents.PathAndQuery, UriFormat.UriEscaped)), user, password);
         return null;
+    }
+
+    /// <summary>%00–%1F and %7F: an RTSP request line or header that carried one decoded would be split in two.</summary>
+    private static bool HasEncodedControlCharacter(string url)
+    {
+        for (var i = url.IndexOf('%', StringComparison.Ordinal); i >= 0 && i + 2 < url.Length; i = url.IndexOf('%', i + 1))
+        {
+            if (url[i + 1] is '0' or '1' || (url[i + 1] == '7' && url[i + 2] is 'f' or 'F'))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool PercentEncodingIsWhole(string url)

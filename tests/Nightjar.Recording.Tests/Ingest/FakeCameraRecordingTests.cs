@@ -187,6 +187,28 @@ public sealed class FakeCameraRecordingTests : IAsyncLifetime
         Assert.Empty(Directory.GetFiles(folder.Path, "*.mp4", SearchOption.AllDirectories));
     }
 
+    [Fact]
+    public async Task EvenAUrlThatGotPastTheConsole_CannotMakeFfmpegReadAFile_OrAShellRunACommand()
+    {
+        var marker = Path.Combine(Path.GetTempPath(), "nightjar-pwned-" + Guid.NewGuid().ToString("N"));
+        await using var engine = await StartEngineAsync();
+        await engine.ApplyAsync(
+        [
+            new CameraSource("file", "file", new StreamEndpoint(new Uri("file:///etc/hostname"), "", ""), null),
+            new CameraSource("shell", "shell", new StreamEndpoint(new Uri($"rtsp://127.0.0.1:1/$(touch$IFS{marker})"), "", ""), null),
+        ]);
+
+        foreach (var id in new[] { "file", "shell" })
+        {
+            var status = await Eventually.StateAsync(engine, new StreamKey(id, StreamKind.Main), s => s.State == StreamState.Offline, TimeSpan.FromSeconds(10), id);
+            Assert.NotNull(status.Problem);
+        }
+
+        await Task.Delay(500);
+        Assert.False(File.Exists(marker));
+        Assert.Empty(Directory.GetFiles(folder.Path, "*.mp4", SearchOption.AllDirectories));
+    }
+
     private async Task<IReadOnlyList<RecordingSummary>> ReadIndexAsync()
     {
         var index = await RecordingIndex.OpenAsync(Path.Combine(folder.Path, "recordings.db"));

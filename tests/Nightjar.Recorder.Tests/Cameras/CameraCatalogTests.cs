@@ -1,0 +1,111 @@
+using System.Text;
+using Microsoft.Extensions.Options;
+using Nightjar.Recorder.Cameras;
+using Nightjar.Recorder.Storage;
+using Xunit;
+
+namespace Nightjar.Recorder.Tests.Cameras;
+
+public sealed class CameraCatalogTests
+{
+    [Fact]
+    public async Task ACameraPassword_IsStoredEncrypted_NeverInTheDatabaseFile_AndReachesTheEngine()
+    {
+        const string secret = "tangerine-otter-5519";
+        await using var harness = await CameraHarness.StartAsync();
+        var saved = await harness.Catalog.SaveAsync(null, new CameraForm("Porch", "rtsp://127.0.0.1:1/stream1", "", "viewer", secret));
+        Assert.NotNull(saved.Saved);
+        Assert.True(saved.Saved.HasPassword);
+        Assert.Equal("", saved.Form.Password); // never shown back
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var file in Directory.GetFiles(harness.Services.DataDir, "nightjar.db*"))
+        {
+            Assert.DoesNotContain(secret, Encoding.Latin1.GetString(await File.ReadAllBytesAsync(file)), StringComparison.Ordinal);
+        }
+
+        // Editing without typing a password keeps it; the engine is handed the decrypted password.
+        var edited = await harness.Catalog.SaveAsync(saved.Saved.Id, saved.Saved.ToForm() with { Name = "Back Porch" });
+        Assert.True(edited.Saved!.HasPassword);
+        var probe = await harness.Catalog.TestAsync(saved.Saved.Id, edited.Form, CancellationToken.None);
+        Assert.Equal("camera unreachable", probe.Result?.Problem?.Text);
+    }
+
+    [Fact]
+    public async Task AKeyFileThatWasReplaced_LeavesTheCameraWithoutAPassword_NotTheRecorderDown()
+    {
+        await using var harness = await CameraHarness.StartAsync();
+        var saved = (await harness.Catalog.SaveAsync(null, new CameraForm("Porch", "rtsp://127.0.0.1:1/s", "", "viewer", "secret-9"))).Saved!;
+        var other = new CameraPasswordProtector(Options.Create(new Nightjar.Recorder.Hosting.RecorderOptions { DataDir = Path.Combine(Path.GetTempPath(), "nightjar-other-" + Guid.NewGuid().ToString("N")) }));
+        var cipher = other.Protect(saved.Id, "secret-9");
+
+        Assert.Null(harness.Services.Get<CameraPasswordProtector>().Unprotect(saved.Id, cipher));
+        Assert.Null(harness.Services.Get<CameraPasswordProtector>().Unprotect("cam-other", harness.Services.Get<CameraPasswordProtector>().Protect(saved.Id, "x")));
+    }
+
+    [Fact]
+    public async Task SixteenCamerasFillTheChannels_AndASeventeenthIsRefused()
+    {
+        await using var harness = await CameraHarness.StartAsync();
+        for (var i = 1; i <= CameraCatalog.MaxCameras; i++)
+        {
+            Assert.NotNull((await harness.Catalog.SaveAsync(null, new CameraForm($"Camera {i}", $"rtsp://127.0.0.1:1/{i}", "", "", ""))).Saved);
+        }
+
+        var refused = await harness.Catalog.SaveAsync(null, new CameraForm("One more", "rtsp://127.0.0.1:1/x", "", "", ""));
+        Assert.Null(refused.Saved);
+        Assert.Contains("All 16 channels", refused.Errors[CameraField.Form], StringComparison.Ordinal);
+        Assert.Equal(Enumerable.Range(1, 16), (await harness.Catalog.ListAsync()).Select(c => c.Channel));
+        Assert.Equal(16, harness.Engine.Streams.Count);
+    }
+
+    [Fact]
+    public void CamerasFromConfiguration_AreValidatedNamingTheKey()
+    {
+        var options = new CamerasOptions();
+        options.Cameras["0"] = new ConfiguredCamera { Name = "Gate", StreamUrl = "file:///etc/passwd" };
+        options.Cameras["one"] = new ConfiguredCamera { Name = "Yard", StreamUrl = "rtsp://192.168.1.5/s" };
+        options.Cameras["2"] = new ConfiguredCamera { Name = "", StreamUrl = "rtsp://192.168.1.6/s" };
+
+        var failures = new CamerasOptionsValidator().Validate(null, options).Failures!.ToList();
+
+        Assert.Contains(failures, f => f.StartsWith("Nightjar:Cameras:0:StreamUrl: Only rtsp://", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Nightjar:Cameras:one: number the cameras", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Nightjar:Cameras:2:Name:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task DatabaseRows_AreKeptForTheirTimeThenDeleted()
+    {
+        await using var harness = await ServiceHarness.StartAsync();
+        var database = harness.Get<Database>();
+        var now = harness.Clock.GetUtcNow();
+        await database.InTransactionAsync(async (connection, transaction) =>
+        {
+            foreach (var (days, state) in new[] { (31, "Sent"), (29, "Sent"), (40, "Retrying") })
+            {
+                await Dapper.SqlMapper.ExecuteAsync(connection,
+                    """
+                    INSERT INTO outbox (purpose, recipient, subject, content, sensitive, created_utc, not_after_utc, state, next_attempt_utc)
+                    VALUES ('test', 'jane@example.com', 'x', NULL, 0, @At, @At, @State, @At)
+                    """, new { At = now.AddDays(-days), State = state }, transaction);
+            }
+
+            foreach (var days in new[] { 366, 364 })
+            {
+                await Dapper.SqlMapper.ExecuteAsync(connection, "INSERT INTO audit_log (at_utc, event, detail) VALUES (@At, 'LoginSucceeded', 'x')",
+                    new { At = now.AddDays(-days) }, transaction);
+            }
+
+            return true;
+        });
+
+        var (_, mail, audit, _) = await harness.Get<DatabaseRetention>().PruneAsync();
+
+        Assert.Equal((1, 1), (mail, audit));
+        await using var check = await database.OpenAsync();
+        Assert.Equal(2, await Dapper.SqlMapper.ExecuteScalarAsync<int>(check, "SELECT COUNT(*) FROM outbox"));
+        harness.Clock.Advance(TimeSpan.FromDays(2));
+        Assert.Equal(1, (await harness.Get<DatabaseRetention>().PruneAsync()).Mail); // the 29-day one is 31 days old now; Retrying stays
+    }
+}
