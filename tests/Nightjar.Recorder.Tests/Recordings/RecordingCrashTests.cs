@@ -70,7 +70,12 @@ public sealed class RecordingCrashTests(ITestOutputHelper output)
         foreach (var kind in new[] { Recording.StreamKind.Main, Recording.StreamKind.Sub })
         {
             var ends = all.Where(r => r.Stream.Kind == kind).Select(r => r.End).Order().ToList();
-            var losses = killedWhileRecording.Select(k => k - ends.Last(e => e <= k.AddMilliseconds(300))).ToList();
+            var losses = killedWhileRecording.Select(k =>
+            {
+                var before = ends.Where(e => e <= k.AddMilliseconds(300)).ToList();
+                Assert.True(before.Count > 0, $"{kind}: nothing recorded before the kill at {k:HH:mm:ss.fff}");
+                return k - before[^1];
+            }).ToList();
             output.WriteLine($"{kind}: loss per kill median {Median(losses).TotalMilliseconds:0} ms, worst {losses.Max().TotalMilliseconds:0} ms");
             Assert.All(losses, loss => Assert.True(loss < TimeSpan.FromSeconds(1.2), $"{kind}: {loss.TotalMilliseconds:0} ms lost at a kill"));
         }
@@ -78,25 +83,26 @@ public sealed class RecordingCrashTests(ITestOutputHelper output)
 
     private static TimeSpan Median(List<TimeSpan> values) => values.Order().ElementAt(values.Count / 2);
 
-    /// <summary>Waits until a recording file is growing: the recorder is up and both streams are being written.</summary>
+    /// <summary>Waits until the newest file of both streams grows: the recorder is up and writing each of them.</summary>
     private static async Task WaitUntilFilesGrowAsync(string folder)
     {
         var waited = System.Diagnostics.Stopwatch.StartNew();
-        long? before = null;
+        Dictionary<string, (string File, long Size)>? before = null;
         while (waited.Elapsed < TimeSpan.FromSeconds(30))
         {
-            var files = Directory.Exists(folder) ? Directory.GetFiles(folder, "*.mp4", SearchOption.AllDirectories) : [];
-            var newest = files.Select(f => new FileInfo(f)).Where(f => f.LastWriteTimeUtc > DateTime.UnixEpoch).OrderByDescending(f => f.CreationTimeUtc).FirstOrDefault();
-            var size = newest?.Length ?? 0;
-            if (before is { } b && size > b && files.Select(f => f.Split('/')[^3]).Distinct().Count() == 2)
+            var newest = (Directory.Exists(folder) ? Directory.GetFiles(folder, "*.mp4", SearchOption.AllDirectories) : [])
+                .GroupBy(f => f.Split('/')[^3]) // main or sub
+                .ToDictionary(g => g.Key, g => g.Select(f => (File: f, new FileInfo(f).Length)).MaxBy(f => f.File));
+            if (before is not null && newest.Count == 2
+                && newest.All(n => before.TryGetValue(n.Key, out var b) && b.File == n.Value.File && n.Value.Length > b.Size))
             {
                 return;
             }
 
-            before = size;
-            await Task.Delay(100);
+            before = newest;
+            await Task.Delay(150);
         }
 
-        throw new TimeoutException("The recorder did not start recording within 30 s.");
+        throw new TimeoutException("The recorder did not start recording both streams within 30 s.");
     }
 }
