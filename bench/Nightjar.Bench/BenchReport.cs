@@ -4,27 +4,37 @@ using System.Text;
 namespace Nightjar.Bench;
 
 /// <summary>
-/// The figures of one run, printed as they come and then as one table, which <c>--write</c> puts into
-/// docs/PERFORMANCE.md between its markers (the rest of that file is prose and history, kept as is).
+/// The figures of one run, printed as they come and then as tables, which <c>--write</c> puts into
+/// docs/PERFORMANCE.md between their markers (the rest of that file is prose and history, kept as is). Recording has
+/// its own table, so that <c>bench/run recording</c> does not wipe the figures of the other sections, and back.
 /// </summary>
 public sealed class BenchReport
 {
-    public const string Begin = "<!-- bench/run: begin (written by bench/run, do not edit by hand) -->";
-    public const string End = "<!-- bench/run: end -->";
+    public const string MainTable = "";
+    public const string RecordingTable = "recording";
 
     private readonly List<Figure> figures = [];
 
     public IReadOnlyList<Figure> Figures => figures;
 
+    /// <summary>The table the next figures go into.</summary>
+    public string Table { get; set; } = MainTable;
+
+    public static string Begin(string table) =>
+        $"<!-- bench/run{(table.Length == 0 ? "" : " " + table)}: begin (written by bench/run, do not edit by hand) -->";
+
+    public static string End(string table) => $"<!-- bench/run{(table.Length == 0 ? "" : " " + table)}: end -->";
+
     public void Add(string name, string measured, string target = "none set", bool? met = null)
     {
-        var figure = new Figure(name, measured, target, met);
+        var figure = new Figure(Table, name, measured, target, met);
         figures.Add(figure);
         Console.WriteLine($"RESULT {figure.Name}: {figure.Measured} | target {figure.Target} | {figure.Verdict}");
     }
 
-    public string ToMarkdown(string command, TimeSpan took)
+    public string ToMarkdown(string table, string command, TimeSpan took)
     {
+        var figures = this.figures.Where(f => f.Table == table).ToList();
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"Run on {TimeProvider.System.GetUtcNow():yyyy-MM-dd HH:mm} UTC, commit {Machine.Commit()}, with `{command}` ({took.TotalMinutes:F0} min).");
         text.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Machine.Describe()}.");
@@ -43,18 +53,18 @@ public sealed class BenchReport
         return text.ToString();
     }
 
-    /// <summary>Replaces the text between the markers in <paramref name="path"/> with <paramref name="table"/>.</summary>
-    public static void WriteInto(string path, string table)
+    /// <summary>Replaces the text between the markers of <paramref name="table"/> in <paramref name="path"/> with <paramref name="markdown"/>.</summary>
+    public static void WriteInto(string path, string table, string markdown)
     {
         var document = File.ReadAllText(path);
-        var begin = document.IndexOf(Begin, StringComparison.Ordinal);
-        var end = document.IndexOf(End, StringComparison.Ordinal);
+        var begin = document.IndexOf(Begin(table), StringComparison.Ordinal);
+        var end = document.IndexOf(End(table), StringComparison.Ordinal);
         if (begin < 0 || end < begin)
         {
-            throw new InvalidOperationException($"{path} has no '{Begin}' … '{End}' section to write into.");
+            throw new InvalidOperationException($"{path} has no '{Begin(table)}' … '{End(table)}' section to write into.");
         }
 
-        var updated = document[..(begin + Begin.Length)] + "\n" + table + document[end..];
+        var updated = document[..(begin + Begin(table).Length)] + "\n" + markdown + document[end..];
         File.WriteAllText(path, updated);
     }
 }

@@ -1,7 +1,8 @@
 namespace Nightjar.Bench;
 
-/// <summary>One row of the table: what was measured, the target it is held to, and whether it met it (null: no target).</summary>
-public sealed record Figure(string Name, string Measured, string Target, bool? Met)
+/// <summary>One row of a table: what was measured, the target it is held to, and whether it met it (null: no target).</summary>
+/// <param name="Table">Which table of docs/PERFORMANCE.md the row belongs to (<see cref="BenchReport.MainTable"/> or <see cref="BenchReport.RecordingTable"/>).</param>
+public sealed record Figure(string Table, string Name, string Measured, string Target, bool? Met)
 {
     public string Verdict => Met switch { true => "met", false => "**not met**", null => "—" };
 }

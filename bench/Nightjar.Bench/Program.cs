@@ -3,12 +3,12 @@ using System.Globalization;
 using Nightjar.Bench;
 
 // Benchmarks run from bench/run, never from the test suite: timings belong in docs/PERFORMANCE.md, not in asserts.
-// usage: Nightjar.Bench [all|startup|recovery|api|soak|hashing|crash] [--quick] [--write <PERFORMANCE.md>]
+// usage: Nightjar.Bench [all|startup|recovery|api|soak|hashing|crash|recording] [--quick] [--write <PERFORMANCE.md>]
 var quick = args.Contains("--quick");
 var writeAt = Array.IndexOf(args, "--write");
 var writeTo = writeAt >= 0 && writeAt + 1 < args.Length ? args[writeAt + 1] : null;
 var section = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (writeAt < 0 || i != writeAt + 1)).FirstOrDefault() ?? "all";
-string[] sections = ["startup", "recovery", "api", "soak", "hashing", "crash"];
+string[] sections = ["startup", "recovery", "api", "soak", "hashing", "crash", "recording"];
 if (section != "all" && !sections.Contains(section))
 {
     Console.Error.WriteLine($"usage: Nightjar.Bench [all|{string.Join('|', sections)}] [--quick] [--write <file>]");
@@ -48,14 +48,23 @@ if (Runs("crash"))
     await CrashMeasurements.RunAsync(report, kills: quick ? 10 : 100);
 }
 
-var command = "bench/run" + (quick ? " --quick" : "") + (section == "all" ? "" : " " + section);
-var table = report.ToMarkdown(command, clock.Elapsed);
-Console.WriteLine();
-Console.WriteLine(table);
-if (writeTo is not null)
+if (Runs("recording"))
 {
-    BenchReport.WriteInto(writeTo, table);
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Written into {writeTo}."));
+    report.Table = BenchReport.RecordingTable;
+    await RecordingMeasurements.RunAsync(report, quick);
+}
+
+var command = "bench/run" + (quick ? " --quick" : "") + (section == "all" ? "" : " " + section);
+foreach (var table in report.Figures.Select(f => f.Table).Distinct())
+{
+    var markdown = report.ToMarkdown(table, command, clock.Elapsed);
+    Console.WriteLine();
+    Console.WriteLine(markdown);
+    if (writeTo is not null)
+    {
+        BenchReport.WriteInto(writeTo, table, markdown);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Written into {writeTo}."));
+    }
 }
 
 return report.Figures.Count > 0 ? 0 : 1;
