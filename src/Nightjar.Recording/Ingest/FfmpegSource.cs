@@ -70,7 +70,9 @@ internal sealed class FfmpegSource : IFragmentSource
             }
         };
         process.BeginErrorReadLine();
-        reader = new FragmentedMp4Reader(process.StandardOutput.BaseStream);
+        // Reads from a pipe go through the thread pool: one 64 KB read usually takes a whole fragment (header, moof,
+        // mdat) in one trip instead of one per box.
+        reader = new FragmentedMp4Reader(new BufferedStream(process.StandardOutput.BaseStream, 64 * 1024));
     }
 
     public static FfmpegSource Start(string ffmpegPath, StreamEndpoint endpoint, bool withAudio, ILogger logger) =>

@@ -152,7 +152,12 @@ internal sealed class StreamSupervisor : IAsyncDisposable
 
             try
             {
-                await WaitBeforeRetryAsync(RetryDelay.After(failures), problem, cancellationToken);
+                if (await WaitBeforeRetryAsync(RetryDelay.After(failures), problem, cancellationToken))
+                {
+                    // The camera is back after being unreachable: a new start, not the next failure. A camera that has
+                    // just booted may still refuse once; that retry comes after half a second, not after the back-off.
+                    failures = 0;
+                }
             }
             catch (OperationCanceledException)
             {
@@ -265,12 +270,13 @@ internal sealed class StreamSupervisor : IAsyncDisposable
         }
     }
 
-    private async Task WaitBeforeRetryAsync(TimeSpan delay, StreamProblem problem, CancellationToken cancellationToken)
+    /// <summary>Waits out the back-off; true when an unreachable camera answered a TCP connect before it ended.</summary>
+    private async Task<bool> WaitBeforeRetryAsync(TimeSpan delay, StreamProblem problem, CancellationToken cancellationToken)
     {
         if (problem.Kind != StreamProblemKind.Unreachable)
         {
             await Task.Delay(delay, clock, cancellationToken);
-            return;
+            return false;
         }
 
         var until = clock.GetTimestamp() + (long)(delay.TotalSeconds * clock.TimestampFrequency);
@@ -279,9 +285,11 @@ internal sealed class StreamSupervisor : IAsyncDisposable
             await Task.Delay(ProbePeriod, clock, cancellationToken);
             if (await sources.IsReachableAsync(Endpoint, cancellationToken))
             {
-                return;
+                return true;
             }
         }
+
+        return false;
     }
 
     private void SetStatus(StreamState state, string? problem, bool force, InitSegment? init = null)

@@ -98,7 +98,12 @@ public sealed class SupervisorTests
         await AdvanceAsync(scripted, TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(100));
         await next.WaitAsync(TimeSpan.FromSeconds(5));
 
+        var returned = await next;
         Assert.InRange(scripted.Cameras.Opened[^1].At - back, TimeSpan.Zero, TimeSpan.FromSeconds(0.6));
+
+        // Just booted, it refuses once more: the next try comes half a second later, not after the back-off.
+        await FailAsync(returned, StreamProblem.NotResponding);
+        await NextAttemptAfterAsync(scripted, TimeSpan.FromSeconds(0.5), TimeSpan.FromMilliseconds(100));
     }
 
     [Fact]
