@@ -216,7 +216,7 @@ public static partial class RecordingMeasurements
                 await WaitUntilRecordingAsync(recorder, main);
                 await Task.Delay(TimeSpan.FromSeconds(2));
                 var timeline = await recorder.Get<RecordingEngine>().GetTimelineAsync(main, asked.AddSeconds(-10), TimeProvider.System.GetUtcNow());
-                gaps.AddRange(timeline.Gaps.Where(g => g.Reason == "recorder rebooted").Select(g => g.Duration.TotalMilliseconds));
+                gaps.AddRange(timeline.Gaps.Where(g => g.Reason == "recorder rebooted" && g.Start >= asked.AddSeconds(-1)).Select(g => g.Duration.TotalMilliseconds));
             }
         }
 

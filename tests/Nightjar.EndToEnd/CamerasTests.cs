@@ -59,6 +59,23 @@ public sealed class CamerasTests(ConsoleBrowser browser)
     }
 
     [Fact]
+    public async Task ACameraThatDies_ShowsOfflineWithTheReason_OnTheOpenScreen_AndRecordingWhenItIsBack()
+    {
+        await using var camera = await FakeCamera.StartAsync();
+        await using var recorder = await TestRecorder.StartAsync("--Nightjar:Cameras:0:Name=Side Gate", $"--Nightjar:Cameras:0:StreamUrl={camera.Url("main")}");
+        await recorder.CompleteSetupAsync();
+        var console = await OpenCamerasAsync(browser, recorder);
+        await Expect(Row(console, "Side Gate")).ToContainTextAsync("Recording", new() { Timeout = 20_000 });
+
+        await camera.KillAsync();
+        await Expect(Row(console, "Side Gate")).ToContainTextAsync("Offline: camera unreachable", new() { Timeout = 10_000 });
+        await console.ScreenshotAsync("44-camera-offline");
+
+        await camera.RestartAsync();
+        await Expect(Row(console, "Side Gate")).ToContainTextAsync("Recording", new() { Timeout = 10_000 });
+    }
+
+    [Fact]
     public async Task CredentialsTypedIntoTheUrl_MoveIntoTheirFields_AndAWrongPasswordIsSaidPlainly()
     {
         await using var camera = await FakeCamera.StartAsync(user: "viewer", password: "right-horse-7");

@@ -76,6 +76,35 @@ public class OptionsValidationTests
     }
 
     [Fact]
+    public void RecordingsOptions_OutOfRange_AreRefused_NamingTheKey()
+    {
+        var failures = new Nightjar.Recorder.Recordings.RecordingsOptionsValidator().Validate(null, new Nightjar.Recorder.Recordings.RecordingsOptions { MaxBytes = 1_000_000, MinFreeBytes = -1, Dir = " " }).Failures!;
+
+        Assert.Contains(failures, f => f.StartsWith("Nightjar:Recordings:MaxBytes must be at least 67108864", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Nightjar:Recordings:MinFreeBytes", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Nightjar:Recordings:Dir", StringComparison.Ordinal));
+        Assert.True(new Nightjar.Recorder.Recordings.FfmpegOptionsValidator().Validate(null, new Nightjar.Recorder.Recordings.FfmpegOptions { Path = "" }).Failed);
+    }
+
+    [Fact]
+    public async Task Process_WithARecordingsFolderItCannotUse_ExitsWithTheStorageErrorCode()
+    {
+        var dataDir = Path.Combine(Path.GetTempPath(), "nightjar-ro-" + Guid.NewGuid().ToString("N"));
+        var blocked = Path.Combine(dataDir, "not-a-folder");
+        Directory.CreateDirectory(dataDir);
+        await File.WriteAllTextAsync(blocked, "a file where the recordings folder should be");
+        var code = await new RecorderProcess(
+        [
+            $"--Nightjar:DataDir={dataDir}",
+            $"--Nightjar:Recordings:Dir={blocked}",
+            $"--Nightjar:Console:Url=http://127.0.0.1:{Nightjar.TestSupport.FreePort.Next()}",
+            $"--Nightjar:Api:Url=https://127.0.0.1:{Nightjar.TestSupport.FreePort.Next()}",
+        ]).RunAsync(CancellationToken.None);
+
+        Assert.Equal(RecorderProcess.StorageErrorExitCode, code);
+    }
+
+    [Fact]
     public async Task Build_WithNonLoopbackConsole_StopsTheStart_NamingTheKey()
     {
         await using var recording = new Nightjar.Recorder.Recordings.RecordingRuntime();
