@@ -30,6 +30,7 @@ public sealed class RecordingEngine : IAsyncDisposable
     private readonly string? restartReason;
     private readonly IReadOnlyDictionary<StreamKey, (long LastEndUs, string? PendingGapReason)> previousEnds;
     private readonly SemaphoreSlim changes = new(1, 1);
+    private readonly SemaphoreSlim indexWork = new(1, 1);
     private readonly object gate = new();
     private readonly Dictionary<StreamKey, StreamSupervisor> supervisors = [];
     private readonly Dictionary<StreamKey, StreamRecorder> recorders = [];
@@ -281,15 +282,19 @@ public sealed class RecordingEngine : IAsyncDisposable
                 }
             }
 
-            await FlushAsync();
-            var recordings = (await Index.GetAllRecordingsAsync()).Where(r => r.Stream.CameraId == cameraId).ToList();
-            foreach (var recording in recordings)
+            var recordings = new List<RecordingSummary>();
+            await ExclusiveAsync(async () =>
             {
-                File.Delete(Layout.FullPath(recording.Path));
-            }
+                await FlushAsync();
+                recordings.AddRange((await Index.GetAllRecordingsAsync()).Where(r => r.Stream.CameraId == cameraId));
+                foreach (var recording in recordings)
+                {
+                    File.Delete(Layout.FullPath(recording.Path));
+                }
 
-            await Index.DeleteRecordingsAsync([.. recordings.Select(r => r.Id)]);
-            retention.Add(-recordings.Sum(r => r.Bytes));
+                await Index.DeleteRecordingsAsync([.. recordings.Select(r => r.Id)]);
+                retention.Add(-recordings.Sum(r => r.Bytes));
+            });
             lock (gate)
             {
                 foreach (var key in recorders.Keys.Where(k => k.CameraId == cameraId).ToList())
@@ -333,13 +338,33 @@ public sealed class RecordingEngine : IAsyncDisposable
         {
             while (await timer.WaitForNextTickAsync(stopping.Token))
             {
-                await FlushAsync();
-                await EnforceRetentionAsync();
+                await ExclusiveAsync(async () =>
+                {
+                    await FlushAsync();
+                    await EnforceRetentionAsync();
+                });
             }
         }
         catch (OperationCanceledException)
         {
             // Stopping: the final flush is StopAsync's.
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> alone among the flushes, retention and deletions: each of them reads and changes
+    /// the open files, the index rows and the used bytes together.
+    /// </summary>
+    private async Task ExclusiveAsync(Func<Task> work)
+    {
+        await indexWork.WaitAsync();
+        try
+        {
+            await work();
+        }
+        finally
+        {
+            indexWork.Release();
         }
     }
 
@@ -394,7 +419,7 @@ public sealed class RecordingEngine : IAsyncDisposable
             await Task.WhenAll(all.Select(s => s.StopAsync(reason)));
             await stopping.CancelAsync();
             await flushLoop;
-            await FlushAsync();
+            await ExclusiveAsync(FlushAsync);
             await Index.EndEngineRunAsync(runId, clock.GetUtcNow(), reason);
             lock (gate)
             {
@@ -420,5 +445,6 @@ public sealed class RecordingEngine : IAsyncDisposable
         await StopAsync("recorder stopped");
         stopping.Dispose();
         changes.Dispose();
+        indexWork.Dispose();
     }
 }

@@ -6,7 +6,7 @@ namespace Nightjar.Recording.Storage;
 /// Once a second, for every stream: snapshot what was written, flush those bytes (and any new folder entries) to the
 /// disk, then commit the index rows in one transaction. This order is the crash rule: the index never describes bytes
 /// the disk may not have. Bytes written after the last commit are not lost either: start-up reconciliation reads them
-/// back from the file. Called by one loop only (the engine's flush loop, then once more at stop).
+/// back from the file. The engine runs one flush at a time.
 /// </summary>
 internal sealed class IndexFlusher(RecordingIndex index, ILogger logger)
 {

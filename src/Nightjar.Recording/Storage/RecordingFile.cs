@@ -69,17 +69,6 @@ internal sealed class RecordingFile : IDisposable
     /// <summary>The index row, once the first commit made it.</summary>
     public long RowId { get; set; }
 
-    public long Length
-    {
-        get
-        {
-            lock (gate)
-            {
-                return length;
-            }
-        }
-    }
-
     /// <summary>True once the file is closed and its last state is in the index: the handle can go.</summary>
     public bool IsDone
     {
@@ -193,26 +182,6 @@ internal sealed class RecordingFile : IDisposable
         }
     }
 
-    public long MediaDurationUs
-    {
-        get
-        {
-            lock (gate)
-            {
-                return WallClock.MediaToMicroseconds(mediaDuration);
-            }
-        }
-    }
-
-    /// <summary>The start a first-of-run file has now: its local start, never before <paramref name="notBeforeUs"/>.</summary>
-    public long StartUs(long notBeforeUs)
-    {
-        lock (gate)
-        {
-            return FirstOfRun && minLocalStartUs != long.MaxValue ? Math.Max(minLocalStartUs, notBeforeUs) : Math.Max(startUs, notBeforeUs);
-        }
-    }
-
     /// <summary>Ends the file: its start and end are fixed now (see <see cref="RunClock"/>). Returns the end, where the next file starts.</summary>
     public long Close(long notBeforeUs)
     {
@@ -250,6 +219,7 @@ internal sealed class RecordingFile : IDisposable
         }
     }
 
+    /// <summary>The start a file has now: a first-of-run file's local start so far (never before <paramref name="notBeforeUs"/>, where the stream's last recording ended).</summary>
     private long StartUsLocked(long notBeforeUs) =>
         FirstOfRun && minLocalStartUs != long.MaxValue ? Math.Max(minLocalStartUs, notBeforeUs) : startUs;
 
