@@ -226,26 +226,12 @@ public static partial class RecordingMeasurements
 
     private static async Task KillLossAsync(BenchReport report, int kills)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = Machine.RepositoryRoot(),
-            RedirectStandardOutput = true,
-            Environment = { ["NIGHTJAR_RECORDING_KILLS"] = kills.ToString(CultureInfo.InvariantCulture) },
-        };
-        foreach (var argument in new[] { "test", "tests/Nightjar.Recorder.Tests", "-c", "Release", "--no-build", "--nologo",
-            "--filter", "FullyQualifiedName~RecordingCrash", "--logger", "console;verbosity=detailed" })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var test = Process.Start(start)!;
-        var output = await test.StandardOutput.ReadToEndAsync();
-        await test.WaitForExitAsync();
+        var (exitCode, output) = await TestSuiteRun.RunAsync("FullyQualifiedName~RecordingCrash", "NIGHTJAR_RECORDING_KILLS", kills);
         var losses = Loss().Matches(output).ToDictionary(m => m.Groups[1].Value, m => (Median: int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture), Worst: int.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture)));
         var measured = losses.Count == 2
             ? F($"{kills} kills while recording main and sub (the loop of RecordingCrashTests): main median {losses["Main"].Median} ms, worst {losses["Main"].Worst} ms; sub median {losses["Sub"].Median} ms, worst {losses["Sub"].Worst} ms; every file playable")
-            : F($"the crash loop did not finish (exit code {test.ExitCode})");
-        report.Add("SIGKILL of the recorder: recording lost per stream per kill", measured, "≤ 1 s, every file playable", test.ExitCode == 0 && losses.Values.All(l => l.Worst <= 1000));
+            : F($"the crash loop did not finish (exit code {exitCode})");
+        report.Add("SIGKILL of the recorder: recording lost per stream per kill", measured, "≤ 1 s, every file playable", exitCode == 0 && losses.Values.All(l => l.Worst <= 1000));
     }
 
     private static IEnumerable<string> Files(string folder) =>

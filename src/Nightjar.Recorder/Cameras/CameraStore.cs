@@ -33,17 +33,7 @@ public sealed class CameraStore(Database database, CameraPasswordProtector prote
             INSERT INTO camera (id, name, stream_url, sub_stream_url, user_name, password_cipher, enabled, created_utc)
             VALUES (@Id, @Name, @StreamUrl, @SubStreamUrl, @UserName, @Cipher, @Enabled, @Now)
             """,
-            new
-            {
-                Id = id,
-                settings.Name,
-                StreamUrl = settings.StreamUrl.AbsoluteUri,
-                SubStreamUrl = settings.SubStreamUrl?.AbsoluteUri,
-                settings.UserName,
-                Cipher = string.IsNullOrEmpty(settings.Password) ? null : protector.Protect(id, settings.Password),
-                Enabled = settings.Enabled ? 1 : 0,
-                Now = clock.GetUtcNow(),
-            });
+            Columns(id, settings, ("Now", clock.GetUtcNow())));
     }
 
     /// <summary>Saves new settings; a null password keeps the one saved.</summary>
@@ -56,17 +46,24 @@ public sealed class CameraStore(Database database, CameraPasswordProtector prote
                 password_cipher = CASE WHEN @KeepPassword THEN password_cipher ELSE @Cipher END, enabled = @Enabled
             WHERE id = @Id AND removed_utc IS NULL
             """,
-            new
-            {
-                Id = id,
-                settings.Name,
-                StreamUrl = settings.StreamUrl.AbsoluteUri,
-                SubStreamUrl = settings.SubStreamUrl?.AbsoluteUri,
-                settings.UserName,
-                KeepPassword = settings.Password is null,
-                Cipher = string.IsNullOrEmpty(settings.Password) ? null : protector.Protect(id, settings.Password),
-                Enabled = settings.Enabled ? 1 : 0,
-            });
+            Columns(id, settings, ("KeepPassword", settings.Password is null)));
+    }
+
+    /// <summary>A camera's columns as parameters: its URLs without credentials, its password encrypted (or none).</summary>
+    private DynamicParameters Columns(string id, CameraSettings settings, (string Name, object Value) extra)
+    {
+        var columns = new DynamicParameters(new
+        {
+            Id = id,
+            settings.Name,
+            StreamUrl = settings.StreamUrl.AbsoluteUri,
+            SubStreamUrl = settings.SubStreamUrl?.AbsoluteUri,
+            settings.UserName,
+            Cipher = string.IsNullOrEmpty(settings.Password) ? null : protector.Protect(id, settings.Password),
+            Enabled = settings.Enabled ? 1 : 0,
+        });
+        columns.Add(extra.Name, extra.Value);
+        return columns;
     }
 
     /// <summary>The camera stops being a camera; its name stays for the recordings that were kept, its credentials go.</summary>
