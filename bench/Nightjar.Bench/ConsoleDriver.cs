@@ -40,7 +40,16 @@ public static class ConsoleDriver
         await WaitInteractiveAsync(page);
         await page.GetByLabel("Password", new() { Exact = true }).FillAsync(password);
         await page.GetByRole(AriaRole.Dialog, new() { Name = "Login" }).GetByRole(AriaRole.Button, new() { Name = "Log In", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("login=", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
+        try
+        {
+            await page.WaitForURLAsync(url => !url.Contains("login=", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
+        }
+        catch (TimeoutException)
+        {
+            var dialog = await page.GetByRole(AriaRole.Dialog, new() { Name = "Login" }).TextContentAsync(new() { Timeout = 2000 });
+            throw new InvalidOperationException($"The login at {path} did not go through: still at {page.Url}, the dialog says \"{dialog}\".");
+        }
+
         await WaitInteractiveAsync(page);
     }
 
