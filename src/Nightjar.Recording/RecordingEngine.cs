@@ -211,7 +211,7 @@ public sealed class RecordingEngine : IAsyncDisposable
             {
                 var (lastEnd, pendingReason) = previousEnds.TryGetValue(key, out var end) ? end : (0, null);
                 var reason = lastEnd == 0 ? null : pendingReason ?? restartReason;
-                recorder = new StreamRecorder(key, Layout, clock, loggers.CreateLogger<StreamRecorder>(), lastEnd, reason);
+                recorder = new StreamRecorder(key, Layout, clock, loggers.CreateLogger<StreamRecorder>(), lastEnd, reason, options.FilePeriod);
                 recorders[key] = recorder;
             }
 
@@ -263,6 +263,42 @@ public sealed class RecordingEngine : IAsyncDisposable
 
         return new Timeline(stream, from, to, spans, gaps);
     }
+
+    /// <summary>
+    /// The latest picture of a stream as a JPEG: its last live keyframe, or, while the camera is offline, the last
+    /// keyframe on disk. Null when there is neither.
+    /// </summary>
+    public async Task<(byte[] Jpeg, bool Live)?> SnapshotAsync(StreamKey stream, CancellationToken cancellationToken)
+    {
+        if (Live(stream)?.LatestKeyframe() is { } live)
+        {
+            return await SnapshotMaker.MakeAsync(options.FfmpegPath, live.Init.Bytes, live.Keyframe.Bytes, cancellationToken) is { } jpeg ? (jpeg, true) : null;
+        }
+
+        var last = await Index.GetLastRecordingAsync(stream);
+        if (last is null)
+        {
+            return null;
+        }
+
+        var keyframe = (await Index.GetFragmentsAsync(last.Id)).LastOrDefault(e => e.IsKeyframe);
+        if (keyframe == default)
+        {
+            return null;
+        }
+
+        await using var file = new FileStream(Layout.FullPath(last.Path), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        var init = new byte[last.InitBytes];
+        await file.ReadExactlyAsync(init, cancellationToken);
+        var fragment = new byte[keyframe.Size];
+        file.Position = keyframe.Offset;
+        await file.ReadExactlyAsync(fragment, cancellationToken);
+        return await SnapshotMaker.MakeAsync(options.FfmpegPath, init, fragment, cancellationToken) is { } recorded ? (recorded, false) : null;
+    }
+
+    /// <summary>The excerpt of a stream over [<paramref name="from"/>, <paramref name="to"/>), or null when nothing was recorded then.</summary>
+    public Task<Playback.RecordingExcerpt?> ExcerptAsync(StreamKey stream, DateTimeOffset from, DateTimeOffset to) =>
+        Playback.RecordingExcerpt.CreateAsync(Index, Layout, stream, from, to);
 
     /// <summary>Connects to a stream as recording would and reports what it carries, or why it cannot be recorded.</summary>
     public Task<ProbeResult> ProbeAsync(StreamEndpoint endpoint, CancellationToken cancellationToken) =>

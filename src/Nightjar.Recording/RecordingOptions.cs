@@ -15,4 +15,7 @@ public sealed record RecordingOptions
     public long MinFreeBytes { get; init; } = DefaultMinFreeBytes;
 
     public string FfmpegPath { get; init; } = "ffmpeg";
+
+    /// <summary>About how long each recording file is: rotation happens at the first keyframe after the stream's own point in each period.</summary>
+    public TimeSpan FilePeriod { get; init; } = TimeSpan.FromMinutes(1);
 }

@@ -239,7 +239,7 @@ internal sealed class StreamSupervisor : IAsyncDisposable
             }
 
             recorder.Append(fragment);
-            feed.Publish(fragment);
+            feed.Publish(fragment, clock.GetUtcNow().ToUnixTimeMilliseconds());
             rates.Add(fragment);
             if (fragment.HasVideo)
             {

@@ -14,7 +14,7 @@ public sealed class LiveFeed
 
     private readonly object gate = new();
     private readonly List<LiveSubscription> viewers = [];
-    private readonly List<MediaFragment> sinceKeyframe = [];
+    private readonly List<(MediaFragment Fragment, long ArrivedUnixMs)> sinceKeyframe = [];
     private InitSegment? init;
     private bool ended;
 
@@ -59,10 +59,10 @@ public sealed class LiveFeed
 
             if (init is not null && sinceKeyframe.Count > 0)
             {
-                viewer.Offer(new LivePacket(true, false, init.Bytes));
-                foreach (var fragment in sinceKeyframe)
+                viewer.Offer(InitPacket(init, sinceKeyframe[0].Fragment));
+                foreach (var (fragment, arrived) in sinceKeyframe)
                 {
-                    viewer.Offer(new LivePacket(false, fragment.IsKeyframe, fragment.Bytes));
+                    viewer.Offer(new LivePacket(false, fragment.IsKeyframe, fragment.Bytes, fragment.DecodeTime, arrived, null));
                 }
             }
             else
@@ -95,7 +95,19 @@ public sealed class LiveFeed
         }
     }
 
-    internal void Publish(MediaFragment fragment)
+    /// <summary>The init segment and the last keyframe fragment (for a snapshot), or null while the camera is not connected.</summary>
+    public (InitSegment Init, MediaFragment Keyframe)? LatestKeyframe()
+    {
+        lock (gate)
+        {
+            return init is not null && sinceKeyframe.Count > 0 ? (init, sinceKeyframe[0].Fragment) : null;
+        }
+    }
+
+    private static LivePacket InitPacket(InitSegment segment, MediaFragment keyframe) =>
+        new(true, false, segment.Bytes, keyframe.DecodeTime, 0, segment.BrowserCodecs);
+
+    internal void Publish(MediaFragment fragment, long arrivedUnixMs)
     {
         lock (gate)
         {
@@ -114,15 +126,16 @@ public sealed class LiveFeed
             }
 
             var first = sinceKeyframe.Count == 0;
-            sinceKeyframe.Add(fragment);
+            sinceKeyframe.Add((fragment, arrivedUnixMs));
+            var packet = new LivePacket(false, fragment.IsKeyframe, fragment.Bytes, fragment.DecodeTime, arrivedUnixMs, null);
             foreach (var viewer in viewers)
             {
                 if (first && viewer.NeedsInit)
                 {
-                    viewer.Offer(new LivePacket(true, false, init.Bytes));
+                    viewer.Offer(InitPacket(init, fragment));
                 }
 
-                viewer.Offer(new LivePacket(false, fragment.IsKeyframe, fragment.Bytes));
+                viewer.Offer(packet);
             }
         }
     }

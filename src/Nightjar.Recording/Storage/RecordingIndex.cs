@@ -58,6 +58,12 @@ public sealed class RecordingIndex
         """,
     ];
 
+    /// <summary>
+    /// No file is longer than this (rotation cuts them at about a minute): a query for a time range reads the index
+    /// from this far before it, not from the first recording ever.
+    /// </summary>
+    private const long LongestRecordingUs = 3_600_000_000;
+
     private const string RecordingColumns = """
         r.id AS Id, s.camera_id AS CameraId, s.kind AS Kind, r.path AS Path, r.start_us AS StartUs, r.end_us AS EndUs,
         r.media_start AS MediaStart, r.media_duration AS MediaDuration, r.bytes AS Bytes, r.init_bytes AS InitBytes,
@@ -177,11 +183,50 @@ public sealed class RecordingIndex
         var rows = await connection.QueryAsync<RecordingRow>(
             $"""
             SELECT {RecordingColumns} FROM recording r JOIN stream s ON s.id = r.stream_id
-            WHERE s.camera_id = @CameraId AND s.kind = @Kind AND r.end_us > @From AND r.start_us < @To
+            WHERE s.camera_id = @CameraId AND s.kind = @Kind AND r.start_us > @EarliestStart AND r.start_us < @To AND r.end_us > @From
             ORDER BY r.start_us
             """,
-            new { stream.CameraId, Kind = stream.KindName, From = WallClock.ToMicroseconds(from), To = WallClock.ToMicroseconds(to) });
+            new
+            {
+                stream.CameraId,
+                Kind = stream.KindName,
+                From = WallClock.ToMicroseconds(from),
+                To = WallClock.ToMicroseconds(to),
+                EarliestStart = WallClock.ToMicroseconds(from) - LongestRecordingUs,
+            });
         return [.. rows.Select(r => r.ToSummary())];
+    }
+
+    /// <summary>The stream's newest recording, or null.</summary>
+    public async Task<RecordingSummary?> GetLastRecordingAsync(StreamKey stream)
+    {
+        await using var connection = await OpenConnectionAsync();
+        var row = await connection.QueryFirstOrDefaultAsync<RecordingRow>(
+            $"""
+            SELECT {RecordingColumns} FROM recording r JOIN stream s ON s.id = r.stream_id
+            WHERE s.camera_id = @CameraId AND s.kind = @Kind ORDER BY r.start_us DESC LIMIT 1
+            """,
+            new { stream.CameraId, Kind = stream.KindName });
+        return row?.ToSummary();
+    }
+
+    /// <summary>Whether anything of the stream was recorded in [<paramref name="from"/>, <paramref name="to"/>) (the days marked on the Playback calendar).</summary>
+    public async Task<bool> HasRecordingsAsync(StreamKey stream, DateTimeOffset from, DateTimeOffset to)
+    {
+        await using var connection = await OpenConnectionAsync();
+        return await connection.ExecuteScalarAsync<bool>(
+            """
+            SELECT EXISTS (SELECT 1 FROM recording r JOIN stream s ON s.id = r.stream_id
+                WHERE s.camera_id = @CameraId AND s.kind = @Kind AND r.start_us > @EarliestStart AND r.start_us < @To AND r.end_us > @From)
+            """,
+            new
+            {
+                stream.CameraId,
+                Kind = stream.KindName,
+                From = WallClock.ToMicroseconds(from),
+                To = WallClock.ToMicroseconds(to),
+                EarliestStart = WallClock.ToMicroseconds(from) - LongestRecordingUs,
+            });
     }
 
     /// <summary>Every recording, oldest first (for reconciliation and tests).</summary>

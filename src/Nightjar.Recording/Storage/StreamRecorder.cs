@@ -11,10 +11,10 @@ namespace Nightjar.Recording.Storage;
 /// </summary>
 internal sealed class StreamRecorder
 {
-    public const long RotationPeriodUs = 60_000_000;
+    private readonly long rotationPeriodUs;
 
-    /// <summary>No file shorter than this is cut by rotation (only the first of a run, or one ended by an outage, is).</summary>
-    private const long MinimumFileUs = 20_000_000;
+    /// <summary>No file shorter than a third of the period is cut by rotation (only the first of a run, or one ended by an outage, is).</summary>
+    private readonly long minimumFileUs;
 
     private readonly object gate = new();
     private readonly RecordingLayout layout;
@@ -31,15 +31,17 @@ internal sealed class StreamRecorder
     private bool gapReasonChanged;
     private bool nextFileStartsRun = true;
 
-    public StreamRecorder(StreamKey key, RecordingLayout layout, TimeProvider clock, ILogger logger, long lastEndUs, string? gapReason)
+    public StreamRecorder(StreamKey key, RecordingLayout layout, TimeProvider clock, ILogger logger, long lastEndUs, string? gapReason, TimeSpan filePeriod)
     {
+        rotationPeriodUs = (long)filePeriod.TotalMicroseconds;
+        minimumFileUs = rotationPeriodUs / 3;
         Key = key;
         this.layout = layout;
         this.clock = clock;
         this.logger = logger;
         this.lastEndUs = lastEndUs;
         this.gapReason = gapReason;
-        rotationOffsetUs = StableHash(key.ToString()) % 60 * 1_000_000;
+        rotationOffsetUs = StableHash(key.ToString()) % (rotationPeriodUs / 1_000_000) * 1_000_000;
     }
 
     public StreamKey Key { get; }
@@ -261,9 +263,9 @@ internal sealed class StreamRecorder
 
     private long NextRotation(long startUs)
     {
-        var earliest = startUs + MinimumFileUs;
-        var boundary = ((earliest - rotationOffsetUs) / RotationPeriodUs * RotationPeriodUs) + rotationOffsetUs;
-        return boundary >= earliest ? boundary : boundary + RotationPeriodUs;
+        var earliest = startUs + minimumFileUs;
+        var boundary = ((earliest - rotationOffsetUs) / rotationPeriodUs * rotationPeriodUs) + rotationOffsetUs;
+        return boundary >= earliest ? boundary : boundary + rotationPeriodUs;
     }
 
     /// <summary>ENOSPC (28) and EDQUOT (122): the disk or the quota of the service user is full.</summary>

@@ -11,7 +11,7 @@ public sealed class LiveFeedTests
         feed.Start(SampleStream.Init);
         for (var i = 0; i < frames; i++)
         {
-            feed.Publish(SampleStream.Frame(i));
+            feed.Publish(SampleStream.Frame(i), 0);
         }
 
         return feed;
@@ -41,7 +41,7 @@ public sealed class LiveFeedTests
         Assert.Equal(SampleStream.Frame(50).Bytes, packets[1].Bytes);
         Assert.Equal(11, packets.Count);
 
-        feed.Publish(SampleStream.Frame(60));
+        feed.Publish(SampleStream.Frame(60), 0);
         Assert.Equal(SampleStream.Frame(60).Bytes, Assert.Single(Drain(viewer)).Bytes);
     }
 
@@ -52,14 +52,14 @@ public sealed class LiveFeedTests
         using var slow = feed.Subscribe();
         for (var i = 1; i < 200; i++)
         {
-            feed.Publish(SampleStream.Frame(i));
+            feed.Publish(SampleStream.Frame(i), 0);
         }
 
         var packets = Drain(slow);
         Assert.Equal(LiveFeed.ViewerBacklog, packets.Count);
         Assert.True(slow.Skipped > 0);
 
-        feed.Publish(SampleStream.Frame(200)); // frame 200 is a keyframe
+        feed.Publish(SampleStream.Frame(200), 0); // frame 200 is a keyframe
         var resumed = Drain(slow);
         Assert.True(resumed[0].IsKeyframe);
         Assert.Equal(SampleStream.Frame(200).Bytes, resumed[0].Bytes);
@@ -73,10 +73,10 @@ public sealed class LiveFeedTests
         Drain(viewer);
 
         feed.Stop();
-        feed.Publish(SampleStream.Frame(10)); // nothing while disconnected
+        feed.Publish(SampleStream.Frame(10), 0); // nothing while disconnected
         feed.Start(SampleStream.Init);
-        feed.Publish(SampleStream.Frame(26)); // not a keyframe: nothing to decode it against
-        feed.Publish(SampleStream.Frame(50));
+        feed.Publish(SampleStream.Frame(26), 0); // not a keyframe: nothing to decode it against
+        feed.Publish(SampleStream.Frame(50), 0);
 
         var packets = Drain(viewer);
         Assert.Equal(2, packets.Count);

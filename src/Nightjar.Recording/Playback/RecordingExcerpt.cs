@@ -1,0 +1,202 @@
+using Nightjar.Recording.Mp4;
+using Nightjar.Recording.Storage;
+
+namespace Nightjar.Recording.Playback;
+
+/// <summary>
+/// A time range of one stream as one fragmented MP4, made from the recording files without copying or transcoding
+/// anything: the init segment of the first file, then every fragment from the keyframe at or before the start to the
+/// end, read from the files when they are needed. Decode times are moved so that the excerpt starts at 0 and each
+/// run (an unbroken connection to the camera) sits at its wall time; fragment sequence numbers count from 1. Its
+/// length is known before a byte is read, so it can be served with HTTP range requests and exported with progress.
+/// An excerpt stops where the stream's init segment changes (the camera's settings did): it says so in <see cref="CutShort"/>.
+/// </summary>
+public sealed class RecordingExcerpt
+{
+    private readonly IReadOnlyList<ExcerptPiece> pieces;
+
+    private RecordingExcerpt(StreamKey stream, InitSegment init, IReadOnlyList<ExcerptPiece> pieces, DateTimeOffset start, DateTimeOffset end, bool cutShort)
+    {
+        Stream = stream;
+        Init = init;
+        this.pieces = pieces;
+        Start = start;
+        End = end;
+        CutShort = cutShort;
+        Length = init.Bytes.Length + pieces.Sum(p => (long)p.Size);
+    }
+
+    public StreamKey Stream { get; }
+
+    public InitSegment Init { get; }
+
+    /// <summary>Wall time of the excerpt's time 0: its first keyframe, at or before the time asked for.</summary>
+    public DateTimeOffset Start { get; }
+
+    public DateTimeOffset End { get; }
+
+    public long Length { get; }
+
+    /// <summary>True when the recordings went on past <see cref="End"/> with other stream settings, which one file cannot hold.</summary>
+    public bool CutShort { get; }
+
+    public int Fragments => pieces.Count;
+
+    /// <summary>
+    /// The excerpt of [<paramref name="from"/>, <paramref name="to"/>), or null when nothing was recorded then. Reads
+    /// only the index and the init segment of the first file.
+    /// </summary>
+    public static async Task<RecordingExcerpt?> CreateAsync(RecordingIndex index, RecordingLayout layout, StreamKey stream, DateTimeOffset from, DateTimeOffset to)
+    {
+        var recordings = await index.GetRecordingsAsync(stream, from, to);
+        if (recordings.Count == 0)
+        {
+            return null;
+        }
+
+        var first = recordings[0];
+        var init = await ReadInitAsync(layout.FullPath(first.Path), first.InitBytes);
+        if (init is null)
+        {
+            return null;
+        }
+
+        var pieces = new List<ExcerptPiece>();
+        long excerptOffset = init.Bytes.Length;
+        var fromUs = WallClock.ToMicroseconds(from);
+        var toUs = WallClock.ToMicroseconds(to);
+        long startUs = 0, endUs = 0, shift = 0;
+        var cutShort = false;
+        RecordingSummary? previous = null;
+        foreach (var recording in recordings)
+        {
+            if (previous is not null && (recording.InitBytes != init.Bytes.Length
+                || !(await ReadInitAsync(layout.FullPath(recording.Path), recording.InitBytes))!.Bytes.AsSpan().SequenceEqual(init.Bytes)))
+            {
+                cutShort = true;
+                break;
+            }
+
+            var entries = await index.GetFragmentsAsync(recording.Id);
+            var wall = WallMapping.Of(recording);
+            var sameRun = previous is not null && recording.MediaStart == previous.MediaStart + previous.MediaDuration;
+            var firstIndex = 0;
+            if (pieces.Count == 0)
+            {
+                // Start at the last keyframe at or before the time asked for, so the first frame decodes.
+                for (var i = 0; i < entries.Count && wall.At(entries[i].Time) <= fromUs; i++)
+                {
+                    if (entries[i].IsKeyframe)
+                    {
+                        firstIndex = i;
+                    }
+                }
+
+                while (firstIndex < entries.Count && !entries[firstIndex].IsKeyframe)
+                {
+                    firstIndex++;
+                }
+            }
+
+            for (var i = firstIndex; i < entries.Count; i++)
+            {
+                var entry = entries[i];
+                var at = wall.At(entry.Time);
+                if (at >= toUs)
+                {
+                    break;
+                }
+
+                if (pieces.Count == 0)
+                {
+                    startUs = at;
+                }
+
+                if (i == firstIndex && !sameRun)
+                {
+                    // A new run: its media clock starts afresh, so place it at its wall time.
+                    shift = WallClock.MicrosecondsToMedia(at - startUs) - (recording.MediaStart + entry.Time);
+                }
+
+                pieces.Add(new ExcerptPiece(recording.Path, entry.Offset, entry.Size, excerptOffset, shift, pieces.Count + 1));
+                excerptOffset += entry.Size;
+                endUs = Math.Min(toUs, WallClock.ToMicroseconds(recording.End));
+            }
+
+            previous = recording;
+        }
+
+        return pieces.Count == 0
+            ? null
+            : new RecordingExcerpt(stream, init, pieces, WallClock.FromMicroseconds(startUs), WallClock.FromMicroseconds(endUs), cutShort);
+    }
+
+    /// <summary>The excerpt as a read-only, seekable stream of <see cref="Length"/> bytes (for range requests, downloads and exports).</summary>
+    public Stream Open(RecordingLayout layout) => new ExcerptStream(this, layout);
+
+    internal IReadOnlyList<ExcerptPiece> Pieces => pieces;
+
+    /// <summary>The index of the piece that holds byte <paramref name="offset"/> of the excerpt (at or after the init segment).</summary>
+    internal int PieceAt(long offset)
+    {
+        int low = 0, high = pieces.Count - 1;
+        while (low < high)
+        {
+            var middle = (low + high + 1) / 2;
+            if (pieces[middle].ExcerptOffset <= offset)
+            {
+                low = middle;
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+
+        return low;
+    }
+
+    /// <summary>A piece's bytes as they stand in the excerpt: read from its file, decode times moved, renumbered.</summary>
+    internal async Task<byte[]> ReadPieceAsync(int index, RecordingLayout layout, CancellationToken cancellationToken)
+    {
+        var piece = pieces[index];
+        var bytes = new byte[piece.Size];
+        using (var handle = File.OpenHandle(layout.FullPath(piece.Path), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+        {
+            var read = 0;
+            while (read < bytes.Length)
+            {
+                var n = await RandomAccess.ReadAsync(handle, bytes.AsMemory(read), piece.FileOffset + read, cancellationToken);
+                if (n == 0)
+                {
+                    throw new IOException($"{piece.Path} ends before its fragment at {piece.FileOffset} (deleted or cut while being read).");
+                }
+
+                read += n;
+            }
+        }
+
+        FragmentRewriter.Rewrite(bytes, Init, piece.Shift, (uint)piece.Sequence);
+        return bytes;
+    }
+
+    private static async Task<InitSegment?> ReadInitAsync(string path, long length)
+    {
+        if (length is <= 0 or > InitSegment.MaxBytes || !File.Exists(path))
+        {
+            return null;
+        }
+
+        var bytes = new byte[length];
+        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        await file.ReadExactlyAsync(bytes);
+        try
+        {
+            return InitSegment.Parse(bytes);
+        }
+        catch (Mp4FormatException)
+        {
+            return null;
+        }
+    }
+}
