@@ -28,10 +28,11 @@ public sealed class FakeCamera : IAsyncDisposable
 
     /// <summary>
     /// Starts a camera. <paramref name="gop"/> is the frames between keyframes (25 fps): small values make tests reach
-    /// their first keyframe sooner. With <paramref name="user"/>, every mount asks for digest authentication.
+    /// their first keyframe sooner. With <paramref name="user"/>, every mount asks for digest authentication. With
+    /// <paramref name="timeCode"/>, every picture carries the wall time it was made (read it with <see cref="TimeCode"/>).
     /// </summary>
     public static async Task<FakeCamera> StartAsync(int gop = 25, string mainSize = "640x360", string subSize = "320x180", string? user = null,
-        string? password = null, int mainKbps = 1000)
+        string? password = null, int mainKbps = 1000, bool timeCode = false)
     {
         List<string> options =
         [
@@ -41,6 +42,11 @@ public sealed class FakeCamera : IAsyncDisposable
         if (user is not null)
         {
             options.AddRange(["--user", user, "--password", password ?? ""]);
+        }
+
+        if (timeCode)
+        {
+            options.Add("--time-code");
         }
 
         var camera = new FakeCamera(FreePort.Next(), [.. options]);

@@ -53,6 +53,41 @@ public static class Ffprobe
         return [.. result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
     }
 
+    /// <summary>The file's duration as ffprobe gives it (its format's), in seconds.</summary>
+    public static async Task<double> DurationAsync(string path)
+    {
+        var result = await RunAsync(["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", path]);
+        return double.Parse(result.Output.Trim(), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The first picture of an image or video (given as bytes), decoded by ffmpeg to one grey byte per pixel.</summary>
+    public static async Task<byte[]> GrayPictureAsync(byte[] input)
+    {
+        var start = new ProcessStartInfo("ffmpeg") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { "-v", "error", "-i", "pipe:0", "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "gray", "pipe:1" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = new MemoryStream();
+        var reading = process.StandardOutput.BaseStream.CopyToAsync(output);
+        var errors = process.StandardError.ReadToEndAsync();
+        try
+        {
+            await process.StandardInput.BaseStream.WriteAsync(input);
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // ffmpeg stops reading once it has its one picture.
+        }
+
+        await reading;
+        await process.WaitForExitAsync();
+        return process.ExitCode == 0 ? output.ToArray() : throw new InvalidOperationException("ffmpeg could not decode the picture: " + await errors);
+    }
+
     private static async Task<(string Output, string Errors)> RunAsync(string[] args)
     {
         var start = new ProcessStartInfo("ffprobe") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
