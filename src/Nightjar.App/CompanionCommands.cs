@@ -29,7 +29,23 @@ public static class CompanionCommands
         var remove = new Command("remove", "Forget a recorder") { device };
         remove.SetAction((result, cancellationToken) => RemoveAsync(result.GetValue(device)!, output, error, store, cancellationToken));
 
-        var root = new RootCommand("Nightjar companion app") { add, list, status, login, remove };
+        var camera = new Argument<string>("camera") { Description = "The camera's name or id (see `cameras`)" };
+        var outputFile = new Option<string>("-o", "--output") { Description = "The file to write", Required = true };
+        var from = new Option<string>("--from") { Description = "Start: 2026-12-01T14:30:00Z, or local time such as \"2026-12-01 14:30\"", Required = true };
+        var to = new Option<string>("--to") { Description = "End, written like --from", Required = true };
+        var stream = new Option<string>("--stream") { Description = "main (default) or sub", DefaultValueFactory = _ => "main" };
+
+        var cameras = new Command("cameras", "List a recorder's cameras: id, name, state, codec and size") { device };
+        cameras.SetAction((result, cancellationToken) => CamerasAsync(result.GetValue(device)!, output, error, store, cancellationToken));
+        var snapshot = new Command("snapshot", "Save a camera's latest picture as JPEG") { device, camera, outputFile };
+        snapshot.SetAction((result, cancellationToken) => SnapshotAsync(result.GetValue(device)!, result.GetValue(camera)!, result.GetValue(outputFile)!, output, error, store, cancellationToken));
+        var export = new Command("export", "Save a recorded time range of a camera as one MP4 file") { device, camera, from, to, outputFile };
+        export.SetAction((result, cancellationToken) => ExportAsync(result.GetValue(device)!, result.GetValue(camera)!, result.GetValue(from)!, result.GetValue(to)!,
+            result.GetValue(outputFile)!, output, error, store, cancellationToken));
+        var live = new Command("live", "Write a camera's live video as fragmented MP4 to standard output (| ffplay -)") { device, camera, stream };
+        live.SetAction((result, cancellationToken) => LiveAsync(result.GetValue(device)!, result.GetValue(camera)!, result.GetValue(stream)!, error, store, cancellationToken));
+
+        var root = new RootCommand("Nightjar companion app") { add, list, status, login, remove, cameras, snapshot, export, live };
         return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
     }
 
@@ -147,6 +163,189 @@ public static class CompanionCommands
         await output.WriteLineAsync($"Removed {device.Name}.");
         return ExitCodes.Ok;
     }
+
+    private static async Task<int> CamerasAsync(string name, TextWriter output, TextWriter error, DeviceStore store, CancellationToken cancellationToken)
+    {
+        if (await SignedInAsync(name, error, store) is not { } device)
+        {
+            return ExitCodes.Usage;
+        }
+
+        using var client = new RecorderClient(device.Pairing, device.Token);
+        var result = await client.GetCamerasAsync(cancellationToken);
+        if (result.Status != ClientStatus.Ok)
+        {
+            return await FailedAsync(result, device, error, store);
+        }
+
+        foreach (var camera in result.Value!)
+        {
+            var state = camera.Problem is { } problem ? $"{camera.State}: {problem}" : camera.State;
+            var size = camera.Width > 0 ? $"{camera.Width}x{camera.Height}" : "-";
+            await output.WriteLineAsync($"{camera.Id}\t{camera.Name}\t{state}\t{camera.Codec ?? "-"}\t{size}{(camera.HasSubStream ? "\tsub-stream" : "")}");
+        }
+
+        return ExitCodes.Ok;
+    }
+
+    private static async Task<int> SnapshotAsync(string name, string cameraText, string file, TextWriter output, TextWriter error, DeviceStore store, CancellationToken cancellationToken)
+    {
+        if (await SignedInAsync(name, error, store) is not { } device)
+        {
+            return ExitCodes.Usage;
+        }
+
+        using var client = new RecorderClient(device.Pairing, device.Token);
+        var (camera, exitCode) = await FindCameraAsync(client, device, cameraText, error, store, cancellationToken);
+        if (camera is null)
+        {
+            return exitCode;
+        }
+
+        var result = await client.GetSnapshotAsync(camera.Id, cancellationToken);
+        if (result.Status != ClientStatus.Ok)
+        {
+            return await FailedAsync(result, device, error, store);
+        }
+
+        await File.WriteAllBytesAsync(file, result.Value!, cancellationToken);
+        await output.WriteLineAsync($"Saved {camera.Name}'s picture to {file} ({result.Value!.Length} bytes).");
+        return ExitCodes.Ok;
+    }
+
+    private static async Task<int> ExportAsync(string name, string cameraText, string fromText, string toText, string file, TextWriter output, TextWriter error,
+        DeviceStore store, CancellationToken cancellationToken)
+    {
+        if (!TryTime(fromText, out var from) || !TryTime(toText, out var to) || to <= from)
+        {
+            await error.WriteLineAsync("Give --from and --to as times such as 2026-12-01T14:30:00Z or \"2026-12-01 14:30\" (local), --to after --from.");
+            return ExitCodes.Usage;
+        }
+
+        if (await SignedInAsync(name, error, store) is not { } device)
+        {
+            return ExitCodes.Usage;
+        }
+
+        using var client = new RecorderClient(device.Pairing, device.Token);
+        var (camera, exitCode) = await FindCameraAsync(client, device, cameraText, error, store, cancellationToken);
+        if (camera is null)
+        {
+            return exitCode;
+        }
+
+        var partial = file + ".partial";
+        ClientResult<long> result;
+        await using (var target = File.Create(partial))
+        {
+            result = await client.DownloadVideoAsync(camera.Id, from, to, target, cancellationToken);
+        }
+
+        if (result.Status != ClientStatus.Ok)
+        {
+            File.Delete(partial);
+            return await FailedAsync(result, device, error, store);
+        }
+
+        File.Move(partial, file, overwrite: true);
+        await output.WriteLineAsync($"Saved {camera.Name} from {from.ToLocalTime():yyyy-MM-dd HH:mm:ss} to {to.ToLocalTime():HH:mm:ss} to {file} ({result.Value} bytes).");
+        return ExitCodes.Ok;
+    }
+
+    private static async Task<int> LiveAsync(string name, string cameraText, string stream, TextWriter error, DeviceStore store, CancellationToken cancellationToken)
+    {
+        if (stream is not ("main" or "sub"))
+        {
+            await error.WriteLineAsync("--stream is main or sub.");
+            return ExitCodes.Usage;
+        }
+
+        if (await SignedInAsync(name, error, store) is not { } device)
+        {
+            return ExitCodes.Usage;
+        }
+
+        using var client = new RecorderClient(device.Pairing, device.Token);
+        var (camera, exitCode) = await FindCameraAsync(client, device, cameraText, error, store, cancellationToken);
+        if (camera is null)
+        {
+            return exitCode;
+        }
+
+        await using var stdout = System.Console.OpenStandardOutput();
+        var result = await client.WatchLiveAsync(camera.Id, stream, stdout, cancellationToken);
+        if (result.Status != ClientStatus.Ok)
+        {
+            return await FailedAsync(result, device, error, store);
+        }
+
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>A camera by id or by name (case does not matter), or the exit code after saying why there is none.</summary>
+    private static async Task<(CameraInfo? Camera, int ExitCode)> FindCameraAsync(
+        RecorderClient client, PairedDevice device, string text, TextWriter error, DeviceStore store, CancellationToken cancellationToken)
+    {
+        var cameras = await client.GetCamerasAsync(cancellationToken);
+        if (cameras.Status != ClientStatus.Ok)
+        {
+            return (null, await FailedAsync(cameras, device, error, store));
+        }
+
+        var found = cameras.Value!.FirstOrDefault(c => string.Equals(c.Id, text, StringComparison.Ordinal))
+            ?? cameras.Value!.FirstOrDefault(c => string.Equals(c.Name, text.Trim(), StringComparison.OrdinalIgnoreCase));
+        if (found is null)
+        {
+            await error.WriteLineAsync($"{device.Name} has no camera '{text}'. See `nightjar-app cameras {device.Name}`.");
+            return (null, ExitCodes.Usage);
+        }
+
+        return (found, ExitCodes.Ok);
+    }
+
+    /// <summary>A paired recorder with a token; says why not (and what to run) when there is none.</summary>
+    private static async Task<PairedDevice?> SignedInAsync(string name, TextWriter error, DeviceStore store)
+    {
+        if (await store.FindAsync(name) is not { } device)
+        {
+            await error.WriteLineAsync($"No recorder named '{name}'. See `nightjar-app list`.");
+            return null;
+        }
+
+        if (device.PasswordChangedAt is not null || device.Token is null)
+        {
+            await error.WriteLineAsync(device.PasswordChangedAt is not null
+                ? $"The recorder's password was changed. Run `nightjar-app login {device.Name}` with the new password."
+                : $"This app is signed out of {device.Name}. Run `nightjar-app login {device.Name}`.");
+            return null;
+        }
+
+        return device;
+    }
+
+    /// <summary>Says what went wrong; after "password changed" the token is dropped so nothing more is sent until the owner logs in.</summary>
+    private static async Task<int> FailedAsync<T>(ClientResult<T> result, PairedDevice device, TextWriter error, DeviceStore store)
+    {
+        if (result.Status == ClientStatus.PasswordChanged)
+        {
+            await store.SaveAsync(device with { Token = null, PasswordChangedAt = result.PasswordChangedAt ?? DateTimeOffset.UnixEpoch });
+            await error.WriteLineAsync($"The recorder's password was changed. Run `nightjar-app login {device.Name}` with the new password.");
+        }
+        else if (result.Status == ClientStatus.SignedOut)
+        {
+            await store.SaveAsync(device with { Token = null });
+            await error.WriteLineAsync($"This app was signed out of {device.Name}. Run `nightjar-app login {device.Name}`.");
+        }
+        else
+        {
+            await error.WriteLineAsync(result.Message);
+        }
+
+        return result.Status == ClientStatus.Failed ? ExitCodes.Usage : ExitCodeFor(result.Status);
+    }
+
+    private static bool TryTime(string text, out DateTimeOffset time) =>
+        DateTimeOffset.TryParse(text.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeLocal, out time);
 
     /// <summary>
     /// Asks the recorder, unless it already said the password changed: then nothing is sent until the owner

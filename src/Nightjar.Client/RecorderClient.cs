@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Net.WebSockets;
 using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -15,38 +16,28 @@ namespace Nightjar.Client;
 /// </summary>
 public sealed class RecorderClient : IDisposable
 {
+    /// <summary>The close status the recorder ends a live stream with when the password changed.</summary>
+    public const int PasswordChangedCloseStatus = 4001;
+
     private readonly HttpClient http;
     private readonly byte[] pinned;
+    private readonly string? token;
+    private readonly Uri baseAddress;
     private string? presentedFingerprint;
 
     public RecorderClient(PairingUri pairing, string? token = null, TimeSpan? timeout = null)
     {
         ArgumentNullException.ThrowIfNull(pairing);
         pinned = Convert.FromHexString(pairing.Sha256Fingerprint);
+        this.token = token;
+        baseAddress = new Uri($"https://{pairing.Authority}");
         var handler = new SocketsHttpHandler
         {
             ConnectTimeout = timeout ?? TimeSpan.FromSeconds(5),
-            SslOptions =
-            {
-                RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-                {
-                    if (certificate is null)
-                    {
-                        return false;
-                    }
-
-                    var presented = SHA256.HashData(certificate.GetRawCertData());
-                    if (CryptographicOperations.FixedTimeEquals(presented, pinned))
-                    {
-                        return true;
-                    }
-
-                    presentedFingerprint = Convert.ToHexStringLower(presented);
-                    return false;
-                },
-            },
+            SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, _) => IsPinned(certificate) },
         };
-        http = new HttpClient(handler) { BaseAddress = new Uri($"https://{pairing.Authority}"), Timeout = timeout ?? TimeSpan.FromSeconds(10) };
+        // The timeout covers a request until its answer's headers; a long video is read after that, as fast as it comes.
+        http = new HttpClient(handler) { BaseAddress = baseAddress, Timeout = timeout ?? TimeSpan.FromSeconds(10) };
         if (token is not null)
         {
             http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
@@ -62,7 +53,122 @@ public sealed class RecorderClient : IDisposable
     public Task<ClientResult<bool>> SignOutAsync(CancellationToken cancellationToken = default) =>
         SendAsync<bool>(() => http.DeleteAsync("/api/v1/sessions/current", cancellationToken), cancellationToken);
 
-    private async Task<ClientResult<T>> SendAsync<T>(Func<Task<HttpResponseMessage>> send, CancellationToken cancellationToken)
+    public Task<ClientResult<IReadOnlyList<CameraInfo>>> GetCamerasAsync(CancellationToken cancellationToken = default) =>
+        SendAsync<IReadOnlyList<CameraInfo>>(() => http.GetAsync("/api/v1/cameras", cancellationToken), cancellationToken);
+
+    public Task<ClientResult<RecordingsResponse>> GetRecordingsAsync(string cameraId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
+        SendAsync<RecordingsResponse>(() => http.GetAsync($"/api/v1/cameras/{Uri.EscapeDataString(cameraId)}/recordings?from={Time(from)}&to={Time(to)}", cancellationToken), cancellationToken);
+
+    /// <summary>The camera's latest picture as JPEG bytes.</summary>
+    public Task<ClientResult<byte[]>> GetSnapshotAsync(string cameraId, CancellationToken cancellationToken = default) =>
+        SendAsync(() => http.GetAsync($"/api/v1/cameras/{Uri.EscapeDataString(cameraId)}/snapshot.jpg", cancellationToken),
+            (response, token) => response.Content.ReadAsByteArrayAsync(token), cancellationToken);
+
+    /// <summary>Writes one MP4 of [<paramref name="from"/>, <paramref name="to"/>) of the camera's main stream into <paramref name="destination"/>; the value is the bytes written.</summary>
+    public Task<ClientResult<long>> DownloadVideoAsync(string cameraId, DateTimeOffset from, DateTimeOffset to, Stream destination, CancellationToken cancellationToken = default) =>
+        SendAsync(
+            () => http.GetAsync($"/api/v1/cameras/{Uri.EscapeDataString(cameraId)}/video.mp4?from={Time(from)}&to={Time(to)}", HttpCompletionOption.ResponseHeadersRead, cancellationToken),
+            async (response, token) =>
+            {
+                await using var body = await response.Content.ReadAsStreamAsync(token);
+                var counting = new CountingStream(destination);
+                await body.CopyToAsync(counting, token);
+                return counting.Written;
+            },
+            cancellationToken);
+
+    /// <summary>
+    /// Watches a camera live: writes every binary message of the recorder's live WebSocket (an fMP4 init segment, then
+    /// fragments) into <paramref name="destination"/> until <paramref name="cancellationToken"/> ends it, the stream
+    /// ends, or the password changes (then <see cref="ClientStatus.PasswordChanged"/>). The value is the bytes written.
+    /// </summary>
+    public async Task<ClientResult<long>> WatchLiveAsync(string cameraId, string stream, Stream destination, CancellationToken cancellationToken = default)
+    {
+        using var socket = new ClientWebSocket();
+        socket.Options.RemoteCertificateValidationCallback = (_, certificate, _, _) => IsPinned(certificate);
+        socket.Options.CollectHttpResponseDetails = true;
+        if (token is not null)
+        {
+            socket.Options.SetRequestHeader("Authorization", "Bearer " + token);
+        }
+
+        var url = new UriBuilder(baseAddress) { Scheme = "wss", Path = $"/api/v1/cameras/{Uri.EscapeDataString(cameraId)}/live", Query = "stream=" + Uri.EscapeDataString(stream) }.Uri;
+        try
+        {
+            await socket.ConnectAsync(url, cancellationToken);
+        }
+        catch (WebSocketException) when (socket.HttpStatusCode is HttpStatusCode.Unauthorized)
+        {
+            // The answer's body is not kept for a refused upgrade: ask the ordinary way why.
+            var device = await GetDeviceAsync(cancellationToken);
+            return new(device.Status == ClientStatus.Ok ? ClientStatus.Failed : device.Status, 0, device.Message, device.PasswordChangedAt);
+        }
+        catch (WebSocketException) when (socket.HttpStatusCode is HttpStatusCode.NotFound or HttpStatusCode.ServiceUnavailable or HttpStatusCode.BadRequest)
+        {
+            return new(ClientStatus.Failed, 0, socket.HttpStatusCode == HttpStatusCode.NotFound ? "No such camera (or it has no such stream)." : "The camera is not recording.");
+        }
+        catch (Exception ex) when (ex is WebSocketException or HttpRequestException && !cancellationToken.IsCancellationRequested)
+        {
+            return presentedFingerprint is not null
+                ? new(ClientStatus.CertificateMismatch, 0, $"Certificate mismatch: the recorder presented sha256:{presentedFingerprint}, not the certificate paired.")
+                : new(ClientStatus.Unreachable, 0, "The recorder did not answer: " + ex.Message);
+        }
+
+        long written = 0;
+        var buffer = new byte[1 << 16];
+        try
+        {
+            while (true)
+            {
+                var received = await socket.ReceiveAsync(buffer, cancellationToken);
+                if (received.MessageType == WebSocketMessageType.Close)
+                {
+                    return (int?)socket.CloseStatus == PasswordChangedCloseStatus
+                        ? new(ClientStatus.PasswordChanged, written, "The recorder's password was changed; the live stream ended.")
+                        : new(ClientStatus.Ok, written, socket.CloseStatusDescription ?? "The stream ended.");
+                }
+
+                await destination.WriteAsync(buffer.AsMemory(0, received.Count), cancellationToken);
+                written += received.Count;
+                if (received.EndOfMessage)
+                {
+                    await destination.FlushAsync(cancellationToken);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return new(ClientStatus.Ok, written, "Stopped.");
+        }
+        catch (Exception ex) when (ex is WebSocketException or IOException)
+        {
+            return new(ClientStatus.Unreachable, written, "The live stream broke off: " + ex.Message);
+        }
+    }
+
+    private static string Time(DateTimeOffset time) => Uri.EscapeDataString(time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture));
+
+    private bool IsPinned(System.Security.Cryptography.X509Certificates.X509Certificate? certificate)
+    {
+        if (certificate is null)
+        {
+            return false;
+        }
+
+        var presented = SHA256.HashData(certificate.GetRawCertData());
+        if (CryptographicOperations.FixedTimeEquals(presented, pinned))
+        {
+            return true;
+        }
+
+        presentedFingerprint = Convert.ToHexStringLower(presented);
+        return false;
+    }
+
+    private Task<ClientResult<T>> SendAsync<T>(Func<Task<HttpResponseMessage>> send, CancellationToken cancellationToken) =>
+        SendAsync(send, async (response, token) => typeof(T) == typeof(bool) ? (T)(object)true : (await response.Content.ReadFromJsonAsync<T>(token))!, cancellationToken);
+
+    private async Task<ClientResult<T>> SendAsync<T>(Func<Task<HttpResponseMessage>> send, Func<HttpResponseMessage, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {
         HttpResponseMessage response;
         try
@@ -83,11 +189,9 @@ public sealed class RecorderClient : IDisposable
         {
             if (response.IsSuccessStatusCode)
             {
-                return typeof(T) == typeof(bool)
-                    ? new(ClientStatus.Ok, (T)(object)true, "")
-                    : await response.Content.ReadFromJsonAsync<T>(cancellationToken) is { } value
-                        ? new(ClientStatus.Ok, value, "")
-                        : new(ClientStatus.Failed, default, "The recorder sent an empty answer.");
+                return await read(response, cancellationToken) is { } value
+                    ? new(ClientStatus.Ok, value, "")
+                    : new(ClientStatus.Failed, default, "The recorder sent an empty answer.");
             }
 
             return await ProblemAsync<T>(response, cancellationToken);

@@ -10,6 +10,9 @@ public static class ProblemTypes
     public const string TooManyAttempts = Base + "too-many-attempts";
     public const string Busy = Base + "busy";
     public const string InvalidRequest = Base + "invalid-request";
+    public const string NotFound = Base + "not-found";
+    public const string CameraOffline = Base + "camera-offline";
+    public const string NotRecorded = Base + "not-recorded";
 
     /// <summary>Extension member of a credentials-changed problem: when the password changed (ISO 8601, UTC).</summary>
     public const string ChangedAtMember = "changedAt";
