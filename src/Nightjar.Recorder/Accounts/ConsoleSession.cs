@@ -16,6 +16,9 @@ namespace Nightjar.Recorder.Accounts;
 public static class ConsoleSession
 {
     public const string CookieName = "nightjar.console";
+
+    /// <summary>An unlocked console: a session cookie of the current credential epoch.</summary>
+    public const string Policy = "console";
     public const string EpochClaim = "nightjar:epoch";
 
     /// <summary>Query value the login dialog reads after a failed post: <c>?login=failed</c>, <c>locked</c>, <c>busy</c>.</summary>
@@ -40,8 +43,16 @@ public static class ConsoleSession
                     context.Response.StatusCode = StatusCodes.Status401Unauthorized;
                     return Task.CompletedTask;
                 };
+                options.Events.OnRedirectToAccessDenied = context =>
+                {
+                    context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                    return Task.CompletedTask;
+                };
             });
-        services.AddAuthorization();
+        services.AddAuthorizationBuilder().AddPolicy(Policy, policy => policy
+            .AddAuthenticationSchemes(CookieAuthenticationDefaults.AuthenticationScheme)
+            .RequireAuthenticatedUser()
+            .AddRequirements(new CurrentCredentialEpoch()));
         services.AddCascadingAuthenticationState();
         return services;
     }

@@ -8,6 +8,7 @@ public static class ConsoleRegistration
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddScoped<ConsoleShell>();
         services.AddScoped<KeyboardState>();
+        services.AddSingleton<LiveLayout>();
         return services;
     }
 

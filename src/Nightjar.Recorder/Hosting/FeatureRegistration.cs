@@ -24,6 +24,7 @@ public static class FeatureRegistration
         services.AddSingleton<CredentialEpoch>();
         services.AddSingleton<AdminAccount>();
         services.AddSingleton<ConsoleLogin>();
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, CurrentCredentialEpoch.Handler>();
         return services.AddConsoleSessions();
     }
 
@@ -66,6 +67,14 @@ public static class FeatureRegistration
             description.RelativePath?.StartsWith("api/v1", StringComparison.Ordinal) == true);
         services.AddSingleton<Pairing.AppTokens>();
         services.AddSingleton<Pairing.PairingAddress>();
+        // Every request on the API after sign-in is authorized by the token's scheme and the credential epoch.
+        services.AddAuthentication()
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, Pairing.AppTokenAuthenticationHandler>(
+                Pairing.AppTokenAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder().AddPolicy(Pairing.AppTokenAuthenticationHandler.Policy, policy => policy
+            .AddAuthenticationSchemes(Pairing.AppTokenAuthenticationHandler.SchemeName)
+            .RequireAuthenticatedUser()
+            .AddRequirements(new CurrentCredentialEpoch()));
         return services.AddSingleton<Pairing.ApiLoginThrottle>();
     }
 

@@ -6,6 +6,7 @@ using Nightjar.Recorder.Console;
 using Nightjar.Recorder.Pairing;
 using Nightjar.Recorder.Recordings;
 using Nightjar.Recorder.Recovery;
+using Nightjar.Recorder.Video;
 using Nightjar.Recording;
 
 namespace Nightjar.Recorder.Hosting;
@@ -46,6 +47,7 @@ public static class RecorderApp
                 MaxBytes = recordingsOptions.MaxBytes,
                 MinFreeBytes = recordingsOptions.MinFreeBytes,
                 FfmpegPath = ffmpegOptions.Path,
+                FilePeriod = TimeSpan.FromSeconds(recordingsOptions.FileSeconds),
             },
             builder.Configuration,
             clock);
@@ -69,6 +71,7 @@ public static class RecorderApp
         services.AddPairing();
         services.AddPower();
         services.AddCameras();
+        services.AddVideo();
         services.AddConsole();
 
         // Console sessions are meant to end with the host: after a reboot the console comes back locked.
@@ -81,6 +84,7 @@ public static class RecorderApp
 
         var app = builder.Build();
         app.UseListenerIsolation();
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15) });
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
@@ -91,6 +95,7 @@ public static class RecorderApp
         app.MapConsoleSessions();
         app.MapRecovery();
         app.MapCompanionApi();
+        app.MapVideo();
         app.MapConsole();
         return app;
     }

@@ -74,7 +74,7 @@ public sealed class AppTokens : IDisposable
         }
 
         await TouchAsync(hash, known);
-        return new TokenCheck.Valid(known.Id, known.ClientName);
+        return new TokenCheck.Valid(known.Id, known.ClientName, known.Epoch);
     }
 
     public async Task RevokeAsync(long tokenId)

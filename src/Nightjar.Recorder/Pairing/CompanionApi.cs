@@ -14,14 +14,12 @@ namespace Nightjar.Recorder.Pairing;
 /// </summary>
 public static class CompanionApi
 {
-    private const string TokenItem = "nightjar.app-token";
-
     public static IEndpointRouteBuilder MapCompanionApi(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapOpenApi("/api/{documentName}/openapi.json");
         var api = endpoints.MapGroup("/api/v1").DisableAntiforgery();
         api.MapPost("/sessions", SignInAsync);
-        var signedIn = api.MapGroup("").AddEndpointFilter(RequireTokenAsync);
+        var signedIn = api.MapGroup("").RequireAuthorization(AppTokenAuthenticationHandler.Policy);
         signedIn.MapGet("/device", GetDeviceAsync);
         signedIn.MapDelete("/sessions/current", SignOutAsync);
         return endpoints;
@@ -84,37 +82,8 @@ public static class CompanionApi
 
     private static async Task<NoContent> SignOutAsync(HttpContext context, AppTokens tokens)
     {
-        await tokens.RevokeAsync((long)context.Items[TokenItem]!);
+        await tokens.RevokeAsync(long.Parse(context.User.FindFirst(AppTokenAuthenticationHandler.TokenIdClaim)!.Value, CultureInfo.InvariantCulture));
         return TypedResults.NoContent();
-    }
-
-    /// <summary>
-    /// Every signed-in request checks its token against the current credential epoch: no grace period. A stale
-    /// token is told when the password changed, and never counts toward the wrong-password limit.
-    /// </summary>
-    private static async ValueTask<object?> RequireTokenAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
-    {
-        var context = invocation.HttpContext;
-        var header = context.Request.Headers.Authorization.ToString();
-        var token = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
-        var check = await context.RequestServices.GetRequiredService<AppTokens>().CheckAsync(token);
-        switch (check)
-        {
-            case TokenCheck.Valid valid:
-                context.Items[TokenItem] = valid.TokenId;
-                return await next(invocation);
-            case TokenCheck.CredentialsChanged changed:
-                context.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
-                return TypedResults.Problem(
-                    detail: $"The recorder's password was changed at {changed.ChangedUtc.ToString("u", CultureInfo.InvariantCulture)}. Sign in again with the new password.",
-                    statusCode: StatusCodes.Status401Unauthorized,
-                    type: ProblemTypes.CredentialsChanged,
-                    title: "Password changed",
-                    extensions: new Dictionary<string, object?> { [ProblemTypes.ChangedAtMember] = changed.ChangedUtc });
-            default:
-                context.Response.Headers.WWWAuthenticate = "Bearer";
-                return Problem(StatusCodes.Status401Unauthorized, ProblemTypes.InvalidToken, "Sign in first.");
-        }
     }
 
     private static ProblemHttpResult Problem(int status, string type, string detail) =>

@@ -7,7 +7,8 @@ public abstract record TokenCheck
     {
     }
 
-    public sealed record Valid(long TokenId, string ClientName) : TokenCheck;
+    /// <summary>A token of the current credential epoch (<paramref name="Epoch"/>).</summary>
+    public sealed record Valid(long TokenId, string ClientName, long Epoch) : TokenCheck;
 
     /// <summary>Issued before the password was changed at <paramref name="ChangedUtc"/>: the app must ask its owner for the new password.</summary>
     public sealed record CredentialsChanged(DateTimeOffset ChangedUtc) : TokenCheck;

@@ -16,6 +16,9 @@ public sealed class RecordingsOptions
 
     public long MinFreeBytes { get; set; } = Recording.RecordingOptions.DefaultMinFreeBytes;
 
+    /// <summary><c>Nightjar:Recordings:FileSeconds</c>: about how long each recording file is (10 to 600, default 60).</summary>
+    public int FileSeconds { get; set; } = 60;
+
     public string DirFullPath(string dataDirFullPath) =>
         string.IsNullOrWhiteSpace(Dir) ? Path.Combine(dataDirFullPath, "recordings") : Path.GetFullPath(Dir);
 }

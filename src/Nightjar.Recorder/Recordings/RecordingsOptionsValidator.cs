@@ -24,6 +24,11 @@ public sealed class RecordingsOptionsValidator : IValidateOptions<RecordingsOpti
             failures.Add(string.Create(CultureInfo.InvariantCulture, $"Nightjar:Recordings:MinFreeBytes cannot be negative (got {options.MinFreeBytes})."));
         }
 
+        if (options.FileSeconds is < 10 or > 600)
+        {
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"Nightjar:Recordings:FileSeconds must be from 10 to 600 (got {options.FileSeconds})."));
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

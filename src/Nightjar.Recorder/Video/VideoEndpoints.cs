@@ -1,0 +1,271 @@
+using System.Globalization;
+using System.Net.WebSockets;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Nightjar.Contracts;
+using Nightjar.Recorder.Accounts;
+using Nightjar.Recorder.Cameras;
+using Nightjar.Recorder.Pairing;
+using Nightjar.Recording;
+
+namespace Nightjar.Recorder.Video;
+
+/// <summary>
+/// Live and recorded video: on the console listener for the box's screen (<c>/console/media</c>), on the API listener
+/// for apps (<c>/api/v1/cameras</c>). Every route is guarded by an authorization policy (an unlocked console, the
+/// locked live view when allowed, or an app token of the current credential epoch), and every stream it opens is
+/// ended the moment the password changes. Video bytes never pass through the Blazor circuit.
+/// </summary>
+public static class VideoEndpoints
+{
+    public static IServiceCollection AddVideo(this IServiceCollection services)
+    {
+        services.AddHttpContextAccessor();
+        services.AddOptions<Console.ConsoleOptions>().BindConfiguration(Console.ConsoleOptions.Section);
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, LiveViewAccess.Handler>();
+        services.AddAuthorizationBuilder().AddPolicy(LiveViewAccess.Policy, policy => policy
+            .AddAuthenticationSchemes(Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddRequirements(new LiveViewAccess()));
+        services.AddSingleton<OpenStreams>();
+        return services.AddSingleton<Exports>();
+    }
+
+    public static IEndpointRouteBuilder MapVideo(this IEndpointRouteBuilder endpoints)
+    {
+        var console = endpoints.MapGroup("/console/media").ExcludeFromDescription();
+        console.MapGet("/live/{cameraId}", (HttpContext context, string cameraId, string? stream, CameraCatalog catalog, RecordingEngine engine, OpenStreams open) =>
+                LiveAsync(context, cameraId, stream, StreamKind.Sub, describe: true, catalog, engine, open))
+            .RequireAuthorization(LiveViewAccess.Policy);
+        console.MapGet("/recordings/{cameraId}/excerpt.mp4", ExcerptAsync).RequireAuthorization(ConsoleSession.Policy);
+
+        var api = endpoints.MapGroup("/api/v1/cameras").RequireAuthorization(AppTokenAuthenticationHandler.Policy)
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        api.MapGet("", ListAsync).WithName("ListCameras");
+        api.MapGet("/{cameraId}/live", (HttpContext context, string cameraId, string? stream, CameraCatalog catalog, RecordingEngine engine, OpenStreams open) =>
+                LiveAsync(context, cameraId, stream, StreamKind.Main, describe: false, catalog, engine, open))
+            .WithName("LiveVideo")
+            .WithDescription("A WebSocket of binary messages: a fragmented MP4 init segment, then fragments from a keyframe on (one per frame); a new init segment when the camera reconnects. Closed with status 4001 when the password changes.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        api.MapGet("/{cameraId}/recordings", RecordingsAsync).WithName("ListRecordings")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/{cameraId}/video.mp4", VideoAsync).WithName("RecordedVideo")
+            .WithDescription("One fragmented MP4 of the main stream from the keyframe at or before from to to, copied from the recordings (no transcoding). Honours Range requests.")
+            .Produces(StatusCodes.Status200OK, contentType: "video/mp4").Produces(StatusCodes.Status206PartialContent, contentType: "video/mp4")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/{cameraId}/snapshot.jpg", SnapshotAsync).WithName("Snapshot")
+            .Produces(StatusCodes.Status200OK, contentType: "image/jpeg")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        return endpoints;
+    }
+
+    private static async Task<Ok<IReadOnlyList<CameraInfo>>> ListAsync(CameraCatalog catalog, RecordingEngine engine)
+    {
+        var cameras = new List<CameraInfo>();
+        foreach (var camera in await catalog.ListAsync())
+        {
+            var status = engine.Status(new StreamKey(camera.Id, StreamKind.Main));
+            cameras.Add(new CameraInfo(camera.Id, camera.Name, camera.Channel, status?.State.ToString() ?? (camera.Enabled ? "Connecting" : "Disabled"),
+                status?.Problem, status?.Facts?.Codec, status?.Facts?.Width ?? 0, status?.Facts?.Height ?? 0, camera.SubStreamUrl is not null));
+        }
+
+        return TypedResults.Ok<IReadOnlyList<CameraInfo>>(cameras);
+    }
+
+    private static async Task<IResult> RecordingsAsync(string cameraId, string? from, string? to, CameraCatalog catalog, RecordingEngine engine)
+    {
+        if (!VideoQuery.TryRange(from, to, VideoQuery.MaxListRange, out var start, out var end, out var error))
+        {
+            return Problem(StatusCodes.Status400BadRequest, ProblemTypes.InvalidRequest, error);
+        }
+
+        if (await FindAsync(catalog, engine, cameraId) is not { } id)
+        {
+            return NoSuchCamera();
+        }
+
+        var timeline = await engine.GetTimelineAsync(new StreamKey(id, StreamKind.Main), start, end);
+        return TypedResults.Ok(new RecordingsResponse(id, start, end,
+            [.. timeline.Spans.Select(s => new RecordedSpan(s.Start, s.End))],
+            [.. timeline.Gaps.Select(g => new RecordingGap(g.Start, g.End, g.Reason))]));
+    }
+
+    private static Task<IResult> VideoAsync(HttpContext context, string cameraId, string? from, string? to, CameraCatalog catalog, RecordingEngine engine, OpenStreams open) =>
+        ServeExcerptAsync(context, cameraId, "main", from, to, catalog, engine, open, download: true);
+
+    private static Task<IResult> ExcerptAsync(HttpContext context, string cameraId, string? stream, string? from, string? to, CameraCatalog catalog, RecordingEngine engine, OpenStreams open) =>
+        ServeExcerptAsync(context, cameraId, stream, from, to, catalog, engine, open, download: false);
+
+    /// <summary>An excerpt, with range requests, until it is sent or the password changes (which aborts the connection).</summary>
+    private static async Task<IResult> ServeExcerptAsync(
+        HttpContext context, string cameraId, string? stream, string? from, string? to, CameraCatalog catalog, RecordingEngine engine, OpenStreams open, bool download)
+    {
+        if (!VideoQuery.TryStream(stream, StreamKind.Main, out var kind, out var error)
+            || !VideoQuery.TryRange(from, to, VideoQuery.MaxVideoRange, out var start, out var end, out error))
+        {
+            return Problem(StatusCodes.Status400BadRequest, ProblemTypes.InvalidRequest, error);
+        }
+
+        if (await FindAsync(catalog, engine, cameraId) is not { } id)
+        {
+            return NoSuchCamera();
+        }
+
+        var excerpt = await engine.ExcerptAsync(new StreamKey(id, kind), start, end);
+        if (excerpt is null)
+        {
+            return Problem(StatusCodes.Status404NotFound, ProblemTypes.NotRecorded, "Nothing was recorded from this camera in that time.");
+        }
+
+        var headers = context.Response.Headers;
+        headers["X-Nightjar-Start"] = excerpt.Start.ToString("O", CultureInfo.InvariantCulture);
+        headers["X-Nightjar-End"] = excerpt.End.ToString("O", CultureInfo.InvariantCulture);
+        headers["X-Nightjar-Codecs"] = excerpt.Init.BrowserCodecs ?? "";
+        headers["X-Nightjar-Cut-Short"] = excerpt.CutShort ? "true" : "false";
+        headers.CacheControl = "no-store";
+        using var lease = open.Open(context.RequestAborted);
+        using var abortOnPasswordChange = lease.Token.Register(context.Abort);
+        var name = download ? $"{id}_{excerpt.Start.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}.mp4" : null;
+        await Results.Stream(excerpt.Open(engine.Layout), "video/mp4", name, enableRangeProcessing: true).ExecuteAsync(context);
+        return Results.Empty;
+    }
+
+    private static async Task<IResult> SnapshotAsync(HttpContext context, string cameraId, CameraCatalog catalog, RecordingEngine engine)
+    {
+        if (await FindAsync(catalog, engine, cameraId) is not { } id)
+        {
+            return NoSuchCamera();
+        }
+
+        if (await engine.SnapshotAsync(new StreamKey(id, StreamKind.Main), context.RequestAborted) is not { } snapshot)
+        {
+            return Problem(StatusCodes.Status503ServiceUnavailable, ProblemTypes.CameraOffline, "There is no picture from this camera yet.");
+        }
+
+        context.Response.Headers.CacheControl = "no-store";
+        context.Response.Headers["X-Nightjar-Live"] = snapshot.Live ? "true" : "false";
+        return Results.File(snapshot.Jpeg, "image/jpeg");
+    }
+
+    private static async Task<IResult> LiveAsync(
+        HttpContext context, string cameraId, string? stream, StreamKind fallback, bool describe, CameraCatalog catalog, RecordingEngine engine, OpenStreams open)
+    {
+        if (!VideoQuery.TryStream(stream, fallback, out var kind, out var error))
+        {
+            return Problem(StatusCodes.Status400BadRequest, ProblemTypes.InvalidRequest, error);
+        }
+
+        var camera = (await catalog.ListAsync()).FirstOrDefault(c => string.Equals(c.Id, cameraId, StringComparison.Ordinal));
+        if (camera is null)
+        {
+            return NoSuchCamera();
+        }
+
+        if (kind == StreamKind.Sub && camera.SubStreamUrl is null)
+        {
+            return Problem(StatusCodes.Status404NotFound, ProblemTypes.NotFound, "This camera has no sub-stream.");
+        }
+
+        if (engine.Live(new StreamKey(camera.Id, kind)) is not { } feed)
+        {
+            return Problem(StatusCodes.Status503ServiceUnavailable, ProblemTypes.CameraOffline, "This camera is not recording (it is disabled).");
+        }
+
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            return Problem(StatusCodes.Status400BadRequest, ProblemTypes.InvalidRequest, "Open this address as a WebSocket.");
+        }
+
+        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        using var lease = open.Open(context.RequestAborted);
+        using var viewer = feed.Subscribe();
+        using var viewerGone = CancellationTokenSource.CreateLinkedTokenSource(lease.Token);
+        var stamps = describe && context.Request.Query["stamps"] == "1";
+        _ = ListenForCloseAsync(socket, viewerGone);
+        try
+        {
+            await foreach (var packet in viewer.Packets.ReadAllAsync(viewerGone.Token))
+            {
+                if (describe && packet.IsInit)
+                {
+                    await SendTextAsync(socket, new { type = "init", codecs = packet.Codecs, start = packet.DecodeTime / 90_000.0 });
+                }
+                else if (stamps && !packet.IsInit)
+                {
+                    await SendTextAsync(socket, new { type = "fragment", arrived = packet.ArrivedUnixMs, time = packet.DecodeTime / 90_000.0 });
+                }
+
+                // No token on the socket's own calls: cancelling one aborts the socket, and a password change is to close it with its reason.
+                await socket.SendAsync(packet.Bytes, WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None);
+            }
+
+            await CloseAsync(socket, WebSocketCloseStatus.NormalClosure, "The stream ended.");
+        }
+        catch (OperationCanceledException) when (lease.Token.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
+        {
+            // Only a password change cancels the lease while the connection is still there.
+            await CloseAsync(socket, (WebSocketCloseStatus)4001, "The password changed.");
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException)
+        {
+            // The viewer closed or went away: answer its close, if it sent one.
+            await CloseAsync(socket, WebSocketCloseStatus.NormalClosure, "Closed.");
+        }
+
+        return Results.Empty;
+    }
+
+    /// <summary>Reads what the viewer sends (nothing but a close); when it closes or goes away, sending stops.</summary>
+    private static async Task ListenForCloseAsync(WebSocket socket, CancellationTokenSource viewerGone)
+    {
+        var buffer = new byte[256];
+        try
+        {
+            while (socket.State == WebSocketState.Open)
+            {
+                var received = await socket.ReceiveAsync(buffer, CancellationToken.None);
+                if (received.MessageType == WebSocketMessageType.Close)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException or ObjectDisposedException)
+        {
+        }
+
+        try
+        {
+            viewerGone.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The stream had already ended.
+        }
+    }
+
+    private static Task SendTextAsync(WebSocket socket, object message) =>
+        socket.SendAsync(JsonSerializer.SerializeToUtf8Bytes(message), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+
+    private static async Task CloseAsync(WebSocket socket, WebSocketCloseStatus status, string reason)
+    {
+        if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            try
+            {
+                await socket.CloseOutputAsync(status, reason, timeout.Token);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException)
+            {
+            }
+        }
+    }
+
+    /// <summary>A camera's id, also when it was removed with its recordings kept (their video stays reachable).</summary>
+    private static async Task<string?> FindAsync(CameraCatalog catalog, RecordingEngine engine, string cameraId) =>
+        (await catalog.NamesAsync()).ContainsKey(cameraId) ? cameraId : null;
+
+    private static ProblemHttpResult NoSuchCamera() => Problem(StatusCodes.Status404NotFound, ProblemTypes.NotFound, "There is no camera with this id.");
+
+    private static ProblemHttpResult Problem(int status, string type, string detail) => TypedResults.Problem(detail: detail, statusCode: status, type: type);
+}

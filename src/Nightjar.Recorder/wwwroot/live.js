@@ -1,0 +1,190 @@
+// Live video in the console's tiles. Every <video data-live-src="…"> gets a player: a WebSocket from the recorder's
+// live fan-out (a text message with the codecs before each init segment, then fMP4 as binary messages) fed into Media
+// Source Extensions, kept near the live edge by playing a little faster when behind and jumping when far behind.
+// Changing data-live-src (double-click switches sub-stream and main stream) restarts the player; removing the element
+// stops it. Video bytes never go through the Blazor circuit.
+(() => {
+  const players = new Map();
+  const behindToJump = 1.5; // seconds behind the newest frame: jump
+  const behindToHurry = 0.4; // seconds behind: play 10 % faster until caught up
+  const keepBehind = 10; // seconds of played video kept in the buffer
+
+  class LivePlayer {
+    constructor(video, src) {
+      this.video = video;
+      this.src = src;
+      this.queue = [];
+      this.pendingInit = null;
+      this.closed = false;
+      this.framesPresented = 0;
+      this.arrivals = new Map();
+      this.latencies = [];
+      this.openedAt = performance.now();
+      this.firstFrameMs = null;
+      this.connect();
+      this.timer = setInterval(() => this.keepLive(), 200);
+      this.watchFrames();
+    }
+
+    connect() {
+      const url = new URL(this.src, location.href);
+      url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+      this.socket = new WebSocket(url);
+      this.socket.binaryType = "arraybuffer";
+      this.socket.onmessage = (event) => this.receive(event.data);
+      this.socket.onclose = (event) => {
+        if (this.closed) return;
+        if (event.code === 4001) {
+          this.say("Password changed");
+          return;
+        }
+        setTimeout(() => !this.closed && this.connect(), 1000); // the recorder restarts, or the camera went away
+      };
+    }
+
+    receive(data) {
+      if (typeof data === "string") {
+        const message = JSON.parse(data);
+        if (message.type === "init") this.pendingInit = message;
+        else if (message.type === "fragment") this.arrivals.set(Math.round(message.time * 1000), message.arrived);
+        return;
+      }
+      if (this.pendingInit) {
+        const init = this.pendingInit;
+        this.pendingInit = null;
+        this.queue.push({ init, bytes: data });
+      } else {
+        this.queue.push({ bytes: data });
+      }
+      this.pump();
+    }
+
+    ensureSource(codecs) {
+      const type = `video/mp4; codecs="${codecs}"`;
+      if (!window.MediaSource || !MediaSource.isTypeSupported(type)) {
+        this.say(codecs.startsWith("hev1") || codecs.startsWith("hvc1")
+          ? "H.265: this screen cannot show it (recording goes on)"
+          : "This screen cannot show this camera's video (recording goes on)");
+        this.close();
+        return false;
+      }
+      if (!this.mediaSource) {
+        this.mediaSource = new MediaSource();
+        this.video.src = URL.createObjectURL(this.mediaSource);
+        this.mediaSource.addEventListener("sourceopen", () => {
+          this.buffer = this.mediaSource.addSourceBuffer(type);
+          this.buffer.mode = "segments";
+          this.buffer.addEventListener("updateend", () => this.pump());
+          this.type = type;
+          this.pump();
+        }, { once: true });
+      } else if (this.buffer && type !== this.type) {
+        this.buffer.changeType(type);
+        this.type = type;
+      }
+      return true;
+    }
+
+    pump() {
+      if (this.closed || this.queue.length === 0) return;
+      const next = this.queue[0];
+      if (next.init && !this.ensureSource(next.init.codecs)) return;
+      if (!this.buffer || this.buffer.updating) return;
+      this.queue.shift();
+      try {
+        if (next.init) {
+          // Line the new media up right after what is buffered (time 0 for the first).
+          const buffered = this.buffer.buffered;
+          const end = buffered.length ? buffered.end(buffered.length - 1) : 0;
+          this.buffer.timestampOffset = end - next.init.start + (buffered.length ? 0.04 : 0);
+        }
+        this.buffer.appendBuffer(next.bytes);
+      } catch (error) {
+        if (error.name === "QuotaExceededError") this.trim(0);
+        else this.restart();
+      }
+    }
+
+    keepLive() {
+      const buffered = this.buffer && this.buffer.buffered;
+      if (!buffered || buffered.length === 0 || this.closed) return;
+      const end = buffered.end(buffered.length - 1);
+      const start = buffered.start(buffered.length - 1);
+      const video = this.video;
+      if (video.currentTime < start || end - video.currentTime > behindToJump) {
+        video.currentTime = Math.max(start, end - 0.1);
+      }
+      const behind = end - video.currentTime;
+      video.playbackRate = behind > behindToHurry ? 1.1 : 1.0;
+      if (video.paused) video.play().catch(() => {});
+      if (!this.buffer.updating && video.currentTime - buffered.start(0) > keepBehind * 2) this.trim(video.currentTime - keepBehind);
+    }
+
+    trim(before) {
+      if (this.buffer && !this.buffer.updating && before > 0) this.buffer.remove(0, before);
+    }
+
+    watchFrames() {
+      if (!this.video.requestVideoFrameCallback) return;
+      const onFrame = (now, metadata) => {
+        if (this.closed) return;
+        this.framesPresented++;
+        this.video.dataset.framesPresented = String(this.framesPresented);
+        if (this.firstFrameMs === null) this.firstFrameMs = now - this.openedAt;
+        const arrived = this.arrivals.get(Math.round((metadata.mediaTime - (this.buffer ? this.buffer.timestampOffset : 0)) * 1000));
+        if (arrived !== undefined) {
+          this.latencies.push(performance.timeOrigin + metadata.expectedDisplayTime - arrived);
+          if (this.latencies.length > 2000) this.latencies.shift();
+        }
+        if (this.arrivals.size > 500) this.arrivals.clear();
+        this.video.requestVideoFrameCallback(onFrame);
+      };
+      this.video.requestVideoFrameCallback(onFrame);
+    }
+
+    say(text) {
+      const tile = this.video.closest(".tile");
+      const message = tile && tile.querySelector(".tile-message");
+      if (message) message.textContent = text;
+      if (tile) tile.dataset.playback = "stopped";
+    }
+
+    restart() {
+      this.close();
+      players.set(this.video, new LivePlayer(this.video, this.src));
+    }
+
+    close() {
+      this.closed = true;
+      clearInterval(this.timer);
+      if (this.socket) this.socket.close();
+      if (this.video.src) {
+        URL.revokeObjectURL(this.video.src);
+        this.video.removeAttribute("src");
+        this.video.load();
+      }
+    }
+  }
+
+  function sync() {
+    for (const [video, player] of players) {
+      if (!video.isConnected || video.dataset.liveSrc !== player.src) {
+        player.close();
+        players.delete(video);
+      }
+    }
+    for (const video of document.querySelectorAll("video[data-live-src]")) {
+      if (!players.has(video) && video.dataset.liveSrc) players.set(video, new LivePlayer(video, video.dataset.liveSrc));
+    }
+  }
+
+  new MutationObserver(sync).observe(document.documentElement, { childList: true, subtree: true, attributes: true, attributeFilter: ["data-live-src"] });
+  document.addEventListener("DOMContentLoaded", sync);
+
+  // For the benchmarks and tests: what each player has shown.
+  window.nightjarLive = {
+    stats: () => [...players.values()].map((p) => ({
+      src: p.src, framesPresented: p.framesPresented, firstFrameMs: p.firstFrameMs, latencies: p.latencies.slice(),
+    })),
+  };
+})();
