@@ -61,6 +61,25 @@ public sealed class ConsolePage(IPage page)
         await CloseKeyboardByClickingBelowAsync();
     }
 
+    /// <summary>Like <see cref="TypeWithOnScreenKeyboardAsync"/>, after deleting what the field holds with the Backspace key.</summary>
+    public async Task ReplaceWithOnScreenKeyboardAsync(string label, string text)
+    {
+        await Field(label).ClickAsync();
+        await Expect(Keyboard).ToBeVisibleAsync();
+        for (var held = (await Field(label).InputValueAsync()).Length; held > 0; held--)
+        {
+            await Button("Backspace").ClickAsync();
+        }
+
+        foreach (var c in text)
+        {
+            await PressKeyAsync(c);
+        }
+
+        await Expect(Field(label)).ToHaveValueAsync(text);
+        await CloseKeyboardByClickingBelowAsync();
+    }
+
     public async Task CloseKeyboardByClickingBelowAsync()
     {
         var box = await Keyboard.BoundingBoxAsync() ?? throw new InvalidOperationException("The keyboard is not on screen.");

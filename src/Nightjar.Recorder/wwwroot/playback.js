@@ -131,7 +131,8 @@ window.nightjarPlayback = (() => {
       this.video.src = URL.createObjectURL(this.mediaSource);
     }
 
-    async fetchExcerpt(fromMs, generation) {
+    /// continuing: this excerpt follows one that ended; nothing there yet is not an error (the live edge, or a gap).
+    async fetchExcerpt(fromMs, generation, continuing = false) {
       const url = `/console/media/recordings/${encodeURIComponent(this.camera)}/excerpt.mp4?stream=${this.stream}&from=${iso(fromMs)}&to=${iso(fromMs + excerptMinutes * 60000)}`;
       let response;
       try {
@@ -140,6 +141,14 @@ window.nightjarPlayback = (() => {
         return;
       }
       if (generation !== this.generation) return;
+      if (!response.ok && continuing && response.status === 404) {
+        // At the live edge wait for more; past a long gap look further on in the day.
+        const atLiveEdge = fromMs > Date.now() - 120000;
+        if (atLiveEdge) await new Promise((r) => setTimeout(r, 2000));
+        const next = atLiveEdge ? fromMs : fromMs + excerptMinutes * 60000;
+        if (generation === this.generation && next < this.windowEndOfDay()) await this.fetchExcerpt(next, generation, true);
+        return;
+      }
       if (!response.ok) {
         this.say(response.status === 404 ? "Nothing was recorded at this time." : `The recording could not be played (${response.status}).`);
         return;
@@ -188,7 +197,7 @@ window.nightjarPlayback = (() => {
       }
       // Go on with what comes after this excerpt, on the same clock.
       if (generation === this.generation && end > start && end < this.windowEndOfDay()) {
-        await this.fetchExcerpt(end, generation);
+        await this.fetchExcerpt(end, generation, true);
       }
     }
 
@@ -255,6 +264,7 @@ window.nightjarPlayback = (() => {
 
     setRate(rate) {
       this.rate = rate;
+      this.video.defaultPlaybackRate = rate; // kept when a seek loads new media
       this.video.playbackRate = rate;
     }
 

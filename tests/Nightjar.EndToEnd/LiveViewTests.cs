@@ -1,0 +1,117 @@
+using Microsoft.Playwright;
+using Nightjar.Recording;
+using Nightjar.TestSupport;
+using Xunit;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace Nightjar.EndToEnd;
+
+/// <summary>Live video on the box's screen: sub-streams in the grid, the main stream full screen, layouts, H.265.</summary>
+[Collection(SharedBrowser.Name)]
+public sealed class LiveViewTests(ConsoleBrowser browser, ITestOutputHelper output)
+{
+    private const string FramesShownScript =
+        "([selector, count]) => Number(document.querySelector(selector)?.dataset.framesPresented ?? 0) >= count";
+
+    private static async Task<TestRecorder> StartRecordingAsync(params string[] args)
+    {
+        var recorder = await TestRecorder.StartAsync(args);
+        await recorder.CompleteSetupAsync();
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (recorder.Get<RecordingEngine>().Status(new StreamKey("cfg0", StreamKind.Main))?.State != StreamState.Recording)
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(20), "The camera did not start recording.");
+            await Task.Delay(100);
+        }
+
+        return recorder;
+    }
+
+    private async Task<ConsolePage> OpenLiveViewAsync(TestRecorder recorder, bool logIn)
+    {
+        var console = new ConsolePage(await browser.NewPageAsync());
+        await console.OpenAsync(new Uri(recorder.ConsoleUrl, logIn ? "/?login=open" : "/"));
+        if (logIn)
+        {
+            await console.Field("Password").FillAsync(TestRecorder.AdminPassword);
+            await console.SubmitLoginAsync();
+        }
+
+        return console;
+    }
+
+    /// <summary>Waits until the video matching <paramref name="selector"/> has put <paramref name="frames"/> frames on screen.</summary>
+    private static async Task WaitForFramesAsync(ConsolePage console, string selector, int frames) =>
+        await console.Page.WaitForFunctionAsync(FramesShownScript, new object[] { selector, frames }, new() { Timeout = 20_000 });
+
+    [Fact]
+    public async Task TheGrid_PlaysTheSubStream_AndADoubleClickFillsTheScreenWithTheMainStream_AndBack()
+    {
+        await using var camera = await FakeCamera.StartAsync();
+        await using var recorder = await StartRecordingAsync(
+            "--Nightjar:Cameras:0:Name=Porch", $"--Nightjar:Cameras:0:StreamUrl={camera.Url("main")}", $"--Nightjar:Cameras:0:SubStreamUrl={camera.Url("sub")}");
+        var console = await OpenLiveViewAsync(recorder, logIn: false); // the locked box's own screen shows live video
+
+        const string sub = "video[data-live-src$='stream=sub']";
+        await WaitForFramesAsync(console, sub, 50);
+        var video = console.Page.Locator(sub);
+        Assert.Equal(320, await video.EvaluateAsync<int>("v => v.videoWidth"));
+        await Expect(console.Page.GetByText("No camera")).ToHaveCountAsync(3);
+        await console.ScreenshotAsync("50-live-view");
+
+        await console.Page.GetByRole(AriaRole.Region, new() { Name = "Porch" }).DblClickAsync();
+        const string main = "video[data-live-src$='stream=main']";
+        await WaitForFramesAsync(console, main, 25);
+        Assert.Equal(640, await console.Page.Locator(main).EvaluateAsync<int>("v => v.videoWidth"));
+        await Expect(console.Page.GetByText("No camera")).ToHaveCountAsync(0);
+        await console.ScreenshotAsync("51-live-full-screen");
+
+        await console.Page.GetByRole(AriaRole.Region, new() { Name = "Porch" }).DblClickAsync();
+        await WaitForFramesAsync(console, sub, 25);
+        await Expect(console.Page.GetByText("No camera")).ToHaveCountAsync(3);
+
+        var stats = await console.Page.EvaluateAsync<System.Text.Json.JsonElement>("() => window.nightjarLive.stats()");
+        output.WriteLine($"live players: {stats}");
+    }
+
+    [Fact]
+    public async Task TheLayoutButton_Shows1_4_9Or16Tiles_AndOneTilePlaysTheMainStream()
+    {
+        await using var camera = await FakeCamera.StartAsync();
+        await using var recorder = await StartRecordingAsync(
+            "--Nightjar:Cameras:0:Name=Yard", $"--Nightjar:Cameras:0:StreamUrl={camera.Url("main")}", $"--Nightjar:Cameras:0:SubStreamUrl={camera.Url("sub")}");
+        var console = await OpenLiveViewAsync(recorder, logIn: true);
+
+        foreach (var (choice, empty) in new[] { ("9 cameras", 8), ("16 cameras", 15), ("1 camera", 0), ("4 cameras", 3) })
+        {
+            await console.RightClickAsync();
+            await console.Menu.GetByRole(AriaRole.Button, new() { Name = "Layout", Exact = true }).ClickAsync();
+            await console.Menu.GetByRole(AriaRole.Group, new() { Name = "Layouts" }).GetByRole(AriaRole.Button, new() { Name = choice, Exact = true }).ClickAsync();
+            await Expect(console.Page.GetByText("No camera")).ToHaveCountAsync(empty);
+            if (choice == "16 cameras")
+            {
+                await WaitForFramesAsync(console, "video[data-live-src$='stream=sub']", 10);
+                await console.ScreenshotAsync("52-live-view-16");
+            }
+        }
+
+        await WaitForFramesAsync(console, "video[data-live-src$='stream=sub']", 10);
+
+        // The choice is kept: a reload shows the same layout.
+        await console.OpenAsync(new Uri(recorder.ConsoleUrl, "/"));
+        await Expect(console.Page.GetByText("No camera")).ToHaveCountAsync(3);
+    }
+
+    [Fact]
+    public async Task AnH265Camera_IsRecorded_AndItsTileSaysThisScreenCannotShowIt()
+    {
+        await using var camera = await FakeCamera.StartAsync();
+        await using var recorder = await StartRecordingAsync("--Nightjar:Cameras:0:Name=Garden", $"--Nightjar:Cameras:0:StreamUrl={camera.Url("h265")}");
+        var console = await OpenLiveViewAsync(recorder, logIn: false);
+
+        var tile = console.Page.GetByRole(AriaRole.Region, new() { Name = "Garden" });
+        await Expect(tile.GetByRole(AriaRole.Status)).ToHaveTextAsync("H.265: this screen cannot show it (recording goes on)");
+        await Expect(tile.GetByRole(AriaRole.Img, new() { Name = "Recording" })).ToBeVisibleAsync();
+    }
+}

@@ -1,0 +1,177 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using Nightjar.TestSupport;
+using Xunit;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace Nightjar.EndToEnd;
+
+/// <summary>
+/// Playback on the console with the mouse: a click on the timeline shows that very moment (the fake camera draws its
+/// wall time into every picture, read back from the screen), play runs on across files, steps and speeds, and export.
+/// </summary>
+[Collection(SharedBrowser.Name)]
+public sealed class PlaybackTests(ConsoleBrowser browser, RecordedCamera recorded, ITestOutputHelper output) : IClassFixture<RecordedCamera>
+{
+    private const string Video = "video.playback-video";
+
+    private async Task<ConsolePage> OpenPlaybackAsync()
+    {
+        var console = new ConsolePage(await browser.NewPageAsync());
+        await console.OpenAsync(new Uri(recorded.Recorder.ConsoleUrl, "/playback?login=open"));
+        await console.Field("Password").FillAsync(TestRecorder.AdminPassword);
+        await console.SubmitLoginAsync();
+        await Expect(console.Page.GetByRole(AriaRole.Region, new() { Name = "Playback" })).ToBeVisibleAsync();
+        await Expect(Timeline(console)).ToHaveAttributeAsync("data-position-ms", new Regex(@"^\d+$"));
+        return console;
+    }
+
+    private static ILocator Timeline(ConsolePage console) => console.Page.GetByRole(AriaRole.Slider, new() { Name = "Timeline" });
+
+    private static ILocator Choice(ConsolePage console, string group, string name) =>
+        console.Page.GetByRole(AriaRole.Group, new() { Name = group }).GetByRole(AriaRole.Button, new() { Name = name, Exact = true });
+
+    /// <summary>Clicks the timeline where <paramref name="at"/> is; returns the instant the click chose.</summary>
+    private static async Task<long> ClickTimelineAsync(ConsolePage console, DateTimeOffset at)
+    {
+        var timeline = Timeline(console);
+        var start = long.Parse(await timeline.GetAttributeAsync("data-window-start") ?? "0", CultureInfo.InvariantCulture);
+        var end = long.Parse(await timeline.GetAttributeAsync("data-window-end") ?? "0", CultureInfo.InvariantCulture);
+        var box = await timeline.BoundingBoxAsync() ?? throw new InvalidOperationException("The timeline is not on screen.");
+        var fraction = (at.ToUnixTimeMilliseconds() - start) / (double)(end - start);
+        await console.Page.Mouse.ClickAsync((float)(box.X + (box.Width * fraction)), box.Y + (box.Height / 2));
+        return long.Parse(await timeline.GetAttributeAsync("data-position-ms") ?? "0", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The wall time of the frame on screen as the player maps it (null before the first).</summary>
+    private static async Task<long?> PresentedAsync(ConsolePage console) =>
+        await console.Page.Locator(Video).EvaluateAsync<long?>("v => v.dataset.presentedMs ? Number(v.dataset.presentedMs) : null");
+
+    /// <summary>The wall time the camera drew into the frame on screen.</summary>
+    private static async Task<long> DrawnAsync(ConsolePage console) =>
+        await console.Page.Locator(Video).EvaluateAsync<long>(TimeCode.ReadFromVideoScript);
+
+    private static async Task WaitUntilShownAsync(ConsolePage console, long at, int withinMs = 500) =>
+        await console.Page.WaitForFunctionAsync(
+            "([selector, at, within]) => { const v = document.querySelector(selector); return v && v.dataset.presentedMs && Math.abs(Number(v.dataset.presentedMs) - at) < within; }",
+            new object[] { Video, at, withinMs }, new() { Timeout = 20_000 });
+
+    /// <summary>Checks the frame on screen: the camera's drawn time is where the player says it is.</summary>
+    private async Task<long> AssertTheFrameShownIsAsync(ConsolePage console, long expected)
+    {
+        var drawn = await DrawnAsync(console);
+        var presented = await PresentedAsync(console) ?? 0;
+        output.WriteLine($"expected {expected}, presented {presented} ({presented - expected:+0;-0} ms), drawn {drawn} ({drawn - expected:+0;-0} ms)");
+        Assert.InRange(drawn - expected, -300, 300);
+        Assert.InRange(presented - drawn, -300, 300);
+        return drawn;
+    }
+
+    [Fact]
+    public async Task AClickOnTheTimeline_ShowsThatMoment_AndPlayRunsOnAcrossFiles()
+    {
+        var console = await OpenPlaybackAsync();
+        await Choice(console, "Zoom", "10 min").ClickAsync();
+        await Expect(Choice(console, "Zoom", "10 min")).ToHaveAttributeAsync("aria-pressed", "true");
+        await console.Button("Pause").ClickAsync();
+        await Expect(console.Button("Play")).ToBeVisibleAsync();
+
+        var target = await ClickTimelineAsync(console, TimeProvider.System.GetUtcNow().AddSeconds(-28));
+        await WaitUntilShownAsync(console, target);
+        await AssertTheFrameShownIsAsync(console, target);
+        await console.ScreenshotAsync("53-playback");
+
+        // Thirteen seconds of play cross at least one file boundary (files of ten seconds), without a stall.
+        await console.Button("Play").ClickAsync();
+        var started = await PresentedAsync(console) ?? 0;
+        var wall = System.Diagnostics.Stopwatch.StartNew();
+        long last = started, longestStall = 0, sinceChange = 0;
+        for (var sample = 0; sample < 26; sample++)
+        {
+            await Task.Delay(500);
+            var now = await PresentedAsync(console) ?? 0;
+            sinceChange = now == last ? sinceChange + 500 : 0;
+            longestStall = Math.Max(longestStall, sinceChange);
+            last = now;
+        }
+
+        var played = (last - started) / wall.Elapsed.TotalMilliseconds;
+        output.WriteLine($"played {last - started} ms in {wall.ElapsedMilliseconds} ms, longest stall {longestStall} ms");
+        Assert.True(longestStall < 1500, $"playback stalled for {longestStall} ms");
+        Assert.InRange(played, 0.8, 1.1); // at 1×, give or take the sampling
+        await console.Button("Pause").ClickAsync();
+        await Task.Delay(300);
+        await AssertTheFrameShownIsAsync(console, await PresentedAsync(console) ?? 0);
+    }
+
+    [Fact]
+    public async Task Back10s_ShowsTenSecondsEarlier_And2x_PlaysTwiceAsFast()
+    {
+        var console = await OpenPlaybackAsync();
+        await Choice(console, "Zoom", "10 min").ClickAsync();
+        await console.Button("Pause").ClickAsync();
+        var target = await ClickTimelineAsync(console, TimeProvider.System.GetUtcNow().AddSeconds(-20));
+        await WaitUntilShownAsync(console, target);
+
+        await console.Button("Back 10 s").ClickAsync();
+        await WaitUntilShownAsync(console, target - 10_000);
+        await AssertTheFrameShownIsAsync(console, target - 10_000);
+
+        await Choice(console, "Speed", "2×").ClickAsync();
+        await console.Button("Play").ClickAsync();
+        await Task.Delay(1000);
+        var from = await PresentedAsync(console) ?? 0;
+        var wall = System.Diagnostics.Stopwatch.StartNew();
+        await Task.Delay(4000);
+        var to = await PresentedAsync(console) ?? 0;
+        output.WriteLine($"at 2×: {to - from} ms of video in {wall.ElapsedMilliseconds} ms");
+        Assert.InRange((to - from) / wall.Elapsed.TotalMilliseconds, 1.6, 2.2);
+    }
+
+    [Fact]
+    public async Task Export_WithTheOnScreenKeyboard_WritesAFileOfThatSpan()
+    {
+        var console = await OpenPlaybackAsync();
+        await console.Button("Export").ClickAsync();
+        var dialog = console.Page.GetByRole(AriaRole.Dialog, new() { Name = "Export" });
+        await Expect(dialog).ToBeVisibleAsync();
+        await Expect(console.Field("From")).ToHaveValueAsync(new Regex(@"^\d\d:\d\d:\d\d$"));
+
+        var to = TimeProvider.System.GetLocalNow().AddSeconds(-5);
+        var from = to.AddSeconds(-15);
+        if (from.Date != to.Date)
+        {
+            return; // a minute before midnight: the span would cross into another day's timeline
+        }
+
+        await console.ReplaceWithOnScreenKeyboardAsync("From", from.ToString("HH:mm:ss", CultureInfo.InvariantCulture));
+        await console.ReplaceWithOnScreenKeyboardAsync("To", to.ToString("HH:mm:ss", CultureInfo.InvariantCulture));
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Export", Exact = true }).ClickAsync();
+
+        var written = dialog.GetByRole(AriaRole.Status).Filter(new() { HasTextRegex = new Regex("^Written to ") });
+        await Expect(written).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await console.ScreenshotAsync("54-export");
+        var path = (await written.TextContentAsync() ?? "")["Written to ".Length..];
+        Assert.StartsWith(Path.Combine(recorded.Recorder.DataDir, "exports"), path, StringComparison.Ordinal);
+        var seconds = await Ffprobe.DurationAsync(path);
+        output.WriteLine($"exported {path}: {seconds:0.000} s");
+        Assert.InRange(seconds, 14.9, 16.1); // from the keyframe at or before From (one a second) to To
+    }
+
+    [Fact]
+    public async Task AnExportThatEndsBeforeItStarts_IsRefusedWithAPlainMessage()
+    {
+        var console = await OpenPlaybackAsync();
+        await console.Button("Export").ClickAsync();
+        var dialog = console.Page.GetByRole(AriaRole.Dialog, new() { Name = "Export" });
+        await console.Field("From").FillAsync("12:00:00");
+        await console.Field("To").FillAsync("11:00:00");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Export", Exact = true }).ClickAsync();
+        await Expect(dialog).ToContainTextAsync("To must be after From.");
+        await console.Field("To").FillAsync("half past");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Export", Exact = true }).ClickAsync();
+        await Expect(dialog).ToContainTextAsync("Type From and To as HH:MM:SS");
+    }
+}
