@@ -166,9 +166,10 @@ public static class CompanionCommands
 
     private static async Task<int> CamerasAsync(string name, TextWriter output, TextWriter error, DeviceStore store, CancellationToken cancellationToken)
     {
-        if (await SignedInAsync(name, error, store) is not { } device)
+        var (device, notSignedIn) = await SignedInAsync(name, error, store);
+        if (device is null)
         {
-            return ExitCodes.Usage;
+            return notSignedIn;
         }
 
         using var client = new RecorderClient(device.Pairing, device.Token);
@@ -190,9 +191,10 @@ public static class CompanionCommands
 
     private static async Task<int> SnapshotAsync(string name, string cameraText, string file, TextWriter output, TextWriter error, DeviceStore store, CancellationToken cancellationToken)
     {
-        if (await SignedInAsync(name, error, store) is not { } device)
+        var (device, notSignedIn) = await SignedInAsync(name, error, store);
+        if (device is null)
         {
-            return ExitCodes.Usage;
+            return notSignedIn;
         }
 
         using var client = new RecorderClient(device.Pairing, device.Token);
@@ -222,9 +224,10 @@ public static class CompanionCommands
             return ExitCodes.Usage;
         }
 
-        if (await SignedInAsync(name, error, store) is not { } device)
+        var (device, notSignedIn) = await SignedInAsync(name, error, store);
+        if (device is null)
         {
-            return ExitCodes.Usage;
+            return notSignedIn;
         }
 
         using var client = new RecorderClient(device.Pairing, device.Token);
@@ -260,9 +263,10 @@ public static class CompanionCommands
             return ExitCodes.Usage;
         }
 
-        if (await SignedInAsync(name, error, store) is not { } device)
+        var (device, notSignedIn) = await SignedInAsync(name, error, store);
+        if (device is null)
         {
-            return ExitCodes.Usage;
+            return notSignedIn;
         }
 
         using var client = new RecorderClient(device.Pairing, device.Token);
@@ -304,23 +308,28 @@ public static class CompanionCommands
     }
 
     /// <summary>A paired recorder with a token; says why not (and what to run) when there is none.</summary>
-    private static async Task<PairedDevice?> SignedInAsync(string name, TextWriter error, DeviceStore store)
+    /// <summary>The paired recorder with a token to use, or the exit code after saying why there is none.</summary>
+    private static async Task<(PairedDevice? Device, int ExitCode)> SignedInAsync(string name, TextWriter error, DeviceStore store)
     {
         if (await store.FindAsync(name) is not { } device)
         {
             await error.WriteLineAsync($"No recorder named '{name}'. See `nightjar-app list`.");
-            return null;
+            return (null, ExitCodes.Usage);
         }
 
-        if (device.PasswordChangedAt is not null || device.Token is null)
+        if (device.PasswordChangedAt is not null)
         {
-            await error.WriteLineAsync(device.PasswordChangedAt is not null
-                ? $"The recorder's password was changed. Run `nightjar-app login {device.Name}` with the new password."
-                : $"This app is signed out of {device.Name}. Run `nightjar-app login {device.Name}`.");
-            return null;
+            await error.WriteLineAsync($"The recorder's password was changed. Run `nightjar-app login {device.Name}` with the new password.");
+            return (null, ExitCodes.PasswordChanged);
         }
 
-        return device;
+        if (device.Token is null)
+        {
+            await error.WriteLineAsync($"This app is signed out of {device.Name}. Run `nightjar-app login {device.Name}`.");
+            return (null, ExitCodes.WrongPassword);
+        }
+
+        return (device, ExitCodes.Ok);
     }
 
     /// <summary>Says what went wrong; after "password changed" the token is dropped so nothing more is sent until the owner logs in.</summary>

@@ -157,6 +157,11 @@ public sealed class CompanionAppTests : IAsyncLifetime
     [InlineData("status", "nowhere")]
     [InlineData("login", "nowhere")]
     [InlineData("remove", "nowhere")]
+    [InlineData("cameras", "nowhere")]
+    [InlineData("snapshot", "nowhere", "Yard", "-o", "x.jpg")]
+    [InlineData("export", "nowhere", "Yard", "--from", "yesterday", "--to", "today", "-o", "x.mp4")]
+    [InlineData("export", "nowhere", "Yard", "--from", "2026-12-01T10:00:00Z", "--to", "2026-12-01T09:00:00Z", "-o", "x.mp4")]
+    [InlineData("live", "nowhere", "Yard", "--stream", "third")]
     [InlineData("frobnicate")]
     public async Task Misuse_Exits1(params string[] args) =>
         Assert.Equal(ExitCodes.Usage, (await RunAsync("x\n", args)).Code);
@@ -167,6 +172,10 @@ public sealed class CompanionAppTests : IAsyncLifetime
     [InlineData("status")]
     [InlineData("login")]
     [InlineData("remove")]
+    [InlineData("cameras")]
+    [InlineData("snapshot")]
+    [InlineData("export")]
+    [InlineData("live")]
     public async Task EveryCommand_HasHelp(string command)
     {
         var help = await RunAsync("", command, "--help");

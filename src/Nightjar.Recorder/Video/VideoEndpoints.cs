@@ -47,6 +47,7 @@ public static class VideoEndpoints
             .WithDescription("A WebSocket of binary messages: a fragmented MP4 init segment, then fragments from a keyframe on (one per frame); a new init segment when the camera reconnects. Closed with status 4001 when the password changes.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         api.MapGet("/{cameraId}/recordings", RecordingsAsync).WithName("ListRecordings")
+            .Produces<RecordingsResponse>(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("/{cameraId}/video.mp4", VideoAsync).WithName("RecordedVideo")
             .WithDescription("One fragmented MP4 of the main stream from the keyframe at or before from to to, copied from the recordings (no transcoding). Honours Range requests.")

@@ -164,6 +164,22 @@ public class CompanionApiTests : IAsyncLifetime
         Assert.Contains("/api/v1/sessions", names);
         Assert.Contains("/api/v1/device", names);
         Assert.All(names, n => Assert.StartsWith("/api/v1/", n, StringComparison.Ordinal));
+
+        // Every video route, with the answers an app must handle: 401 (token or password changed) and its own errors.
+        foreach (var (path, answers) in new[]
+        {
+            ("/api/v1/cameras", new[] { "200", "401" }),
+            ("/api/v1/cameras/{cameraId}/live", ["401", "400", "404", "503"]),
+            ("/api/v1/cameras/{cameraId}/recordings", ["200", "401", "400", "404"]),
+            ("/api/v1/cameras/{cameraId}/video.mp4", ["200", "206", "401", "400", "404"]),
+            ("/api/v1/cameras/{cameraId}/snapshot.jpg", ["200", "401", "404", "503"]),
+        })
+        {
+            var responses = paths.GetProperty(path).GetProperty("get").GetProperty("responses").EnumerateObject().Select(r => r.Name).ToList();
+            Assert.All(answers, a => Assert.Contains(a, responses));
+        }
+
+        Assert.DoesNotContain(names, n => n.StartsWith("/console", StringComparison.Ordinal));
     }
 
     [Fact]
