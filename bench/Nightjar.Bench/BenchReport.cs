@@ -6,12 +6,14 @@ namespace Nightjar.Bench;
 /// <summary>
 /// The figures of one run, printed as they come and then as tables, which <c>--write</c> puts into
 /// docs/PERFORMANCE.md between their markers (the rest of that file is prose and history, kept as is). Recording has
-/// its own table, so that <c>bench/run recording</c> does not wipe the figures of the other sections, and back.
+/// its own table, and so has video, so that <c>bench/run recording</c> or <c>video</c> does not wipe the figures of the
+/// other sections, and back.
 /// </summary>
 public sealed class BenchReport
 {
     public const string MainTable = "";
     public const string RecordingTable = "recording";
+    public const string VideoTable = "video";
 
     private readonly List<Figure> figures = [];
 

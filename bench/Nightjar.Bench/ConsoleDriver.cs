@@ -29,7 +29,7 @@ public static class ConsoleDriver
         await page.GetByLabel("Recovery Email", new() { Exact = true }).FillAsync(email);
         await page.GetByRole(AriaRole.Button, new() { Name = "Next", Exact = true }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Finish", Exact = true }).ClickAsync();
-        await page.GetByText("No camera").First.WaitForAsync();
+        await page.GetByRole(AriaRole.Region, new() { Name = "Live View" }).WaitForAsync();
         await WaitInteractiveAsync(page);
     }
 

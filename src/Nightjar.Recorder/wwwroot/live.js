@@ -5,8 +5,12 @@
 // stops it. Video bytes never go through the Blazor circuit.
 (() => {
   const players = new Map();
-  const behindToJump = 1.5; // seconds behind the newest frame: jump
-  const behindToHurry = 0.4; // seconds behind: play 10 % faster until caught up
+  const firstFrameAt = new Map(); // src → when this page first showed a frame of it (ms since the page began to load)
+  // How far behind the newest buffered frame to play: close enough for a live picture, far enough that a frame
+  // arriving a little late does not stall it.
+  const behindToJump = 1.0; // seconds behind: jump
+  const behindToRush = 0.3; // seconds behind: play 25 % faster
+  const behindToHurry = 0.12; // seconds behind: play 10 % faster until caught up
   const keepBehind = 10; // seconds of played video kept in the buffer
 
   class LivePlayer {
@@ -22,13 +26,15 @@
       this.openedAt = performance.now();
       this.firstFrameMs = null;
       this.connect();
-      this.timer = setInterval(() => this.keepLive(), 200);
+      this.timer = setInterval(() => this.keepLive(), 100);
       this.watchFrames();
     }
 
     connect() {
       const url = new URL(this.src, location.href);
       url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+      // ?stamps=1 on the page (the benchmarks): the recorder says when each fragment arrived, for the latency figures.
+      if (new URLSearchParams(location.search).get("stamps") === "1") url.searchParams.set("stamps", "1");
       this.socket = new WebSocket(url);
       this.socket.binaryType = "arraybuffer";
       this.socket.onmessage = (event) => this.receive(event.data);
@@ -108,14 +114,20 @@
     keepLive() {
       const buffered = this.buffer && this.buffer.buffered;
       if (!buffered || buffered.length === 0 || this.closed) return;
+      if (this.framesPresented === 0 && this.video.requestVideoFrameCallback) {
+        // Show the keyframe the recorder started with (at most a keyframe interval old) before catching up: a picture
+        // at once, live a moment later, rather than a black tile while the whole interval decodes.
+        if (this.video.paused) this.video.play().catch(() => {});
+        return;
+      }
       const end = buffered.end(buffered.length - 1);
       const start = buffered.start(buffered.length - 1);
       const video = this.video;
       if (video.currentTime < start || end - video.currentTime > behindToJump) {
-        video.currentTime = Math.max(start, end - 0.1);
+        video.currentTime = Math.max(start, end - 0.08);
       }
       const behind = end - video.currentTime;
-      video.playbackRate = behind > behindToHurry ? 1.1 : 1.0;
+      video.playbackRate = behind > behindToRush ? 1.25 : behind > behindToHurry ? 1.1 : 1.0;
       if (video.paused) video.play().catch(() => {});
       if (!this.buffer.updating && video.currentTime - buffered.start(0) > keepBehind * 2) this.trim(video.currentTime - keepBehind);
     }
@@ -131,6 +143,7 @@
         this.framesPresented++;
         this.video.dataset.framesPresented = String(this.framesPresented);
         if (this.firstFrameMs === null) this.firstFrameMs = now - this.openedAt;
+        if (!firstFrameAt.has(this.src)) firstFrameAt.set(this.src, now);
         const arrived = this.arrivals.get(Math.round((metadata.mediaTime - (this.buffer ? this.buffer.timestampOffset : 0)) * 1000));
         if (arrived !== undefined) {
           this.latencies.push(performance.timeOrigin + metadata.expectedDisplayTime - arrived);
@@ -147,6 +160,23 @@
       const message = tile && tile.querySelector(".tile-message");
       if (message) message.textContent = text;
       if (tile) tile.dataset.playback = "stopped";
+    }
+
+    /// The page put a new element in this one's place (Blazor replaces the prerendered page when its circuit
+    /// starts): show this one's last picture on the new one until the new player's first frame, then stop.
+    handOver(next) {
+      try {
+        if (this.video.readyState >= 2 && this.video.videoWidth > 0) {
+          const canvas = document.createElement("canvas");
+          canvas.width = this.video.videoWidth;
+          canvas.height = this.video.videoHeight;
+          canvas.getContext("2d").drawImage(this.video, 0, 0);
+          next.poster = canvas.toDataURL("image/jpeg", 0.85);
+        }
+      } catch {
+        // No picture to hand over: the new element starts black, as it would anyway.
+      }
+      this.close();
     }
 
     restart() {
@@ -167,15 +197,24 @@
   }
 
   function sync() {
+    const gone = new Map(); // src → the player of an element that left the page
     for (const [video, player] of players) {
       if (!video.isConnected || video.dataset.liveSrc !== player.src) {
-        player.close();
         players.delete(video);
+        if (video.isConnected) player.close();
+        else gone.set(player.src, player);
       }
     }
     for (const video of document.querySelectorAll("video[data-live-src]")) {
-      if (!players.has(video) && video.dataset.liveSrc) players.set(video, new LivePlayer(video, video.dataset.liveSrc));
+      const src = video.dataset.liveSrc;
+      if (players.has(video) || !src) continue;
+      if (gone.has(src)) {
+        gone.get(src).handOver(video);
+        gone.delete(src);
+      }
+      players.set(video, new LivePlayer(video, src));
     }
+    for (const player of gone.values()) player.close();
   }
 
   new MutationObserver(sync).observe(document.documentElement, { childList: true, subtree: true, attributes: true, attributeFilter: ["data-live-src"] });
@@ -184,7 +223,9 @@
   // For the benchmarks and tests: what each player has shown.
   window.nightjarLive = {
     stats: () => [...players.values()].map((p) => ({
-      src: p.src, framesPresented: p.framesPresented, firstFrameMs: p.firstFrameMs, latencies: p.latencies.slice(),
+      src: p.src, framesPresented: p.framesPresented, firstFrameMs: p.firstFrameMs, firstFrameAt: firstFrameAt.get(p.src) ?? null, latencies: p.latencies.slice(),
     })),
+    // Forget the latencies so far (after a warm-up).
+    clear: () => players.forEach((p) => { p.latencies = []; }),
   };
 })();
