@@ -45,7 +45,12 @@ public static class CompanionCommands
         var live = new Command("live", "Write a camera's live video as fragmented MP4 to standard output (| ffplay -)") { device, camera, stream };
         live.SetAction((result, cancellationToken) => LiveAsync(result.GetValue(device)!, result.GetValue(camera)!, result.GetValue(stream)!, error, store, cancellationToken));
 
-        var root = new RootCommand("Nightjar companion app") { add, list, status, login, remove, cameras, snapshot, export, live };
+        var exportName = new Option<string>("--download") { Description = "The export to download (a name from the list)" };
+        var downloadTo = new Option<string>("-o", "--output") { Description = "The file to write (with --download)" };
+        var exports = new Command("exports", "List the exports made on the recorder's console, or download one") { device, exportName, downloadTo };
+        exports.SetAction((result, cancellationToken) => ExportsAsync(result.GetValue(device)!, result.GetValue(exportName), result.GetValue(downloadTo), output, error, store, cancellationToken));
+
+        var root = new RootCommand("Nightjar companion app") { add, list, status, login, remove, cameras, snapshot, export, exports, live };
         return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
     }
 
@@ -186,6 +191,55 @@ public static class CompanionCommands
             await output.WriteLineAsync($"{camera.Id}\t{camera.Name}\t{state}\t{camera.Codec ?? "-"}\t{size}{(camera.HasSubStream ? "\tsub-stream" : "")}");
         }
 
+        return ExitCodes.Ok;
+    }
+
+    private static async Task<int> ExportsAsync(string name, string? download, string? file, TextWriter output, TextWriter error, DeviceStore store, CancellationToken cancellationToken)
+    {
+        if ((download is null) != (file is null))
+        {
+            await error.WriteLineAsync("--download and -o go together.");
+            return ExitCodes.Usage;
+        }
+
+        var (device, notSignedIn) = await SignedInAsync(name, error, store);
+        if (device is null)
+        {
+            return notSignedIn;
+        }
+
+        using var client = new RecorderClient(device.Pairing, device.Token);
+        if (download is null || file is null)
+        {
+            var list = await client.GetExportsAsync(cancellationToken);
+            if (list.Status != ClientStatus.Ok)
+            {
+                return await FailedAsync(list, device, error, store);
+            }
+
+            foreach (var export in list.Value!)
+            {
+                await output.WriteLineAsync($"{export.Name}	{export.Bytes}	{export.Written.ToLocalTime():yyyy-MM-dd HH:mm:ss}");
+            }
+
+            return ExitCodes.Ok;
+        }
+
+        var partial = file + ".partial";
+        ClientResult<long> result;
+        await using (var target = File.Create(partial))
+        {
+            result = await client.DownloadExportAsync(download, target, cancellationToken);
+        }
+
+        if (result.Status != ClientStatus.Ok)
+        {
+            File.Delete(partial);
+            return await FailedAsync(result, device, error, store);
+        }
+
+        File.Move(partial, file, overwrite: true);
+        await output.WriteLineAsync($"Saved {download} to {file} ({result.Value} bytes).");
         return ExitCodes.Ok;
     }
 

@@ -77,6 +77,23 @@ public sealed class RecorderClient : IDisposable
             },
             cancellationToken);
 
+    /// <summary>The MP4 files Export on the recorder's console wrote, newest first.</summary>
+    public Task<ClientResult<IReadOnlyList<ExportInfo>>> GetExportsAsync(CancellationToken cancellationToken = default) =>
+        SendAsync<IReadOnlyList<ExportInfo>>(() => http.GetAsync("/api/v1/exports", cancellationToken), cancellationToken);
+
+    /// <summary>Writes the exported file <paramref name="name"/> into <paramref name="destination"/>; the value is the bytes written.</summary>
+    public Task<ClientResult<long>> DownloadExportAsync(string name, Stream destination, CancellationToken cancellationToken = default) =>
+        SendAsync(
+            () => http.GetAsync($"/api/v1/exports/{Uri.EscapeDataString(name)}", HttpCompletionOption.ResponseHeadersRead, cancellationToken),
+            async (response, token) =>
+            {
+                await using var body = await response.Content.ReadAsStreamAsync(token);
+                var counting = new CountingStream(destination);
+                await body.CopyToAsync(counting, token);
+                return counting.Written;
+            },
+            cancellationToken);
+
     /// <summary>
     /// Watches a camera live: writes every binary message of the recorder's live WebSocket (an fMP4 init segment, then
     /// fragments) into <paramref name="destination"/> until <paramref name="cancellationToken"/> ends it, the stream

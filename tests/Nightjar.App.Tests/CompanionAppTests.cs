@@ -176,6 +176,7 @@ public sealed class CompanionAppTests : IAsyncLifetime
     [InlineData("snapshot")]
     [InlineData("export")]
     [InlineData("live")]
+    [InlineData("exports")]
     public async Task EveryCommand_HasHelp(string command)
     {
         var help = await RunAsync("", command, "--help");

@@ -85,6 +85,35 @@ public sealed class CompanionVideoTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Exports_ListsWhatTheConsoleExported_AndDownloadsIt()
+    {
+        Assert.Equal("", (await RunAsync("", "exports", "home")).Output);
+        await Task.Delay(4000);
+        var exports = recorder.Get<Nightjar.Recorder.Video.Exports>();
+        var now = TimeProvider.System.GetUtcNow();
+        var (job, error) = await exports.StartAsync(new StreamKey("cfg0", StreamKind.Main), "Yard", now.AddSeconds(-3), now.AddSeconds(-1));
+        Assert.True(job is not null, error);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!exports.Recent.First(j => j.Id == job.Id).Finished)
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(20), "The export did not finish.");
+            await Task.Delay(100);
+        }
+
+        var list = await RunAsync("", "exports", "home");
+        Assert.Equal(ExitCodes.Ok, list.Code);
+        Assert.StartsWith(job.FileName + "\t", list.Output, StringComparison.Ordinal);
+        var file = Path.Combine(home, "clip.mp4");
+        Assert.Equal(ExitCodes.Ok, (await RunAsync("", "exports", "home", "--download", job.FileName, "-o", file)).Code);
+        Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(exports.Folder, job.FileName)), await File.ReadAllBytesAsync(file));
+
+        var missing = await RunAsync("", "exports", "home", "--download", "nope.mp4", "-o", Path.Combine(home, "nope.mp4"));
+        Assert.Equal(ExitCodes.Usage, missing.Code);
+        Assert.False(File.Exists(Path.Combine(home, "nope.mp4")));
+        Assert.Equal(ExitCodes.Usage, (await RunAsync("", "exports", "home", "--download", "nope.mp4")).Code);
+    }
+
+    [Fact]
     public async Task AnUnknownCamera_Exits1_AndSaysWhichCamerasThereAre()
     {
         var snapshot = await RunAsync("", "snapshot", "home", "Porch", "-o", Path.Combine(home, "x.jpg"));

@@ -96,6 +96,7 @@ public static class RecorderApp
         app.MapRecovery();
         app.MapCompanionApi();
         app.MapVideo();
+        app.MapExportsApi();
         app.MapConsole();
         return app;
     }

@@ -311,4 +311,47 @@ public sealed class VideoApiTests(RecordingCameraFixture fixture) : IClassFixtur
         using var request = VideoConnections.Get($"{Camera}/snapshot.jpg", fixture.Token);
         Assert.Equal(HttpStatusCode.NotFound, (await console.SendAsync(request)).StatusCode);
     }
+
+    [Fact]
+    public async Task AnExportMadeOnTheConsole_IsListedForTheApp_AndDownloads_WithRanges()
+    {
+        var exports = Recorder.Get<Nightjar.Recorder.Video.Exports>();
+        var now = TimeProvider.System.GetUtcNow();
+        var (job, error) = await exports.StartAsync(new Recording.StreamKey(RecordingCameraFixture.CameraId, Recording.StreamKind.Main), "Front Door", now.AddSeconds(-6), now.AddSeconds(-2));
+        Assert.True(job is not null, error);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!exports.Recent.First(j => j.Id == job.Id).Finished)
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(20), "The export did not finish.");
+            await Task.Delay(100);
+        }
+
+        var list = await (await GetAsync("/api/v1/exports")).Content.ReadFromJsonAsync<List<ExportInfo>>();
+        var listed = Assert.Single(list!, e => e.Name == job.FileName);
+        var file = await GetAsync($"/api/v1/exports/{Uri.EscapeDataString(listed.Name)}");
+        Assert.Equal(HttpStatusCode.OK, file.StatusCode);
+        var bytes = await file.Content.ReadAsByteArrayAsync();
+        Assert.Equal(listed.Bytes, bytes.Length);
+        Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(exports.Folder, job.FileName)), bytes);
+
+        var part = await GetAsync($"/api/v1/exports/{Uri.EscapeDataString(listed.Name)}", change: r => r.Headers.Range = new System.Net.Http.Headers.RangeHeaderValue(100, 199));
+        Assert.Equal(HttpStatusCode.PartialContent, part.StatusCode);
+        Assert.Equal(bytes[100..200], await part.Content.ReadAsByteArrayAsync());
+        Assert.Equal(HttpStatusCode.Unauthorized, (await GetAsync("/api/v1/exports", token: null)).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("nothing-here.mp4")]
+    [InlineData("..%2Fnightjar.db")]
+    [InlineData("%2E%2E")]
+    [InlineData("..%5C..%5Cetc%5Cpasswd")]
+    [InlineData("x.mp4.partial")]
+    [InlineData("%00.mp4")]
+    [InlineData("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA.mp4")]
+    public async Task AnExportNameThatIsNotAnExport_IsRefused_AndReadsNothingElse(string name)
+    {
+        var response = await GetAsync($"/api/v1/exports/{name}");
+        Assert.True(response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.BadRequest, $"{name}: {response.StatusCode}"); // a NUL never reaches the route
+        Assert.NotEqual("video/mp4", response.Content.Headers.ContentType?.MediaType);
+    }
 }
