@@ -100,6 +100,8 @@ public static class VideoMeasurements
             var stats = await page.EvaluateAsync<JsonElement>("() => window.nightjarLive.stats()");
             times.AddRange(stats.EnumerateArray().Select(p => p.GetProperty("firstFrameAt").GetDouble()));
             loaded.Add(await page.EvaluateAsync<double>("() => performance.getEntriesByType('navigation')[0].domContentLoadedEventStart"));
+            var handedOver = await page.EvaluateAsync<int>("() => window.nightjarLive.handOvers()");
+            Console.WriteLine(F($"first frames {string.Join(", ", stats.EnumerateArray().Select(p => p.GetProperty("firstFrameAt").GetDouble().ToString("F0", CultureInfo.InvariantCulture)))} ms; players handed over {handedOver}"));
             await page.CloseAsync();
         }
 

@@ -18,6 +18,9 @@ namespace Nightjar.Recorder.Video;
 /// </summary>
 public static class VideoEndpoints
 {
+    /// <summary>How long a live viewer may take to accept one message before it is cut off.</summary>
+    private static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(15);
+
     public static IServiceCollection AddVideo(this IServiceCollection services)
     {
         services.AddHttpContextAccessor();
@@ -180,23 +183,28 @@ public static class VideoEndpoints
         using var lease = open.Open(context.RequestAborted);
         using var viewer = feed.Subscribe();
         using var viewerGone = CancellationTokenSource.CreateLinkedTokenSource(lease.Token);
+        // Cancelling a send aborts the socket: that is how a viewer that takes nothing for 15 s is cut off, and how a
+        // viewer that stopped reading is cut off 2 s after a password change (the others get a close with the reason).
+        using var stuck = new CancellationTokenSource();
+        using var cutOffOnPasswordChange = lease.Token.Register(() => stuck.CancelAfter(TimeSpan.FromSeconds(2)));
         var stamps = describe && context.Request.Query["stamps"] == "1";
         _ = ListenForCloseAsync(socket, viewerGone);
         try
         {
             await foreach (var packet in viewer.Packets.ReadAllAsync(viewerGone.Token))
             {
+                stuck.CancelAfter(SendTimeout);
                 if (describe && packet.IsInit)
                 {
-                    await SendTextAsync(socket, new { type = "init", codecs = packet.Codecs, start = packet.DecodeTime / 90_000.0 });
+                    await SendTextAsync(socket, new { type = "init", codecs = packet.Codecs, start = packet.DecodeTime / 90_000.0 }, stuck.Token);
                 }
                 else if (stamps && !packet.IsInit)
                 {
-                    await SendTextAsync(socket, new { type = "fragment", arrived = packet.ArrivedUnixMs, time = packet.DecodeTime / 90_000.0 });
+                    await SendTextAsync(socket, new { type = "fragment", arrived = packet.ArrivedUnixMs, time = packet.DecodeTime / 90_000.0 }, stuck.Token);
                 }
 
-                // No token on the socket's own calls: cancelling one aborts the socket, and a password change is to close it with its reason.
-                await socket.SendAsync(packet.Bytes, WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None);
+                await socket.SendAsync(packet.Bytes, WebSocketMessageType.Binary, endOfMessage: true, stuck.Token);
+                stuck.CancelAfter(Timeout.InfiniteTimeSpan);
             }
 
             await CloseAsync(socket, WebSocketCloseStatus.NormalClosure, "The stream ended.");
@@ -244,8 +252,8 @@ public static class VideoEndpoints
         }
     }
 
-    private static Task SendTextAsync(WebSocket socket, object message) =>
-        socket.SendAsync(JsonSerializer.SerializeToUtf8Bytes(message), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+    private static Task SendTextAsync(WebSocket socket, object message, CancellationToken cancellationToken) =>
+        socket.SendAsync(JsonSerializer.SerializeToUtf8Bytes(message), WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
 
     private static async Task CloseAsync(WebSocket socket, WebSocketCloseStatus status, string reason)
     {

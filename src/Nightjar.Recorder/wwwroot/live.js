@@ -5,6 +5,7 @@
 // stops it. Video bytes never go through the Blazor circuit.
 (() => {
   const players = new Map();
+  let handOvers = 0; // players that moved to a new element (for the benchmarks)
   const firstFrameAt = new Map(); // src → when this page first showed a frame of it (ms since the page began to load)
   // How far behind the newest buffered frame to play: close enough for a live picture, far enough that a frame
   // arriving a little late does not stall it.
@@ -209,6 +210,7 @@
       const src = video.dataset.liveSrc;
       if (players.has(video) || !src) continue;
       if (gone.has(src)) {
+        handOvers++;
         gone.get(src).handOver(video);
         gone.delete(src);
       }
@@ -225,6 +227,7 @@
     stats: () => [...players.values()].map((p) => ({
       src: p.src, framesPresented: p.framesPresented, firstFrameMs: p.firstFrameMs, firstFrameAt: firstFrameAt.get(p.src) ?? null, latencies: p.latencies.slice(),
     })),
+    handOvers: () => handOvers,
     // Forget the latencies so far (after a warm-up).
     clear: () => players.forEach((p) => { p.latencies = []; }),
   };
