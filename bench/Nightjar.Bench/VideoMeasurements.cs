@@ -101,7 +101,8 @@ public static class VideoMeasurements
             times.AddRange(stats.EnumerateArray().Select(p => p.GetProperty("firstFrameAt").GetDouble()));
             loaded.Add(await page.EvaluateAsync<double>("() => performance.getEntriesByType('navigation')[0].domContentLoadedEventStart"));
             var handedOver = await page.EvaluateAsync<int>("() => window.nightjarLive.handOvers()");
-            Console.WriteLine(F($"first frames {string.Join(", ", stats.EnumerateArray().Select(p => p.GetProperty("firstFrameAt").GetDouble().ToString("F0", CultureInfo.InvariantCulture)))} ms; players handed over {handedOver}"));
+            var firstByte = await page.EvaluateAsync<double>("() => performance.getEntriesByType('navigation')[0].responseStart");
+            Console.WriteLine(F($"first byte {firstByte:F0} ms, first frames {string.Join(", ", stats.EnumerateArray().Select(p => p.GetProperty("firstFrameAt").GetDouble().ToString("F0", CultureInfo.InvariantCulture)))} ms; players handed over {handedOver}"));
             await page.CloseAsync();
         }
 

@@ -220,6 +220,7 @@
   }
 
   new MutationObserver(sync).observe(document.documentElement, { childList: true, subtree: true, attributes: true, attributeFilter: ["data-live-src"] });
+  sync(); // the script comes after the page's tiles: start them now, not after the other scripts
   document.addEventListener("DOMContentLoaded", sync);
 
   // For the benchmarks and tests: what each player has shown.
