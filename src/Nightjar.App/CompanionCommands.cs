@@ -225,20 +225,12 @@ public static class CompanionCommands
             return ExitCodes.Ok;
         }
 
-        var partial = file + ".partial";
-        ClientResult<long> result;
-        await using (var target = File.Create(partial))
-        {
-            result = await client.DownloadExportAsync(download, target, cancellationToken);
-        }
-
+        var result = await SaveAsync(file, target => client.DownloadExportAsync(download, target, cancellationToken));
         if (result.Status != ClientStatus.Ok)
         {
-            File.Delete(partial);
             return await FailedAsync(result, device, error, store);
         }
 
-        File.Move(partial, file, overwrite: true);
         await output.WriteLineAsync($"Saved {download} to {file} ({result.Value} bytes).");
         return ExitCodes.Ok;
     }
@@ -291,20 +283,12 @@ public static class CompanionCommands
             return exitCode;
         }
 
-        var partial = file + ".partial";
-        ClientResult<long> result;
-        await using (var target = File.Create(partial))
-        {
-            result = await client.DownloadVideoAsync(camera.Id, from, to, target, cancellationToken);
-        }
-
+        var result = await SaveAsync(file, target => client.DownloadVideoAsync(camera.Id, from, to, target, cancellationToken));
         if (result.Status != ClientStatus.Ok)
         {
-            File.Delete(partial);
             return await FailedAsync(result, device, error, store);
         }
 
-        File.Move(partial, file, overwrite: true);
         await output.WriteLineAsync($"Saved {camera.Name} from {from.ToLocalTime():yyyy-MM-dd HH:mm:ss} to {to.ToLocalTime():HH:mm:ss} to {file} ({result.Value} bytes).");
         return ExitCodes.Ok;
     }
@@ -362,6 +346,28 @@ public static class CompanionCommands
     }
 
     /// <summary>A paired recorder with a token; says why not (and what to run) when there is none.</summary>
+    /// <summary>Downloads into <c>file.partial</c> and renames it when whole, so a failed download never leaves a file that looks complete.</summary>
+    private static async Task<ClientResult<long>> SaveAsync(string file, Func<Stream, Task<ClientResult<long>>> download)
+    {
+        var partial = file + ".partial";
+        ClientResult<long> result;
+        await using (var target = File.Create(partial))
+        {
+            result = await download(target);
+        }
+
+        if (result.Status == ClientStatus.Ok)
+        {
+            File.Move(partial, file, overwrite: true);
+        }
+        else
+        {
+            File.Delete(partial);
+        }
+
+        return result;
+    }
+
     /// <summary>The paired recorder with a token to use, or the exit code after saying why there is none.</summary>
     private static async Task<(PairedDevice? Device, int ExitCode)> SignedInAsync(string name, TextWriter error, DeviceStore store)
     {

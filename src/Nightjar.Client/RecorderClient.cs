@@ -66,16 +66,7 @@ public sealed class RecorderClient : IDisposable
 
     /// <summary>Writes one MP4 of [<paramref name="from"/>, <paramref name="to"/>) of the camera's main stream into <paramref name="destination"/>; the value is the bytes written.</summary>
     public Task<ClientResult<long>> DownloadVideoAsync(string cameraId, DateTimeOffset from, DateTimeOffset to, Stream destination, CancellationToken cancellationToken = default) =>
-        SendAsync(
-            () => http.GetAsync($"/api/v1/cameras/{Uri.EscapeDataString(cameraId)}/video.mp4?from={Time(from)}&to={Time(to)}", HttpCompletionOption.ResponseHeadersRead, cancellationToken),
-            async (response, token) =>
-            {
-                await using var body = await response.Content.ReadAsStreamAsync(token);
-                var counting = new CountingStream(destination);
-                await body.CopyToAsync(counting, token);
-                return counting.Written;
-            },
-            cancellationToken);
+        DownloadAsync($"/api/v1/cameras/{Uri.EscapeDataString(cameraId)}/video.mp4?from={Time(from)}&to={Time(to)}", destination, cancellationToken);
 
     /// <summary>The MP4 files Export on the recorder's console wrote, newest first.</summary>
     public Task<ClientResult<IReadOnlyList<ExportInfo>>> GetExportsAsync(CancellationToken cancellationToken = default) =>
@@ -83,8 +74,12 @@ public sealed class RecorderClient : IDisposable
 
     /// <summary>Writes the exported file <paramref name="name"/> into <paramref name="destination"/>; the value is the bytes written.</summary>
     public Task<ClientResult<long>> DownloadExportAsync(string name, Stream destination, CancellationToken cancellationToken = default) =>
+        DownloadAsync($"/api/v1/exports/{Uri.EscapeDataString(name)}", destination, cancellationToken);
+
+    /// <summary>Streams a response body into <paramref name="destination"/> as it arrives; the value is the bytes written.</summary>
+    private Task<ClientResult<long>> DownloadAsync(string path, Stream destination, CancellationToken cancellationToken) =>
         SendAsync(
-            () => http.GetAsync($"/api/v1/exports/{Uri.EscapeDataString(name)}", HttpCompletionOption.ResponseHeadersRead, cancellationToken),
+            () => http.GetAsync(path, HttpCompletionOption.ResponseHeadersRead, cancellationToken),
             async (response, token) =>
             {
                 await using var body = await response.Content.ReadAsStreamAsync(token);

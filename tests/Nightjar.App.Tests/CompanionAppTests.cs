@@ -33,13 +33,7 @@ public sealed class CompanionAppTests : IAsyncLifetime
 
     private async Task<string> PairingUriAsync() => (await recorder.Get<PairingAddress>().GetAsync() with { Host = "127.0.0.1" }).ToString();
 
-    private async Task<(int Code, string Output, string Error)> RunAsync(string stdin, params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await CompanionCommands.RunAsync(args, new StringReader(stdin), output, error, store);
-        return (code, output.ToString(), error.ToString());
-    }
+    private Task<(int Code, string Output, string Error)> RunAsync(string stdin, params string[] args) => AppRun.RunAsync(store, stdin, args);
 
     [Fact]
     public async Task Add_ThenStatus_IsOnline()

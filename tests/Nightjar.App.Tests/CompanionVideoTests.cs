@@ -41,13 +41,7 @@ public sealed class CompanionVideoTests : IAsyncLifetime
         Directory.Delete(home, recursive: true);
     }
 
-    private async Task<(int Code, string Output, string Error)> RunAsync(string stdin, params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await CompanionCommands.RunAsync(args, new StringReader(stdin), output, error, store);
-        return (code, output.ToString(), error.ToString());
-    }
+    private Task<(int Code, string Output, string Error)> RunAsync(string stdin, params string[] args) => AppRun.RunAsync(store, stdin, args);
 
     [Fact]
     public async Task Cameras_ListsTheCameraWithItsState()

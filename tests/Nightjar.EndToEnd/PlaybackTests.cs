@@ -13,7 +13,7 @@ namespace Nightjar.EndToEnd;
 /// wall time into every picture, read back from the screen), play runs on across files, steps and speeds, and export.
 /// </summary>
 [Collection(SharedBrowser.Name)]
-public sealed class PlaybackTests(ConsoleBrowser browser, RecordedCamera recorded, ITestOutputHelper output) : IClassFixture<RecordedCamera>
+public sealed class PlaybackTests(ConsoleBrowser browser, RecordedCameraFixture recorded, ITestOutputHelper output) : IClassFixture<RecordedCameraFixture>
 {
     private const string Video = "video.playback-video";
 

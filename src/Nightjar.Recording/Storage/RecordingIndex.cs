@@ -186,14 +186,7 @@ public sealed class RecordingIndex
             WHERE s.camera_id = @CameraId AND s.kind = @Kind AND r.start_us > @EarliestStart AND r.start_us < @To AND r.end_us > @From
             ORDER BY r.start_us
             """,
-            new
-            {
-                stream.CameraId,
-                Kind = stream.KindName,
-                From = WallClock.ToMicroseconds(from),
-                To = WallClock.ToMicroseconds(to),
-                EarliestStart = WallClock.ToMicroseconds(from) - LongestRecordingUs,
-            });
+            Overlapping(stream, from, to));
         return [.. rows.Select(r => r.ToSummary())];
     }
 
@@ -219,15 +212,21 @@ public sealed class RecordingIndex
             SELECT EXISTS (SELECT 1 FROM recording r JOIN stream s ON s.id = r.stream_id
                 WHERE s.camera_id = @CameraId AND s.kind = @Kind AND r.start_us > @EarliestStart AND r.start_us < @To AND r.end_us > @From)
             """,
-            new
-            {
-                stream.CameraId,
-                Kind = stream.KindName,
-                From = WallClock.ToMicroseconds(from),
-                To = WallClock.ToMicroseconds(to),
-                EarliestStart = WallClock.ToMicroseconds(from) - LongestRecordingUs,
-            });
+            Overlapping(stream, from, to));
     }
+
+    /// <summary>
+    /// The parameters of "the stream's recordings that overlap [from, to)": a recording starts at most the longest
+    /// recording before <c>from</c>, which lets the start index bound the search.
+    /// </summary>
+    private static object Overlapping(StreamKey stream, DateTimeOffset from, DateTimeOffset to) => new
+    {
+        stream.CameraId,
+        Kind = stream.KindName,
+        From = WallClock.ToMicroseconds(from),
+        To = WallClock.ToMicroseconds(to),
+        EarliestStart = WallClock.ToMicroseconds(from) - LongestRecordingUs,
+    };
 
     /// <summary>Every recording, oldest first (for reconciliation and tests).</summary>
     public async Task<IReadOnlyList<RecordingSummary>> GetAllRecordingsAsync()
