@@ -38,6 +38,7 @@ public sealed partial record PairingUri(string DeviceId, string Host, int Port, 
     private static string? Check(string? text, out PairingUri? pairing)
     {
         pairing = null;
+        text = text?.Trim(); // what a paste brings along: spaces, a line break
         if (string.IsNullOrWhiteSpace(text) || text.Length > MaxLength || text.Any(char.IsControl))
         {
             return "Not a pairing URI: expected nightjar://pair?id=…&host=…&fp=sha256:…";
@@ -69,9 +70,9 @@ public sealed partial record PairingUri(string DeviceId, string Host, int Port, 
             return $"The device id '{id}' is not a Nightjar device id (NJ-XXXX-XXXX).";
         }
 
-        if (!fp.StartsWith("sha256:", StringComparison.Ordinal) || !FingerprintPattern().IsMatch(fp["sha256:".Length..]))
+        if (!TryReadFingerprint(fp, out var fingerprint))
         {
-            return "The certificate fingerprint must be sha256: followed by 64 lower-case hex digits.";
+            return "The certificate fingerprint must be sha256: followed by 64 hex digits (upper or lower case, pairs may be separated by colons).";
         }
 
         if (!TrySplitAuthority(authority, out var host, out var port))
@@ -79,8 +80,42 @@ public sealed partial record PairingUri(string DeviceId, string Host, int Port, 
             return $"The host '{authority}' must be a host name or IP address with a port, such as 192.168.1.20:8443.";
         }
 
-        pairing = new PairingUri(id, host, port, fp["sha256:".Length..]);
+        pairing = new PairingUri(id, host, port, fingerprint);
         return null;
+    }
+
+    /// <summary>
+    /// The SHA-256 fingerprint in lower-case hex from any unambiguous spelling: with or without <c>sha256:</c> (any
+    /// case), upper or lower case, pairs separated by colons (as browsers and openssl show it). Another algorithm's
+    /// name or a wrong length is refused.
+    /// </summary>
+    private static bool TryReadFingerprint(string fp, out string fingerprint)
+    {
+        fingerprint = "";
+        var text = fp.Trim();
+        if (text.StartsWith("sha256:", StringComparison.OrdinalIgnoreCase))
+        {
+            text = text["sha256:".Length..].Trim();
+        }
+        else if (text.Contains(':', StringComparison.Ordinal) && text.IndexOf(':', StringComparison.Ordinal) != 2)
+        {
+            return false; // sha1:…, md5:…
+        }
+
+        var pairs = text.Split(':');
+        if (pairs.Length == 32 && pairs.All(p => p.Length == 2))
+        {
+            text = string.Concat(pairs);
+        }
+
+        text = text.ToLowerInvariant();
+        if (!FingerprintPattern().IsMatch(text))
+        {
+            return false;
+        }
+
+        fingerprint = text;
+        return true;
     }
 
     private static bool TrySplitAuthority(string authority, out string host, out int port)

@@ -80,15 +80,8 @@ public sealed class RecordingEngine : IAsyncDisposable
     internal static async Task<RecordingEngine> StartAsync(RecordingOptions options, TimeProvider clock, ILoggerFactory loggers, IFragmentSourceFactory sources)
     {
         var layout = new RecordingLayout(options.Dir);
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(layout.Root);
-        }
-        else
-        {
-            Directory.CreateDirectory(layout.Root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-
+        OwnerOnly.Folder(layout.Root);
+        OwnerOnly.DatabaseFile(layout.IndexPath);
         var index = await RecordingIndex.OpenAsync(layout.IndexPath);
         await new Reconciler(index, layout, loggers.CreateLogger<Reconciler>()).RunAsync();
         var (runId, previous) = await index.BeginEngineRunAsync(clock.GetUtcNow());

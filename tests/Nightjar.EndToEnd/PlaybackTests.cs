@@ -111,7 +111,9 @@ public sealed class PlaybackTests(ConsoleBrowser browser, RecordedCameraFixture 
     {
         var console = await OpenPlaybackAsync();
         await Choice(console, "Zoom", "10 min").ClickAsync();
+        await Expect(Choice(console, "Zoom", "10 min")).ToHaveAttributeAsync("aria-pressed", "true"); // the window the click is measured in
         await console.Button("Pause").ClickAsync();
+        await Expect(console.Button("Play")).ToBeVisibleAsync();
         var target = await ClickTimelineAsync(console, TimeProvider.System.GetUtcNow().AddSeconds(-20));
         await WaitUntilShownAsync(console, target);
 

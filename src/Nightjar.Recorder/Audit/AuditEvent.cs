@@ -25,4 +25,9 @@ public enum AuditEvent
     CameraAdded,
     CameraChanged,
     CameraRemoved,
+    AppSignedIn,
+    AppSignInFailed,
+    AppSignInLimited,
+    AppSignedOut,
+    AppRevoked,
 }

@@ -63,6 +63,7 @@ public sealed class CameraPasswordProtector(IOptions<RecorderOptions> options)
         var folder = Path.Combine(dataDir, "keys");
         DataFolder.CreatePrivate(folder);
         var path = Path.Combine(folder, "camera-passwords.key");
+        Recording.Storage.OwnerOnly.ExistingFile(path);
         if (File.Exists(path))
         {
             var existing = File.ReadAllBytes(path);

@@ -21,12 +21,14 @@ public sealed class DeviceCertificate : IDisposable
     {
         var folder = Path.Combine(dataDir, "tls");
         var path = Path.Combine(folder, "api-certificate.pfx");
+        DataFolder.CreatePrivate(folder);
         if (!File.Exists(path))
         {
-            DataFolder.CreatePrivate(folder);
             var pfx = Create(clock.GetUtcNow());
             DataFolder.WritePrivateAtomically(path, pfx);
         }
+
+        Recording.Storage.OwnerOnly.ExistingFile(path);
 
         return new DeviceCertificate(X509CertificateLoader.LoadPkcs12FromFile(path, password: null));
     }

@@ -84,6 +84,9 @@ public static class RecorderApp
 
         var app = builder.Build();
         app.UseListenerIsolation();
+        app.UseConsoleOriginCheck();
+        app.UseSecurityHeaders();
+        app.UseBoundedRequestBodies();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15) });
         app.UseExceptionHandler();
         app.UseStatusCodePages();

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Nightjar.Contracts;
 using Nightjar.Recorder.Accounts;
+using Nightjar.Recorder.Audit;
 using Nightjar.Recorder.Hosting;
 using Nightjar.Recorder.Identity;
 using Nightjar.Recorder.Security;
@@ -18,16 +19,20 @@ public static class CompanionApi
     {
         endpoints.MapOpenApi("/api/{documentName}/openapi.json");
         var api = endpoints.MapGroup("/api/v1").DisableAntiforgery();
-        api.MapPost("/sessions", SignInAsync);
-        var signedIn = api.MapGroup("").RequireAuthorization(AppTokenAuthenticationHandler.Policy);
-        signedIn.MapGet("/device", GetDeviceAsync);
-        signedIn.MapDelete("/sessions/current", SignOutAsync);
+        api.MapPost("/sessions", SignInAsync)
+            .Produces<SessionResponse>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        var signedIn = api.MapGroup("").RequireAuthorization(AppTokenAuthenticationHandler.Policy).ProducesProblem(StatusCodes.Status401Unauthorized);
+        signedIn.MapGet("/device", GetDeviceAsync).Produces<DeviceInfo>(StatusCodes.Status200OK);
+        signedIn.MapDelete("/sessions/current", SignOutAsync).Produces(StatusCodes.Status204NoContent);
         return endpoints;
     }
 
     private static async Task<IResult> SignInAsync(
         HttpContext context, SessionRequest? request, PasswordHasher hasher, AdminAccount account, CredentialEpoch epoch,
-        AppTokens tokens, ApiLoginThrottle throttle, RecorderIdentityStore devices, TimeProvider clock)
+        AppTokens tokens, ApiLoginThrottle throttle, RecorderIdentityStore devices, AuditLog audit, TimeProvider clock)
     {
         var clientName = request?.ClientName?.Trim() ?? "";
         if (clientName.Length is 0 or > AppTokens.MaxClientNameLength || TypedText.HasHiddenCharacters(clientName)
@@ -40,6 +45,7 @@ public static class CompanionApi
         var client = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         if (!throttle.TryBegin(client, out var retryAt))
         {
+            await audit.WriteAsync(AuditEvent.AppSignInLimited, $"App sign-in from {client} refused: too many wrong passwords from this address.");
             return new RetryAfterResult(retryAt, Problem(StatusCodes.Status429TooManyRequests, ProblemTypes.TooManyAttempts, "Too many attempts from this app. Wait, then try again."));
         }
 
@@ -59,11 +65,13 @@ public static class CompanionApi
             var rightUser = string.Equals(request.UserName.Trim(), AdminAccount.UserName, StringComparison.OrdinalIgnoreCase);
             if (!rightUser || verification == PasswordVerification.Mismatch)
             {
+                await audit.WriteAsync(AuditEvent.AppSignInFailed, $"App \"{clientName}\" at {client}: wrong user name or password.");
                 return Problem(StatusCodes.Status401Unauthorized, ProblemTypes.WrongCredentials, "Wrong user name or password.");
             }
 
             failed = false;
             var token = await tokens.IssueAsync(clientName, epoch.Current);
+            await audit.WriteAsync(AuditEvent.AppSignedIn, $"App \"{clientName}\" signed in from {client}.");
             var device = await devices.GetAsync();
             return TypedResults.Created("/api/v1/sessions/current", new SessionResponse(token, "Bearer", device.DeviceId));
         }
@@ -80,9 +88,10 @@ public static class CompanionApi
             (long)(clock.GetUtcNow() - boot.StartedUtc).TotalSeconds));
     }
 
-    private static async Task<NoContent> SignOutAsync(HttpContext context, AppTokens tokens)
+    private static async Task<NoContent> SignOutAsync(HttpContext context, AppTokens tokens, AuditLog audit)
     {
         await tokens.RevokeAsync(long.Parse(context.User.FindFirst(AppTokenAuthenticationHandler.TokenIdClaim)!.Value, CultureInfo.InvariantCulture));
+        await audit.WriteAsync(AuditEvent.AppSignedOut, $"An app signed out from {context.Connection.RemoteIpAddress}.");
         return TypedResults.NoContent();
     }
 

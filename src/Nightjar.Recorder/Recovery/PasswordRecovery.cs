@@ -47,6 +47,11 @@ public sealed class PasswordRecovery(
     /// <summary>Opens Forgot Password: shows the request already under way, or makes a new one.</summary>
     public async Task<RecoveryStart> StartAsync()
     {
+        if (!await account.HasPasswordAsync())
+        {
+            return new RecoveryStart.NotSetUp();
+        }
+
         var latest = await LatestActiveAsync();
         if (latest is { Method: not RecoveryMethod.RecoveryKey } && latest.ExpiresUtc > clock.GetUtcNow())
         {
@@ -184,7 +189,7 @@ public sealed class PasswordRecovery(
             return new ResetCompletion.Invalid(errors);
         }
 
-        if (string.IsNullOrEmpty(ticket) || ticket.Length > 128)
+        if (string.IsNullOrEmpty(ticket) || ticket.Length > 128 || !await account.HasPasswordAsync())
         {
             return new ResetCompletion.NotVerified();
         }
@@ -250,6 +255,13 @@ public sealed class PasswordRecovery(
 
     private async Task<RecoveryStart> CreateAsync(bool recoveryKey)
     {
+        // Before setup there is nothing to recover: a reset must never be a way to set the first password without
+        // the setup wizard's Recovery Key, recovery email and audit entry.
+        if (!await account.HasPasswordAsync())
+        {
+            return new RecoveryStart.NotSetUp();
+        }
+
         var now = clock.GetUtcNow();
         await using (var connection = await database.OpenAsync())
         {

@@ -103,6 +103,7 @@ public static class RecoveryEndpoints
         RecoveryStart.Started started => TypedResults.Ok(Body(started.Request)),
         RecoveryStart.CoolingDown cooling => TooMany("resend-cooldown", "A code was sent moments ago.", cooling.Until),
         RecoveryStart.RateLimited limited => TooMany("too-many-requests", "Too many reset requests this hour. Your password still works.", limited.Until),
+        RecoveryStart.NotSetUp => Problem(StatusCodes.Status409Conflict, "setup-not-complete", "Setup has not been completed: the setup wizard sets the first password."),
         _ => throw new InvalidOperationException("Unknown recovery answer."),
     };
 

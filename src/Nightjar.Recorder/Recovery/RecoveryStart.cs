@@ -13,4 +13,7 @@ public abstract record RecoveryStart
 
     /// <summary>A code was sent moments ago; another may be asked for at <paramref name="Until"/>.</summary>
     public sealed record CoolingDown(DateTimeOffset Until) : RecoveryStart;
+
+    /// <summary>Setup has not finished: there is no password to recover, and the first one is set by the setup wizard alone.</summary>
+    public sealed record NotSetUp : RecoveryStart;
 }

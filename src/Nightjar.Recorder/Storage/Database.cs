@@ -25,6 +25,7 @@ public sealed class Database
         var dataDir = options.Value.DataDirFullPath;
         DataFolder.CreatePrivate(dataDir);
         Path = System.IO.Path.Combine(dataDir, "nightjar.db");
+        Recording.Storage.OwnerOnly.DatabaseFile(Path);
         ConnectionString = new SqliteConnectionStringBuilder
         {
             DataSource = Path,

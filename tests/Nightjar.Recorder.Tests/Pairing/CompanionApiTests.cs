@@ -169,6 +169,7 @@ public class CompanionApiTests : IAsyncLifetime
         foreach (var (path, answers) in new[]
         {
             ("/api/v1/cameras", new[] { "200", "401" }),
+            ("/api/v1/device", ["200", "401"]),
             ("/api/v1/cameras/{cameraId}/live", ["401", "400", "404", "503"]),
             ("/api/v1/cameras/{cameraId}/recordings", ["200", "401", "400", "404"]),
             ("/api/v1/cameras/{cameraId}/video.mp4", ["200", "206", "401", "400", "404"]),
@@ -182,6 +183,8 @@ public class CompanionApiTests : IAsyncLifetime
         }
 
         Assert.DoesNotContain(names, n => n.StartsWith("/console", StringComparison.Ordinal));
+        var signIn = paths.GetProperty("/api/v1/sessions").GetProperty("post").GetProperty("responses").EnumerateObject().Select(r => r.Name).ToList();
+        Assert.All(new[] { "201", "400", "401", "413", "429", "503" }, a => Assert.Contains(a, signIn));
     }
 
     [Fact]

@@ -20,6 +20,27 @@ public class PairingUriTests
         Assert.Equal(Fingerprint, pairing.Sha256Fingerprint);
     }
 
+    public static TheoryData<string> PastedSpellings() => new()
+    {
+        "nightjar://pair?id=NJ-7F3K-Q9D2&host=192.168.1.20:8443&fp=sha256:" + Fingerprint.ToUpperInvariant(),
+        "nightjar://pair?id=NJ-7F3K-Q9D2&host=192.168.1.20:8443&fp=SHA256:" + Fingerprint,
+        "nightjar://pair?id=NJ-7F3K-Q9D2&host=192.168.1.20:8443&fp=" + Fingerprint,
+        "nightjar://pair?id=NJ-7F3K-Q9D2&host=192.168.1.20:8443&fp=sha256:" + Colons(Fingerprint.ToUpperInvariant()),
+        "nightjar://pair?id=NJ-7F3K-Q9D2&host=192.168.1.20:8443&fp=" + Colons(Fingerprint),
+        "  nightjar://pair?id=NJ-7F3K-Q9D2&host=192.168.1.20:8443&fp=sha256:" + Fingerprint + "\n",
+        "nightjar://pair?id=NJ-7F3K-Q9D2&host=192.168.1.20:8443&fp=sha256:" + Fingerprint + " \r\n",
+    };
+
+    private static string Colons(string hex) => string.Join(':', Enumerable.Range(0, hex.Length / 2).Select(i => hex.Substring(i * 2, 2)));
+
+    [Theory]
+    [MemberData(nameof(PastedSpellings))]
+    public void WhatOwnersPaste_Parses_ToTheSameFingerprint(string text)
+    {
+        Assert.True(PairingUri.TryParse(text, out var pairing, out var error), error);
+        Assert.Equal(Fingerprint, pairing!.Sha256Fingerprint);
+    }
+
     [Fact]
     public void Format_ThenParse_RoundTrips()
     {
@@ -55,10 +76,12 @@ public class PairingUriTests
         "nightjar://pair?id=NJ-7F3K-Q9D2&host=:8443&fp=sha256:" + Fingerprint,
         "nightjar://pair?id=NJ-7F3K-Q9D2&host=bad host:8443&fp=sha256:" + Fingerprint,
         "nightjar://pair?id=NJ-7F3K-Q9D2&host=fe80::1:8443&fp=sha256:" + Fingerprint,
-        "nightjar://pair?id=NJ-7F3K-Q9D2&host=192.168.1.20:8443&fp=" + Fingerprint,
         "nightjar://pair?id=NJ-7F3K-Q9D2&host=192.168.1.20:8443&fp=sha1:" + Fingerprint[..40],
         "nightjar://pair?id=NJ-7F3K-Q9D2&host=192.168.1.20:8443&fp=sha256:" + Fingerprint[..63],
-        "nightjar://pair?id=NJ-7F3K-Q9D2&host=192.168.1.20:8443&fp=sha256:" + Fingerprint.ToUpperInvariant(),
+        "nightjar://pair?id=NJ-7F3K-Q9D2&host=192.168.1.20:8443&fp=sha256:" + Fingerprint + "ab",
+        "nightjar://pair?id=NJ-7F3K-Q9D2&host=192.168.1.20:8443&fp=" + Colons(Fingerprint)[..92],
+        "nightjar://pair?id=NJ-7F3K-Q9D2&host=192.168.1.20:8443&fp=sha1:" + Fingerprint,
+        "nightjar://pair?id=NJ-7F3K-Q9D2&host=192.168.1.20:8443&fp=sha256:" + Fingerprint[..31] + ":" + Fingerprint[31..],
         "nightjar://pair?id=NJ-7F3K-Q9D2&host=192.168.1.20:8443&fp=sha256:" + Fingerprint[..62] + "zz",
         "nightjar://pair?id=NJ-7F3K-Q9D2\r\n&host=192.168.1.20:8443&fp=sha256:" + Fingerprint,
         "nightjar://pair?id=NJ-7F3K-Q9D2&host=192.168.1.20:8443&fp=sha256:" + Fingerprint + new string('a', 600),
