@@ -93,7 +93,9 @@ public static class CompanionCommands
         }
 
         using var client = new RecorderClient(device.Pairing);
-        var result = await client.SignInAsync("admin", password, $"nightjar-app ({Environment.MachineName})", cancellationToken);
+        // The name the owner gave, and the machine: what Settings → Mobile App lists.
+        var clientName = $"{device.Name} on {Environment.MachineName}";
+        var result = await client.SignInAsync("admin", password, clientName.Length > 64 ? clientName[..64] : clientName, cancellationToken);
         if (result.Status != ClientStatus.Ok)
         {
             await error.WriteLineAsync(result.Message + (result.RetryAfter is { } wait ? $" Try again in {(int)Math.Ceiling(wait.TotalSeconds)} s." : ""));
@@ -106,7 +108,15 @@ public static class CompanionCommands
             return ExitCodes.UnreachableOrCertificate;
         }
 
+        var replaced = await store.FindAsync(device.Name);
         await store.SaveAsync(device with { Token = result.Value.Token, PasswordChangedAt = null });
+        if (replaced?.Token is { } oldToken)
+        {
+            // Added or logged in again under the same name: the token it replaces ends, rather than lingering on the recorder.
+            using var old = new RecorderClient(replaced.Pairing, oldToken);
+            await old.SignOutAsync(cancellationToken);
+        }
+
         await output.WriteLineAsync($"{done} {device.Name} ({device.DeviceId}) at {device.Pairing.Authority}.");
         return ExitCodes.Ok;
     }

@@ -52,6 +52,22 @@ public sealed class CompanionAppTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AddingAgainUnderTheSameName_EndsTheOldToken_AndTheRecorderListsTheGivenName()
+    {
+        var uri = await PairingUriAsync();
+        Assert.Equal(ExitCodes.Ok, (await RunAsync(TestRecorder.AdminPassword + "\n", "add", uri, "--name", "home")).Code);
+        var first = (await store.FindAsync("home"))!.Token!;
+        Assert.Equal(ExitCodes.Ok, (await RunAsync(TestRecorder.AdminPassword + "\n", "add", uri, "--name", "home")).Code);
+        Assert.Equal(ExitCodes.Ok, (await RunAsync(TestRecorder.AdminPassword + "\n", "login", "home")).Code);
+
+        var apps = await recorder.Get<AppTokens>().ListAsync();
+        var app = Assert.Single(apps);
+        Assert.Equal($"home on {Environment.MachineName}", app.ClientName);
+        Assert.IsType<TokenCheck.Invalid>(await recorder.Get<AppTokens>().CheckAsync(first));
+        Assert.Equal(ExitCodes.Ok, (await RunAsync("", "status", "home")).Code);
+    }
+
+    [Fact]
     public async Task WrongPassword_Exits4_ThenIsRateLimited()
     {
         var uri = await PairingUriAsync();
