@@ -245,31 +245,19 @@ public static class CompanionCommands
         return ExitCodes.Ok;
     }
 
-    private static async Task<int> SnapshotAsync(string name, string cameraText, string file, TextWriter output, TextWriter error, DeviceStore store, CancellationToken cancellationToken)
-    {
-        var (device, notSignedIn) = await SignedInAsync(name, error, store);
-        if (device is null)
+    private static Task<int> SnapshotAsync(string name, string cameraText, string file, TextWriter output, TextWriter error, DeviceStore store, CancellationToken cancellationToken) =>
+        WithCameraAsync(name, cameraText, error, store, async (client, device, camera) =>
         {
-            return notSignedIn;
-        }
+            var result = await client.GetSnapshotAsync(camera.Id, cancellationToken);
+            if (result.Status != ClientStatus.Ok)
+            {
+                return await FailedAsync(result, device, error, store);
+            }
 
-        using var client = new RecorderClient(device.Pairing, device.Token);
-        var (camera, exitCode) = await FindCameraAsync(client, device, cameraText, error, store, cancellationToken);
-        if (camera is null)
-        {
-            return exitCode;
-        }
-
-        var result = await client.GetSnapshotAsync(camera.Id, cancellationToken);
-        if (result.Status != ClientStatus.Ok)
-        {
-            return await FailedAsync(result, device, error, store);
-        }
-
-        await File.WriteAllBytesAsync(file, result.Value!, cancellationToken);
-        await output.WriteLineAsync($"Saved {camera.Name}'s picture to {file} ({result.Value!.Length} bytes).");
-        return ExitCodes.Ok;
-    }
+            await File.WriteAllBytesAsync(file, result.Value!, cancellationToken);
+            await output.WriteLineAsync($"Saved {camera.Name}'s picture to {file} ({result.Value!.Length} bytes).");
+            return ExitCodes.Ok;
+        }, cancellationToken);
 
     private static async Task<int> ExportAsync(string name, string cameraText, string fromText, string toText, string file, TextWriter output, TextWriter error,
         DeviceStore store, CancellationToken cancellationToken)
@@ -280,27 +268,17 @@ public static class CompanionCommands
             return ExitCodes.Usage;
         }
 
-        var (device, notSignedIn) = await SignedInAsync(name, error, store);
-        if (device is null)
+        return await WithCameraAsync(name, cameraText, error, store, async (client, device, camera) =>
         {
-            return notSignedIn;
-        }
+            var result = await SaveAsync(file, target => client.DownloadVideoAsync(camera.Id, from, to, target, cancellationToken));
+            if (result.Status != ClientStatus.Ok)
+            {
+                return await FailedAsync(result, device, error, store);
+            }
 
-        using var client = new RecorderClient(device.Pairing, device.Token);
-        var (camera, exitCode) = await FindCameraAsync(client, device, cameraText, error, store, cancellationToken);
-        if (camera is null)
-        {
-            return exitCode;
-        }
-
-        var result = await SaveAsync(file, target => client.DownloadVideoAsync(camera.Id, from, to, target, cancellationToken));
-        if (result.Status != ClientStatus.Ok)
-        {
-            return await FailedAsync(result, device, error, store);
-        }
-
-        await output.WriteLineAsync($"Saved {camera.Name} from {from.ToLocalTime():yyyy-MM-dd HH:mm:ss} to {to.ToLocalTime():HH:mm:ss} to {file} ({result.Value} bytes).");
-        return ExitCodes.Ok;
+            await output.WriteLineAsync($"Saved {camera.Name} from {from.ToLocalTime():yyyy-MM-dd HH:mm:ss} to {to.ToLocalTime():HH:mm:ss} to {file} ({result.Value} bytes).");
+            return ExitCodes.Ok;
+        }, cancellationToken);
     }
 
     private static async Task<int> LiveAsync(string name, string cameraText, string stream, TextWriter error, DeviceStore store, CancellationToken cancellationToken)
@@ -311,6 +289,18 @@ public static class CompanionCommands
             return ExitCodes.Usage;
         }
 
+        return await WithCameraAsync(name, cameraText, error, store, async (client, device, camera) =>
+        {
+            await using var stdout = System.Console.OpenStandardOutput();
+            var result = await client.WatchLiveAsync(camera.Id, stream, stdout, cancellationToken);
+            return result.Status == ClientStatus.Ok ? ExitCodes.Ok : await FailedAsync(result, device, error, store);
+        }, cancellationToken);
+    }
+
+    /// <summary>Signs in to the paired recorder, finds the camera by id or name, and runs <paramref name="act"/> on it; or the exit code after saying why not.</summary>
+    private static async Task<int> WithCameraAsync(string name, string cameraText, TextWriter error, DeviceStore store,
+        Func<RecorderClient, PairedDevice, CameraInfo, Task<int>> act, CancellationToken cancellationToken)
+    {
         var (device, notSignedIn) = await SignedInAsync(name, error, store);
         if (device is null)
         {
@@ -319,19 +309,7 @@ public static class CompanionCommands
 
         using var client = new RecorderClient(device.Pairing, device.Token);
         var (camera, exitCode) = await FindCameraAsync(client, device, cameraText, error, store, cancellationToken);
-        if (camera is null)
-        {
-            return exitCode;
-        }
-
-        await using var stdout = System.Console.OpenStandardOutput();
-        var result = await client.WatchLiveAsync(camera.Id, stream, stdout, cancellationToken);
-        if (result.Status != ClientStatus.Ok)
-        {
-            return await FailedAsync(result, device, error, store);
-        }
-
-        return ExitCodes.Ok;
+        return camera is null ? exitCode : await act(client, device, camera);
     }
 
     /// <summary>A camera by id or by name (case does not matter), or the exit code after saying why there is none.</summary>

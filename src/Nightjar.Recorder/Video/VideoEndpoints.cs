@@ -82,7 +82,7 @@ public static class VideoEndpoints
             return Problem(StatusCodes.Status400BadRequest, ProblemTypes.InvalidRequest, error);
         }
 
-        if (await FindAsync(catalog, engine, cameraId) is not { } id)
+        if (await FindAsync(catalog, cameraId) is not { } id)
         {
             return NoSuchCamera();
         }
@@ -109,7 +109,7 @@ public static class VideoEndpoints
             return Problem(StatusCodes.Status400BadRequest, ProblemTypes.InvalidRequest, error);
         }
 
-        if (await FindAsync(catalog, engine, cameraId) is not { } id)
+        if (await FindAsync(catalog, cameraId) is not { } id)
         {
             return NoSuchCamera();
         }
@@ -135,7 +135,7 @@ public static class VideoEndpoints
 
     private static async Task<IResult> SnapshotAsync(HttpContext context, string cameraId, CameraCatalog catalog, RecordingEngine engine)
     {
-        if (await FindAsync(catalog, engine, cameraId) is not { } id)
+        if (await FindAsync(catalog, cameraId) is not { } id)
         {
             return NoSuchCamera();
         }
@@ -271,7 +271,7 @@ public static class VideoEndpoints
     }
 
     /// <summary>A camera's id, also when it was removed with its recordings kept (their video stays reachable).</summary>
-    private static async Task<string?> FindAsync(CameraCatalog catalog, RecordingEngine engine, string cameraId) =>
+    private static async Task<string?> FindAsync(CameraCatalog catalog, string cameraId) =>
         (await catalog.NamesAsync()).ContainsKey(cameraId) ? cameraId : null;
 
     private static ProblemHttpResult NoSuchCamera() => Problem(StatusCodes.Status404NotFound, ProblemTypes.NotFound, "There is no camera with this id.");

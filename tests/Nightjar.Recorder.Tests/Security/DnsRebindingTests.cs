@@ -23,6 +23,10 @@ public sealed class DnsRebindingTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await recorder.DisposeAsync();
 
+    /// <summary>The test's text with <c>{port}</c> standing for the console's port.</summary>
+    private string WithPort(string text) =>
+        text.Replace("{port}", recorder.ConsoleUrl.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? host = null, string? origin = null)
     {
         using var console = recorder.CreateConsoleClient();
@@ -49,7 +53,7 @@ public sealed class DnsRebindingTests : IAsyncLifetime
     [InlineData("192.168.1.20:{port}")]
     public async Task AnotherHostName_IsRefused_OnEveryRoute(string host)
     {
-        host = host.Replace("{port}", recorder.ConsoleUrl.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        host = WithPort(host);
         foreach (var (method, path) in new[] { (HttpMethod.Get, "/"), (HttpMethod.Get, "/setup"), (HttpMethod.Post, "/console/recovery/requests"), (HttpMethod.Post, "/_blazor/negotiate?negotiateVersion=1") })
         {
             var response = await SendAsync(method, path, host: host);
@@ -64,7 +68,7 @@ public sealed class DnsRebindingTests : IAsyncLifetime
     [InlineData("LOCALHOST:{port}")]
     public async Task TheConsolesOwnNames_Work(string host)
     {
-        host = host.Replace("{port}", recorder.ConsoleUrl.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        host = WithPort(host);
         Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Get, "/", host: host)).StatusCode);
     }
 
@@ -75,7 +79,7 @@ public sealed class DnsRebindingTests : IAsyncLifetime
     [InlineData("null")]
     public async Task AForeignOrigin_CannotStartACircuit_OrChangeAnything(string origin)
     {
-        origin = origin.Replace("{port}", recorder.ConsoleUrl.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        origin = WithPort(origin);
         Assert.Equal(HttpStatusCode.Forbidden, (await SendAsync(HttpMethod.Post, "/_blazor/negotiate?negotiateVersion=1", origin: origin)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await SendAsync(HttpMethod.Post, "/console/recovery/requests", origin: origin)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await SendAsync(HttpMethod.Post, "/console/login", origin: origin)).StatusCode);
