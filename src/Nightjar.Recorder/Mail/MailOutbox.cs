@@ -101,15 +101,17 @@ public sealed class MailOutbox(Database database, TimeProvider clock) : IDisposa
     {
         var now = clock.GetUtcNow();
         var finished = state is OutboxState.Sent or OutboxState.Failed or OutboxState.Expired;
+        bool erased;
         await using (var connection = await database.OpenAsync())
         {
-            await connection.ExecuteAsync(
+            erased = await connection.ExecuteScalarAsync<bool>(
                 """
                 UPDATE outbox SET state = @State, attempts = attempts + 1, last_error = @Error,
                     next_attempt_utc = COALESCE(@Next, next_attempt_utc),
                     sent_utc = CASE WHEN @Sent THEN @Now ELSE sent_utc END,
                     content = CASE WHEN @Finished AND sensitive THEN NULL ELSE content END
                 WHERE id = @Id
+                RETURNING @Finished AND sensitive
                 """,
                 new
                 {
@@ -123,17 +125,31 @@ public sealed class MailOutbox(Database database, TimeProvider clock) : IDisposa
                 });
         }
 
+        if (erased)
+        {
+            await database.TruncateWalAsync();
+        }
+
         Notify(id);
     }
 
     /// <summary>Gives up messages whose time has passed without delivery (the sender also does this as it goes).</summary>
     internal async Task ExpireOverdueAsync()
     {
-        await using var connection = await database.OpenAsync();
-        var ids = (await connection.QueryAsync<long>(
-            "UPDATE outbox SET state = 'Expired', content = CASE WHEN sensitive THEN NULL ELSE content END "
-            + "WHERE state IN ('Queued', 'Retrying') AND not_after_utc <= @Now RETURNING id",
-            new { Now = clock.GetUtcNow() })).AsList();
+        List<long> ids;
+        await using (var connection = await database.OpenAsync())
+        {
+            ids = (await connection.QueryAsync<long>(
+                "UPDATE outbox SET state = 'Expired', content = CASE WHEN sensitive THEN NULL ELSE content END "
+                + "WHERE state IN ('Queued', 'Retrying') AND not_after_utc <= @Now RETURNING id",
+                new { Now = clock.GetUtcNow() })).AsList();
+        }
+
+        if (ids.Count > 0)
+        {
+            await database.TruncateWalAsync();
+        }
+
         foreach (var id in ids)
         {
             Notify(id);

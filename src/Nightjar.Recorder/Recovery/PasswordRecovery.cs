@@ -45,46 +45,24 @@ public sealed class PasswordRecovery(
     public string CodeFilePath => Path.Combine(recorder.Value.DataDirFullPath, "recovery-code.txt");
 
     /// <summary>Opens Forgot Password: shows the request already under way, or makes a new one.</summary>
-    public async Task<RecoveryStart> StartAsync()
-    {
-        if (!await account.HasPasswordAsync())
-        {
-            return new RecoveryStart.NotSetUp();
-        }
-
-        var latest = await LatestActiveAsync();
-        if (latest is { Method: not RecoveryMethod.RecoveryKey } && latest.ExpiresUtc > clock.GetUtcNow())
-        {
-            return new RecoveryStart.Started(latest);
-        }
-
-        return await CreateAsync(recoveryKey: false);
-    }
+    public Task<RecoveryStart> StartAsync() => CreateAsync(RequestKind.Open);
 
     /// <summary>"Resend Code": a new code that voids the old one, after the cool-down and within the hourly limit.</summary>
-    public async Task<RecoveryStart> ResendAsync()
-    {
-        var now = clock.GetUtcNow();
-        var lastCode = await LastCodeCreatedAsync();
-        if (lastCode is { } created && created + Settings.ResendCooldown > now)
-        {
-            return new RecoveryStart.CoolingDown(created + Settings.ResendCooldown);
-        }
-
-        return await CreateAsync(recoveryKey: false);
-    }
+    public Task<RecoveryStart> ResendAsync() => CreateAsync(RequestKind.Resend);
 
     /// <summary>"Use Recovery Key": a request checked against the key from setup, with the same limits as a code.</summary>
-    public Task<RecoveryStart> StartWithRecoveryKeyAsync() => CreateAsync(recoveryKey: true);
+    public Task<RecoveryStart> StartWithRecoveryKeyAsync() => CreateAsync(RequestKind.RecoveryKey);
 
     public async Task CancelAsync(string requestId)
     {
         await using var connection = await database.OpenAsync();
         var cancelled = await connection.ExecuteAsync(
-            "UPDATE reset_request SET state = 'Cancelled' WHERE id = @Id AND state IN ('Active', 'Verified')", new { Id = requestId });
+            "UPDATE reset_request SET state = 'Cancelled', code_hmac = NULL, ticket_hash = NULL WHERE id = @Id AND state IN ('Active', 'Verified')",
+            new { Id = requestId });
         if (cancelled == 1)
         {
             await audit.WriteAsync(connection, null, AuditEvent.ResetCancelled, "Password reset cancelled at the console.");
+            File.Delete(CodeFilePath);
         }
     }
 
@@ -148,7 +126,7 @@ public sealed class PasswordRecovery(
             {
                 var ticket = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
                 await connection.ExecuteAsync(
-                    "UPDATE reset_request SET state = 'Verified', ticket_hash = @Ticket WHERE id = @Id AND state = 'Active'",
+                    "UPDATE reset_request SET state = 'Verified', code_hmac = NULL, ticket_hash = @Ticket WHERE id = @Id AND state = 'Active'",
                     new { Id = requestId, Ticket = TicketHash(ticket) }, transaction);
                 await audit.WriteAsync(connection, transaction, AuditEvent.ResetCodeAccepted, "Reset proof accepted; waiting for the new password.");
                 return new CodeCheck.Accepted(ticket);
@@ -157,7 +135,8 @@ public sealed class PasswordRecovery(
             var wrong = row.WrongAttemptsCount + 1;
             var burned = wrong >= Settings.MaxWrongAttempts;
             await connection.ExecuteAsync(
-                "UPDATE reset_request SET wrong_attempts = @Wrong, state = CASE WHEN @Burned THEN 'Burned' ELSE state END WHERE id = @Id",
+                "UPDATE reset_request SET wrong_attempts = @Wrong, state = CASE WHEN @Burned THEN 'Burned' ELSE state END, "
+                + "code_hmac = CASE WHEN @Burned THEN NULL ELSE code_hmac END WHERE id = @Id",
                 new { Id = requestId, Wrong = wrong, Burned = burned }, transaction);
             if (burned)
             {
@@ -207,7 +186,7 @@ public sealed class PasswordRecovery(
         {
             var method = await connection.ExecuteScalarAsync<string?>(
                 """
-                UPDATE reset_request SET state = 'Consumed'
+                UPDATE reset_request SET state = 'Consumed', ticket_hash = NULL
                 WHERE id = @Id AND state = 'Verified' AND ticket_hash = @Ticket AND expires_utc > @Now
                 RETURNING method
                 """,
@@ -245,6 +224,7 @@ public sealed class PasswordRecovery(
         }
 
         epoch.Committed(committedEpoch);
+        File.Delete(CodeFilePath);
         if (outcome.MessageId is { } id)
         {
             outbox.Queued(id);
@@ -253,7 +233,18 @@ public sealed class PasswordRecovery(
         return new ResetCompletion.Succeeded(outcome.Key);
     }
 
-    private async Task<RecoveryStart> CreateAsync(bool recoveryKey)
+    private enum RequestKind
+    {
+        /// <summary>Forgot Password opened: the request under way if there is one, else a new code.</summary>
+        Open,
+
+        /// <summary>Resend Code: a new code, after the cool-down.</summary>
+        Resend,
+
+        RecoveryKey,
+    }
+
+    private async Task<RecoveryStart> CreateAsync(RequestKind kind)
     {
         // Before setup there is nothing to recover: a reset must never be a way to set the first password without
         // the setup wizard's Recovery Key, recovery email and audit entry.
@@ -262,35 +253,57 @@ public sealed class PasswordRecovery(
             return new RecoveryStart.NotSetUp();
         }
 
-        var now = clock.GetUtcNow();
-        await using (var connection = await database.OpenAsync())
-        {
-            var lastHour = (await connection.QueryAsync<DateTimeOffset>(
-                "SELECT created_utc FROM reset_request WHERE created_utc > @Since ORDER BY created_utc",
-                new { Since = now.AddHours(-1) })).AsList();
-            if (lastHour.Count >= Settings.MaxRequestsPerHour)
-            {
-                return new RecoveryStart.RateLimited(lastHour[lastHour.Count - Settings.MaxRequestsPerHour].AddHours(1));
-            }
-        }
-
         var email = await recoverySettings.GetEmailAsync();
         var relay = await relaySettings.GetEffectiveAsync();
-        var method = recoveryKey ? RecoveryMethod.RecoveryKey
+        var method = kind == RequestKind.RecoveryKey ? RecoveryMethod.RecoveryKey
             : email is null ? RecoveryMethod.CodeFile
             : relay.IsConfigured ? RecoveryMethod.Email
             : RecoveryMethod.PickupFile;
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        var code = recoveryKey ? null : SecureCode.New();
-        var expires = now + Settings.CodeLifetime;
+        var code = method == RecoveryMethod.RecoveryKey ? null : SecureCode.New();
         var secret = await deviceSecret.GetAsync(DeviceSecret.RecoveryCodes);
         var device = await devices.GetAsync();
 
-        var messageId = await database.InTransactionAsync(async (connection, transaction) =>
+        // The limits are read inside the write transaction that adds the request (IMMEDIATE: one writer at a time),
+        // so requests arriving together are counted one after another and cannot all pass the same check.
+        var outcome = await database.InTransactionAsync<(RecoveryStart? Refused, string Id, long? MessageId)>(async (connection, transaction) =>
         {
+            var now = clock.GetUtcNow();
+            if (kind == RequestKind.Open)
+            {
+                var underWay = await connection.QueryFirstOrDefaultAsync<string?>(
+                    "SELECT id FROM reset_request WHERE state = 'Active' AND method <> 'RecoveryKey' AND expires_utc > @Now ORDER BY created_utc DESC LIMIT 1",
+                    new { Now = now }, transaction);
+                if (underWay is not null)
+                {
+                    return (null, underWay, null);
+                }
+            }
+
+            if (kind == RequestKind.Resend)
+            {
+                var lastCode = await connection.ExecuteScalarAsync<DateTimeOffset?>(
+                    "SELECT MAX(created_utc) FROM reset_request WHERE method <> 'RecoveryKey'", transaction: transaction);
+                if (lastCode is { } created && created + Settings.ResendCooldown > now)
+                {
+                    return (new RecoveryStart.CoolingDown(created + Settings.ResendCooldown), "", null);
+                }
+            }
+
+            var lastHour = (await connection.QueryAsync<DateTimeOffset>(
+                "SELECT created_utc FROM reset_request WHERE created_utc > @Since ORDER BY created_utc",
+                new { Since = now.AddHours(-1) }, transaction)).AsList();
+            if (lastHour.Count >= Settings.MaxRequestsPerHour)
+            {
+                return (new RecoveryStart.RateLimited(lastHour[lastHour.Count - Settings.MaxRequestsPerHour].AddHours(1)), "", null);
+            }
+
+            var expires = now + Settings.CodeLifetime;
+
             // A new request voids every older one, so only the newest code can ever be used.
             await connection.ExecuteAsync(
-                "UPDATE reset_request SET state = 'Superseded' WHERE state IN ('Active', 'Verified')", transaction: transaction);
+                "UPDATE reset_request SET state = 'Superseded', code_hmac = NULL, ticket_hash = NULL WHERE state IN ('Active', 'Verified')",
+                transaction: transaction);
             await connection.ExecuteAsync(
                 """
                 INSERT INTO reset_request (id, created_utc, expires_utc, method, code_hmac, state)
@@ -328,30 +341,20 @@ public sealed class PasswordRecovery(
                 _ => "Password reset with the Recovery Key started.",
             };
             await audit.WriteAsync(connection, transaction, AuditEvent.ResetRequested, detail);
-            return queued;
+            return (null, id, queued);
         });
 
-        if (messageId is { } queuedId)
+        if (outcome.Refused is { } refused)
+        {
+            return refused;
+        }
+
+        if (outcome.MessageId is { } queuedId)
         {
             outbox.Queued(queuedId);
         }
 
-        return new RecoveryStart.Started((await GetAsync(id))!);
-    }
-
-    private async Task<RecoveryRequestView?> LatestActiveAsync()
-    {
-        await using var connection = await database.OpenAsync();
-        var row = await connection.QueryFirstOrDefaultAsync<RequestRow>(
-            SelectRequest + " WHERE state = 'Active' ORDER BY created_utc DESC LIMIT 1");
-        return row is null ? null : await ViewAsync(row);
-    }
-
-    private async Task<DateTimeOffset?> LastCodeCreatedAsync()
-    {
-        await using var connection = await database.OpenAsync();
-        return await connection.ExecuteScalarAsync<DateTimeOffset?>(
-            "SELECT MAX(created_utc) FROM reset_request WHERE method <> 'RecoveryKey'");
+        return new RecoveryStart.Started((await GetAsync(outcome.Id))!);
     }
 
     private async Task<RecoveryRequestView> ViewAsync(RequestRow row)

@@ -44,8 +44,19 @@ public sealed class Database
         var connection = new SqliteConnection(ConnectionString);
         await connection.OpenAsync(cancellationToken);
         // synchronous=FULL: a committed password change must survive a power cut, not only a process kill.
-        await connection.ExecuteAsync("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = FULL;");
+        // secure_delete: erased bytes (a delivered Secure Code) are zeroed in the file, not left in free space.
+        await connection.ExecuteAsync("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = FULL; PRAGMA secure_delete = ON;");
         return connection;
+    }
+
+    /// <summary>
+    /// Copies every committed page into the main file and empties the WAL. Call after erasing a secret: the WAL
+    /// still holds the pages as they were before the erasure until it is truncated.
+    /// </summary>
+    public async Task TruncateWalAsync()
+    {
+        await using var connection = await OpenAsync();
+        await connection.ExecuteAsync("PRAGMA wal_checkpoint(TRUNCATE);");
     }
 
     /// <summary>Runs <paramref name="work"/> in one IMMEDIATE transaction (the write lock is taken up front, so two writers never deadlock on upgrade).</summary>

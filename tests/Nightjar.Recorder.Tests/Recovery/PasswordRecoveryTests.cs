@@ -174,6 +174,50 @@ public class PasswordRecoveryTests
     }
 
     [Fact]
+    public async Task ParallelResends_WithinTheCooldown_SendOneEmail()
+    {
+        await using var harness = await SetUpAsync();
+        var recovery = harness.Get<PasswordRecovery>();
+        Started(await recovery.StartAsync());
+        harness.Clock.Advance(TimeSpan.FromSeconds(61));
+
+        var answers = Nightjar.TestSupport.AllAtOnce.Run(40, recovery.ResendAsync);
+
+        Assert.Single(answers, a => a is RecoveryStart.Started);
+        Assert.Equal(39, answers.Count(a => a is RecoveryStart.CoolingDown));
+        var emails = await harness.Get<MailOutbox>().ListRecentAsync(100);
+        Assert.Equal(2, emails.Count(m => m.Purpose == "reset-password"));
+    }
+
+    [Fact]
+    public async Task ParallelRecoveryKeyRequests_CannotPassTheHourlyLimitTogether()
+    {
+        await using var harness = await SetUpAsync();
+        var recovery = harness.Get<PasswordRecovery>();
+        Started(await recovery.StartAsync()); // 1 of the 5 this hour; 4 left
+
+        var answers = Nightjar.TestSupport.AllAtOnce.Run(20, recovery.StartWithRecoveryKeyAsync);
+
+        Assert.Equal(4, answers.Count(a => a is RecoveryStart.Started));
+        Assert.Equal(16, answers.Count(a => a is RecoveryStart.RateLimited));
+        await using var connection = await harness.Get<Database>().OpenAsync();
+        Assert.Equal(5, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM reset_request"));
+        Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM reset_request WHERE state = 'Active'"));
+    }
+
+    [Fact]
+    public async Task ParallelOpens_ShareOneRequest()
+    {
+        await using var harness = await SetUpAsync();
+        var recovery = harness.Get<PasswordRecovery>();
+
+        var answers = Nightjar.TestSupport.AllAtOnce.Run(20, recovery.StartAsync);
+
+        Assert.Single(answers.Select(a => Started(a).Id).Distinct());
+        Assert.Single(await harness.Get<MailOutbox>().ListRecentAsync(100));
+    }
+
+    [Fact]
     public async Task OpeningForgotPasswordAgain_ShowsTheRequestUnderWay_WithoutAnotherEmail()
     {
         await using var harness = await SetUpAsync();

@@ -103,4 +103,38 @@ public class RecoveryOverSmtpTests
         var content = await Dapper.SqlMapper.ExecuteScalarAsync<byte[]?>(connection, "SELECT content FROM outbox WHERE id = @Id", new { Id = request.Message.Id });
         Assert.Null(content);
     }
+
+    [Fact]
+    public async Task AUsedSecureCode_CannotBeReadInTheDatabaseItsWalOrABackup()
+    {
+        await using var smtp = LoopbackSmtpServer.Start();
+        await using var recorder = await TestRecorder.StartAsync();
+        await recorder.CompleteSetupAsync("jane@example.com", smtp);
+        var recovery = recorder.Get<PasswordRecovery>();
+        var database = recorder.Get<Nightjar.Recorder.Storage.Database>();
+
+        var request = Assert.IsType<RecoveryStart.Started>(await recovery.StartAsync()).Request;
+        var code = SecureCodeText.In(await smtp.WaitForMessageAsync(m => (m.Subject ?? "").StartsWith("Reset Password", StringComparison.Ordinal), TimeSpan.FromSeconds(20)));
+        await WaitForStatusAsync(recorder, request.Message!.Id, e => e.State == OutboxState.Sent, TimeSpan.FromSeconds(10));
+        var ticket = Assert.IsType<CodeCheck.Accepted>(await recovery.VerifyAsync(request.Id, code)).Ticket;
+        Assert.IsType<ResetCompletion.Succeeded>(await recovery.CompleteAsync(request.Id, ticket, NewPassword, NewPassword));
+        var backup = database.Path + ".backup";
+        await using (var source = await database.OpenAsync())
+        await using (var copy = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={backup};Pooling=False"))
+        {
+            copy.Open();
+            source.BackupDatabase(copy);
+        }
+
+        foreach (var file in new[] { database.Path, database.Path + "-wal", backup })
+        {
+            var bytes = File.Exists(file) ? await File.ReadAllBytesAsync(file) : [];
+            foreach (var spelling in new[] { code, code.Replace("-", "", StringComparison.Ordinal) })
+            {
+                Assert.True(
+                    bytes.AsSpan().IndexOf(System.Text.Encoding.ASCII.GetBytes(spelling)) < 0,
+                    $"The used code {spelling} can still be read in {Path.GetFileName(file)}.");
+            }
+        }
+    }
 }
