@@ -156,6 +156,28 @@ public sealed class ConsoleTests(ConsoleBrowser browser)
     }
 
     [Fact]
+    public async Task Lock_InOneTab_LocksTheScreenOpenInAnother()
+    {
+        await using var recorder = await TestRecorder.StartAsync();
+        await recorder.CompleteSetupAsync();
+        var first = new ConsolePage(await browser.NewPageAsync());
+        await first.OpenAsync(new Uri(recorder.ConsoleUrl, "/power?login=open"));
+        await first.Field("Password").FillAsync(Password);
+        await first.SubmitLoginAsync();
+        var second = new ConsolePage(await first.Page.Context.NewPageAsync());
+        await second.OpenAsync(new Uri(recorder.ConsoleUrl, "/power"));
+        await Expect(second.Button("Reboot")).ToBeVisibleAsync();
+
+        await first.RightClickAsync();
+        await first.Menu.GetByRole(AriaRole.Button, new() { Name = "Lock", Exact = true }).ClickAsync();
+
+        // The second tab's circuit was open before Lock; it must not stay unlocked.
+        await Expect(second.Page.GetByText("This screen is locked.")).ToBeVisibleAsync();
+        await Expect(second.Button("Reboot")).ToHaveCountAsync(0);
+        await Expect(first.Page.GetByText("This screen is locked.").Or(first.Page.GetByText("No camera").First)).ToBeVisibleAsync();
+    }
+
+    [Fact]
     public async Task APageThatNeverConnected_BeforeAReboot_ComesBackByItself()
     {
         await using var recorder = await TestRecorder.StartAsync();

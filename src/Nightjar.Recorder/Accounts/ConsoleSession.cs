@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Mvc;
@@ -20,6 +21,9 @@ public static class ConsoleSession
     /// <summary>An unlocked console: a session cookie of the current credential epoch.</summary>
     public const string Policy = "console";
     public const string EpochClaim = "nightjar:epoch";
+
+    /// <summary>The <see cref="ConsoleLock.Window"/> a console cookie was issued in.</summary>
+    public const string WindowClaim = "nightjar:window";
 
     /// <summary>Query value the login dialog reads after a failed post: <c>?login=failed</c>, <c>locked</c>, <c>busy</c>.</summary>
     public const string LoginQueryKey = "login";
@@ -67,6 +71,7 @@ public static class ConsoleSession
     private static async Task<IResult> LogInAsync(
         HttpContext context,
         ConsoleLogin login,
+        ConsoleLock consoleLock,
         [FromForm] string? userName,
         [FromForm] string? password,
         [FromForm] string? returnUrl)
@@ -79,6 +84,7 @@ public static class ConsoleSession
                 [
                     new Claim(ClaimTypes.Name, AdminAccount.UserName),
                     new Claim(EpochClaim, succeeded.Epoch.ToString(CultureInfo.InvariantCulture)),
+                    new Claim(WindowClaim, consoleLock.Window),
                 ],
                 CookieAuthenticationDefaults.AuthenticationScheme);
             await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
@@ -96,10 +102,17 @@ public static class ConsoleSession
         return Results.Redirect(QueryHelpers.AddQueryString(target, LoginQueryKey, failure));
     }
 
-    private static async Task<IResult> LogOutAsync(HttpContext context, Audit.AuditLog audit)
+    private static async Task<IResult> LogOutAsync(HttpContext context, Audit.AuditLog audit, ConsoleLock consoleLock, IAntiforgery antiforgery)
     {
+        // Lock reads no form field, so the antiforgery check is not automatic here: a forged post must not end every session.
+        if (!await antiforgery.IsRequestValidAsync(context))
+        {
+            return Results.BadRequest();
+        }
+
         if (context.User.Identity?.IsAuthenticated == true)
         {
+            consoleLock.LockEverySession();
             await audit.WriteAsync(Audit.AuditEvent.LoggedOut, "Console locked by the user.");
         }
 
@@ -107,19 +120,19 @@ public static class ConsoleSession
         return Results.Redirect("/");
     }
 
-    /// <summary>No grace period: a cookie from before the last password change is refused on its very next request.</summary>
+    /// <summary>No grace period: a cookie from before the last password change or the last Lock is refused on its very next request.</summary>
     private static async Task RejectOldEpochAsync(CookieValidatePrincipalContext context)
     {
-        var epoch = context.HttpContext.RequestServices.GetRequiredService<CredentialEpoch>();
-        if (!IsCurrent(context.Principal, epoch.Current))
+        var services = context.HttpContext.RequestServices;
+        if (!IsCurrent(context.Principal, services.GetRequiredService<CredentialEpoch>(), services.GetRequiredService<ConsoleLock>()))
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
         }
     }
 
-    public static bool IsCurrent(ClaimsPrincipal? principal, long currentEpoch) =>
-        principal?.Identity?.IsAuthenticated == true
-        && long.TryParse(principal.FindFirst(EpochClaim)?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var issued)
-        && issued == currentEpoch;
+    /// <summary>An unlocked console: issued in the credential epoch of now and since the last Lock.</summary>
+    public static bool IsCurrent(ClaimsPrincipal? principal, CredentialEpoch epoch, ConsoleLock consoleLock) =>
+        CurrentCredentialEpoch.IsCurrent(principal, epoch.Current)
+        && string.Equals(principal!.FindFirst(WindowClaim)?.Value, consoleLock.Window, StringComparison.Ordinal);
 }

@@ -15,7 +15,14 @@ public sealed class ConsoleShell
 
     public string? LoginMessage { get; private set; }
 
-    public void SetUnlocked(bool unlocked) => IsUnlocked = unlocked;
+    public void SetUnlocked(bool unlocked)
+    {
+        if (IsUnlocked != unlocked)
+        {
+            IsUnlocked = unlocked;
+            Changed?.Invoke();
+        }
+    }
 
     public void OpenLogin(string returnPath, string? message = null)
     {

@@ -22,6 +22,7 @@ public static class FeatureRegistration
         services.AddSingleton<IValidateOptions<AccountOptions>, AccountOptionsValidator>();
         services.AddSingleton<PasswordHasher>();
         services.AddSingleton<CredentialEpoch>();
+        services.AddSingleton<ConsoleLock>();
         services.AddSingleton<AdminAccount>();
         services.AddSingleton<ConsoleLogin>();
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, CurrentCredentialEpoch.Handler>();

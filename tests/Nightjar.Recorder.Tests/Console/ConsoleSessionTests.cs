@@ -169,19 +169,49 @@ public class ConsoleSessionTests : IAsyncLifetime
         Assert.Contains("Device ID", await first.GetStringAsync("/settings"), StringComparison.Ordinal);
     }
 
+    private static async Task<HttpResponseMessage> PostLockAsync(HttpClient client, bool withToken = true) =>
+        await client.PostAsync("/console/logout", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            [Antiforgery.FieldName] = withToken ? await Antiforgery.TokenAsync(client, "/") : "",
+        }));
+
     [Fact]
     public async Task Logout_LocksTheConsole()
     {
         using var client = recorder.CreateConsoleClient();
         await PostLoginAsync(client, "admin", TestRecorder.AdminPassword);
 
-        // The Lock form (and its token) is only in the menu bar once it is opened; the route reads no form fields.
-        var response = await client.PostAsync("/console/logout", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            [Antiforgery.FieldName] = "",
-        }));
+        var response = await PostLockAsync(client);
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Contains("This screen is locked.", await client.GetStringAsync("/settings"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Logout_WithoutAntiforgeryToken_IsRefused_AndLocksNothing()
+    {
+        using var client = recorder.CreateConsoleClient();
+        await PostLoginAsync(client, "admin", TestRecorder.AdminPassword);
+
+        var response = await PostLockAsync(client, withToken: false);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("Device ID", await client.GetStringAsync("/settings"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Lock_EndsEveryConsoleSession_NotOnlyItsOwn()
+    {
+        using var first = recorder.CreateConsoleClient();
+        using var second = recorder.CreateConsoleClient();
+        await PostLoginAsync(first, "admin", TestRecorder.AdminPassword);
+        await PostLoginAsync(second, "admin", TestRecorder.AdminPassword);
+        Assert.Contains("Device ID", await second.GetStringAsync("/settings"), StringComparison.Ordinal);
+
+        await PostLockAsync(first);
+
+        Assert.Contains("This screen is locked.", await second.GetStringAsync("/settings"), StringComparison.Ordinal);
+        await PostLoginAsync(second, "admin", TestRecorder.AdminPassword);
+        Assert.Contains("Device ID", await second.GetStringAsync("/settings"), StringComparison.Ordinal);
     }
 }
