@@ -95,7 +95,9 @@ public static class CompanionCommands
         using var client = new RecorderClient(device.Pairing);
         // The name the owner gave, and the machine: what Settings → Mobile App lists.
         var clientName = $"{device.Name} on {Environment.MachineName}";
-        var result = await client.SignInAsync("admin", password, clientName.Length > 64 ? clientName[..64] : clientName, cancellationToken);
+        var replaced = await store.FindAsync(device.Name);
+        var deviceCookie = device.DeviceCookie ?? (replaced is { } same && same.DeviceId == device.DeviceId ? same.DeviceCookie : null);
+        var result = await client.SignInAsync("admin", password, clientName.Length > 64 ? clientName[..64] : clientName, deviceCookie, cancellationToken);
         if (result.Status != ClientStatus.Ok)
         {
             await error.WriteLineAsync(result.Message + (result.RetryAfter is { } wait ? $" Try again in {(int)Math.Ceiling(wait.TotalSeconds)} s." : ""));
@@ -108,8 +110,7 @@ public static class CompanionCommands
             return ExitCodes.UnreachableOrCertificate;
         }
 
-        var replaced = await store.FindAsync(device.Name);
-        await store.SaveAsync(device with { Token = result.Value.Token, PasswordChangedAt = null });
+        await store.SaveAsync(device with { Token = result.Value.Token, PasswordChangedAt = null, DeviceCookie = result.Value.DeviceCookie });
         if (replaced?.Token is { } oldToken)
         {
             // Added or logged in again under the same name: the token it replaces ends, rather than lingering on the recorder.

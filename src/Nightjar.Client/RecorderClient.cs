@@ -44,8 +44,8 @@ public sealed class RecorderClient : IDisposable
         }
     }
 
-    public Task<ClientResult<SessionResponse>> SignInAsync(string userName, string password, string clientName, CancellationToken cancellationToken = default) =>
-        SendAsync<SessionResponse>(() => http.PostAsJsonAsync("/api/v1/sessions", new SessionRequest(userName, password, clientName), cancellationToken), cancellationToken);
+    public Task<ClientResult<SessionResponse>> SignInAsync(string userName, string password, string clientName, string? deviceCookie = null, CancellationToken cancellationToken = default) =>
+        SendAsync<SessionResponse>(() => http.PostAsJsonAsync("/api/v1/sessions", new SessionRequest(userName, password, clientName, deviceCookie), cancellationToken), cancellationToken);
 
     public Task<ClientResult<DeviceInfo>> GetDeviceAsync(CancellationToken cancellationToken = default) =>
         SendAsync<DeviceInfo>(() => http.GetAsync("/api/v1/device", cancellationToken), cancellationToken);

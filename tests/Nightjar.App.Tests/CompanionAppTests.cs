@@ -83,6 +83,23 @@ public sealed class CompanionAppTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnAppThatSignedInBefore_LogsIn_WhileWrongPasswordsFromItsAddressAreLimited()
+    {
+        var uri = await PairingUriAsync();
+        Assert.Equal(ExitCodes.Ok, (await RunAsync(TestRecorder.AdminPassword + "\n", "add", uri, "--name", "home")).Code);
+        Assert.NotNull((await store.FindAsync("home"))!.DeviceCookie);
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(ExitCodes.WrongPassword, (await RunAsync("wrong-password\n", "add", uri, "--name", "stranger")).Code);
+        }
+
+        Assert.Equal(ExitCodes.WrongPassword, (await RunAsync(TestRecorder.AdminPassword + "\n", "add", uri, "--name", "stranger")).Code);
+
+        var login = await RunAsync(TestRecorder.AdminPassword + "\n", "login", "home");
+        Assert.Equal(ExitCodes.Ok, login.Code);
+    }
+
+    [Fact]
     public async Task ADifferentCertificate_Exits2_CertificateMismatch()
     {
         await using var impostor = await TestRecorder.StartAsync();

@@ -12,16 +12,32 @@ namespace Nightjar.Recorder.Accounts;
 /// </summary>
 public sealed class ConsoleLogin(
     Database database,
-    PasswordHasher hasher,
     AdminAccount account,
     CredentialEpoch epoch,
     AuditLog audit,
     IOptions<AccountOptions> options,
-    TimeProvider clock)
+    TimeProvider clock) : IDisposable
 {
-    private const int MaxInputLength = 256;
+    // One console login at a time: the lock check, the hash and the count happen in order, so attempts sent together
+    // cannot all pass the lock check before the fifth failure sets it (at most LockoutThreshold guesses per lock).
+    private readonly SemaphoreSlim oneAtATime = new(1, 1);
 
     public async Task<LoginOutcome> LoginAsync(string? userName, string? password)
+    {
+        await oneAtATime.WaitAsync();
+        try
+        {
+            return await LoginInTurnAsync(userName, password);
+        }
+        finally
+        {
+            oneAtATime.Release();
+        }
+    }
+
+    public void Dispose() => oneAtATime.Dispose();
+
+    private async Task<LoginOutcome> LoginInTurnAsync(string? userName, string? password)
     {
         var settings = options.Value;
         var lockedUntil = await LockedUntilAsync();
@@ -30,35 +46,19 @@ public sealed class ConsoleLogin(
             return new LoginOutcome.LockedOut(until);
         }
 
-        var storedHash = await account.GetPasswordHashAsync();
-        if (storedHash is null)
+        switch (await account.CheckSignInAsync(userName, password))
         {
-            return new LoginOutcome.NotSetUp();
-        }
-
-        var name = (userName ?? "").Trim();
-        var normalized = PasswordPolicy.Normalize(password ?? "");
-        var verification = name.Length > MaxInputLength || normalized.Length > MaxInputLength
-            ? PasswordVerification.Mismatch
-            : await hasher.VerifyAsync(storedHash, normalized);
-
-        var rightUser = string.Equals(name, AdminAccount.UserName, StringComparison.OrdinalIgnoreCase);
-        switch (verification)
-        {
-            case PasswordVerification.Busy:
+            case SignInCheck.NotSetUp:
+                return new LoginOutcome.NotSetUp();
+            case SignInCheck.Busy:
                 return new LoginOutcome.Busy();
-            case PasswordVerification.Match or PasswordVerification.MatchNeedsRehash when rightUser:
+            case SignInCheck.Right:
                 await using (var connection = await database.OpenAsync())
                 {
                     await connection.ExecuteAsync(
                         "UPDATE account SET failed_logins = 0, locked_until_utc = NULL WHERE user_name = @UserName",
                         new { UserName = AdminAccount.UserName });
                     await audit.WriteAsync(connection, null, AuditEvent.LoginSucceeded, "Console login.");
-                }
-
-                if (verification == PasswordVerification.MatchNeedsRehash)
-                {
-                    await account.RehashAsync(normalized, storedHash);
                 }
 
                 return new LoginOutcome.Succeeded(epoch.Current);

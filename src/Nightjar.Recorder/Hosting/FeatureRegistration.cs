@@ -76,7 +76,7 @@ public static class FeatureRegistration
             .AddAuthenticationSchemes(Pairing.AppTokenAuthenticationHandler.SchemeName)
             .RequireAuthenticatedUser()
             .AddRequirements(new CurrentCredentialEpoch()));
-        return services.AddSingleton<Pairing.ApiLoginThrottle>();
+        return services.AddSingleton<Pairing.ApiLoginThrottle>().AddSingleton<Pairing.DeviceCookies>();
     }
 
     public static IServiceCollection AddPower(this IServiceCollection services)

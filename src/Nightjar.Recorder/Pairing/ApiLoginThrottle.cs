@@ -1,100 +1,178 @@
-using System.Collections.Concurrent;
-
 namespace Nightjar.Recorder.Pairing;
 
 /// <summary>
-/// Wrong-password limits for the API, per client address: at most 2 attempts in flight, and 5 failures in
-/// 15 minutes lock that client out for 15 minutes. Memory stays bounded: at most <see cref="MaxClients"/>
-/// addresses are tracked, expired entries are dropped first. Requests with a stale token never come here, so a
-/// phone left running with the old password cannot lock its owner out.
+/// Wrong-password limits for app sign-ins, after OWASP's "device cookies" defence.
+/// <list type="bullet">
+/// <item>Every client has its own allowance: at most 2 attempts in flight, and 5 failures in 15 minutes lock that
+/// client for 15 minutes. A client is an app holding a device cookie (it signed in here before) or, for an app
+/// without one, its address.</item>
+/// <item>Clients without a device cookie also share one budget for the account: <see cref="NewClientFailuresPerHour"/>
+/// failures, refilled evenly over an hour. Many addresses cannot multiply guesses past it, and an app that signed
+/// in before never depends on it, so an attack from everywhere does not lock the owner's phone out.</item>
+/// <item>A budget unit is taken when the attempt starts and given back when it turns out right or was not checked
+/// (busy), so concurrent attempts cannot overshoot, and a 503 "busy" neither counts nor clears a failure.</item>
+/// <item>Memory stays bounded: at most <see cref="MaxClients"/> clients are tracked; past that the least recently
+/// seen idle client is forgotten, so new clients are never refused for want of room.</item>
+/// </list>
+/// Requests with a stale token never come here, so a phone left running with the old password cannot lock its owner out.
 /// </summary>
 public sealed class ApiLoginThrottle(TimeProvider clock)
 {
     public const int MaxFailures = 5;
     public const int MaxInFlight = 2;
     public const int MaxClients = 10_000;
+    public const int NewClientFailuresPerHour = 100;
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(15);
 
-    private readonly ConcurrentDictionary<string, Client> clients = new(StringComparer.Ordinal);
+    private readonly Lock gate = new();
+    private readonly Dictionary<string, Client> clients = new(StringComparer.Ordinal);
+    private double newClientBudget = NewClientFailuresPerHour;
+    private DateTimeOffset budgetCountedAt = clock.GetUtcNow();
 
-    /// <summary>Takes an attempt slot, or says until when the client must wait.</summary>
-    public bool TryBegin(string client, out DateTimeOffset retryAt)
+    public enum Refusal
     {
-        var now = clock.GetUtcNow();
-        if (clients.Count >= MaxClients)
+        None,
+
+        /// <summary>This client's own allowance is used up.</summary>
+        ThisClient,
+
+        /// <summary>The account's budget for clients without a device cookie is used up.</summary>
+        NewClients,
+    }
+
+    public enum Result
+    {
+        Right,
+        Wrong,
+
+        /// <summary>Nothing was checked (every hashing slot busy): neither a failure nor a success.</summary>
+        NotChecked,
+    }
+
+    public int TrackedClients
+    {
+        get
         {
-            Prune(now);
-            if (clients.Count >= MaxClients && !clients.ContainsKey(client))
+            lock (gate)
             {
-                retryAt = now.AddSeconds(1);
-                return false; // Too many clients at once: new ones wait rather than grow memory.
+                return clients.Count;
             }
         }
+    }
 
-        var state = clients.GetOrAdd(client, _ => new Client());
-        lock (state)
+    /// <summary>Takes an attempt slot for <paramref name="client"/>, or says why not and until when it must wait.</summary>
+    /// <param name="client">The client's key: its device cookie's id, or its address.</param>
+    /// <param name="hasDeviceCookie">True when the client proved it signed in here before.</param>
+    public Refusal TryBegin(string client, bool hasDeviceCookie, out DateTimeOffset retryAt)
+    {
+        var now = clock.GetUtcNow();
+        lock (gate)
         {
+            RefillBudget(now);
+            if (!clients.TryGetValue(client, out var state))
+            {
+                if (clients.Count >= MaxClients)
+                {
+                    ForgetLeastRecentlySeen();
+                }
+
+                state = new Client();
+                clients[client] = state;
+            }
+
+            state.LastSeen = now;
             if (state.LockedUntil > now)
             {
                 retryAt = state.LockedUntil;
-                return false;
+                return Refusal.ThisClient;
             }
 
             if (state.InFlight >= MaxInFlight)
             {
                 retryAt = now.AddSeconds(1);
-                return false;
+                return Refusal.ThisClient;
+            }
+
+            if (!hasDeviceCookie)
+            {
+                if (newClientBudget < 1)
+                {
+                    retryAt = now + TimeSpan.FromHours((1 - newClientBudget) / NewClientFailuresPerHour);
+                    return Refusal.NewClients;
+                }
+
+                newClientBudget -= 1;
             }
 
             state.InFlight++;
             retryAt = now;
-            return true;
+            return Refusal.None;
         }
     }
 
-    /// <summary>Ends an attempt taken with <see cref="TryBegin"/>.</summary>
-    public void End(string client, bool failed)
+    /// <summary>Ends an attempt that <see cref="TryBegin"/> allowed.</summary>
+    public void End(string client, bool hasDeviceCookie, Result result)
     {
-        if (!clients.TryGetValue(client, out var state))
-        {
-            return;
-        }
-
         var now = clock.GetUtcNow();
-        lock (state)
+        lock (gate)
         {
-            state.InFlight = Math.Max(0, state.InFlight - 1);
-            if (!failed)
+            if (!hasDeviceCookie && result != Result.Wrong)
             {
-                state.Failures = 0;
+                newClientBudget = Math.Min(NewClientFailuresPerHour, newClientBudget + 1);
+            }
+
+            if (!clients.TryGetValue(client, out var state))
+            {
                 return;
             }
 
-            if (now - state.WindowStart > Window)
+            state.InFlight = Math.Max(0, state.InFlight - 1);
+            switch (result)
             {
-                state.WindowStart = now;
-                state.Failures = 0;
-            }
+                case Result.Right:
+                    state.Failures = 0;
+                    break;
+                case Result.Wrong:
+                    if (now - state.WindowStart > Window)
+                    {
+                        state.WindowStart = now;
+                        state.Failures = 0;
+                    }
 
-            if (++state.Failures >= MaxFailures)
-            {
-                state.LockedUntil = now + Window;
-                state.Failures = 0;
+                    if (++state.Failures >= MaxFailures)
+                    {
+                        state.LockedUntil = now + Window;
+                        state.Failures = 0;
+                    }
+
+                    break;
             }
         }
     }
 
-    private void Prune(DateTimeOffset now)
+    private void RefillBudget(DateTimeOffset now)
     {
+        var hours = Math.Max(0, (now - budgetCountedAt).TotalHours);
+        newClientBudget = Math.Min(NewClientFailuresPerHour, newClientBudget + hours * NewClientFailuresPerHour);
+        budgetCountedAt = now;
+    }
+
+    private void ForgetLeastRecentlySeen()
+    {
+        string? oldest = null;
+        var oldestSeen = DateTimeOffset.MaxValue;
         foreach (var (key, state) in clients)
         {
-            lock (state)
+            if (state.InFlight == 0 && state.LastSeen < oldestSeen)
             {
-                if (state.InFlight == 0 && state.LockedUntil <= now && now - state.WindowStart > Window)
-                {
-                    clients.TryRemove(key, out _);
-                }
+                oldest = key;
+                oldestSeen = state.LastSeen;
             }
+        }
+
+        if (oldest is not null)
+        {
+            clients.Remove(oldest);
         }
     }
 
@@ -107,5 +185,7 @@ public sealed class ApiLoginThrottle(TimeProvider clock)
         public DateTimeOffset WindowStart { get; set; }
 
         public DateTimeOffset LockedUntil { get; set; }
+
+        public DateTimeOffset LastSeen { get; set; }
     }
 }

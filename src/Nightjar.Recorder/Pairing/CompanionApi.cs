@@ -31,53 +31,57 @@ public static class CompanionApi
     }
 
     private static async Task<IResult> SignInAsync(
-        HttpContext context, SessionRequest? request, PasswordHasher hasher, AdminAccount account, CredentialEpoch epoch,
-        AppTokens tokens, ApiLoginThrottle throttle, RecorderIdentityStore devices, AuditLog audit, TimeProvider clock)
+        HttpContext context, SessionRequest? request, AdminAccount account, CredentialEpoch epoch, AppTokens tokens,
+        ApiLoginThrottle throttle, DeviceCookies deviceCookies, RecorderIdentityStore devices, AuditLog audit, TimeProvider clock)
     {
         var clientName = request?.ClientName?.Trim() ?? "";
         if (clientName.Length is 0 or > AppTokens.MaxClientNameLength || TypedText.HasHiddenCharacters(clientName)
-            || request?.UserName is not { Length: > 0 and <= 256 } || request.Password is not { Length: > 0 and <= 256 })
+            || request?.UserName is not { Length: > 0 and <= AdminAccount.MaxInputLength }
+            || request.Password is not { Length: > 0 and <= AdminAccount.MaxInputLength }
+            || request.DeviceCookie is { Length: > 256 })
         {
             return Problem(StatusCodes.Status400BadRequest, ProblemTypes.InvalidRequest,
                 $"Send userName, password and clientName (1–{AppTokens.MaxClientNameLength} characters, no line breaks).");
         }
 
-        var client = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        if (!throttle.TryBegin(client, out var retryAt))
+        var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        var cookieId = await deviceCookies.ReadAsync(request.DeviceCookie);
+        var known = cookieId is not null;
+        var client = known ? "app " + cookieId : "address " + address;
+        var refusal = throttle.TryBegin(client, known, out var retryAt);
+        if (refusal != ApiLoginThrottle.Refusal.None)
         {
-            await audit.WriteAsync(AuditEvent.AppSignInLimited, $"App sign-in from {client} refused: too many wrong passwords from this address.");
-            return new RetryAfterResult(retryAt, Problem(StatusCodes.Status429TooManyRequests, ProblemTypes.TooManyAttempts, "Too many attempts from this app. Wait, then try again."));
+            var why = refusal == ApiLoginThrottle.Refusal.NewClients
+                ? "Too many wrong passwords from apps that have not signed in here before. Apps that have can still sign in; wait, then try again."
+                : known ? "Too many wrong passwords from this app. Wait, then try again."
+                : "Too many wrong passwords from this address. Wait, then try again.";
+            await audit.WriteAsync(AuditEvent.AppSignInLimited, $"App sign-in from {address} refused: {why}");
+            return new RetryAfterResult(retryAt, Problem(StatusCodes.Status429TooManyRequests, ProblemTypes.TooManyAttempts, why));
         }
 
-        var failed = true;
+        var result = ApiLoginThrottle.Result.Wrong;
         try
         {
-            var storedHash = await account.GetPasswordHashAsync();
-            var verification = storedHash is null
-                ? PasswordVerification.Mismatch
-                : await hasher.VerifyAsync(storedHash, PasswordPolicy.Normalize(request.Password));
-            if (verification == PasswordVerification.Busy)
+            switch (await account.CheckSignInAsync(request.UserName, request.Password))
             {
-                failed = false; // Nothing was checked, so nothing counts.
-                return new RetryAfterResult(clock.GetUtcNow().AddSeconds(1), Problem(StatusCodes.Status503ServiceUnavailable, ProblemTypes.Busy, "The recorder is busy. Try again in a moment."));
+                case SignInCheck.Busy:
+                    result = ApiLoginThrottle.Result.NotChecked;
+                    return new RetryAfterResult(clock.GetUtcNow().AddSeconds(1), Problem(StatusCodes.Status503ServiceUnavailable, ProblemTypes.Busy, "The recorder is busy. Try again in a moment."));
+                case SignInCheck.Right:
+                    result = ApiLoginThrottle.Result.Right;
+                    var token = await tokens.IssueAsync(clientName, epoch.Current);
+                    await audit.WriteAsync(AuditEvent.AppSignedIn, $"App \"{clientName}\" signed in from {address}.");
+                    var device = await devices.GetAsync();
+                    return TypedResults.Created("/api/v1/sessions/current",
+                        new SessionResponse(token, "Bearer", device.DeviceId, known ? request.DeviceCookie! : await deviceCookies.IssueAsync()));
+                default:
+                    await audit.WriteAsync(AuditEvent.AppSignInFailed, $"App \"{clientName}\" at {address}: wrong user name or password.");
+                    return Problem(StatusCodes.Status401Unauthorized, ProblemTypes.WrongCredentials, "Wrong user name or password.");
             }
-
-            var rightUser = string.Equals(request.UserName.Trim(), AdminAccount.UserName, StringComparison.OrdinalIgnoreCase);
-            if (!rightUser || verification == PasswordVerification.Mismatch)
-            {
-                await audit.WriteAsync(AuditEvent.AppSignInFailed, $"App \"{clientName}\" at {client}: wrong user name or password.");
-                return Problem(StatusCodes.Status401Unauthorized, ProblemTypes.WrongCredentials, "Wrong user name or password.");
-            }
-
-            failed = false;
-            var token = await tokens.IssueAsync(clientName, epoch.Current);
-            await audit.WriteAsync(AuditEvent.AppSignedIn, $"App \"{clientName}\" signed in from {client}.");
-            var device = await devices.GetAsync();
-            return TypedResults.Created("/api/v1/sessions/current", new SessionResponse(token, "Bearer", device.DeviceId));
         }
         finally
         {
-            throttle.End(client, failed);
+            throttle.End(client, known, result);
         }
     }
 

@@ -13,6 +13,7 @@ public sealed class DeviceSecret(Database database)
 {
     public const string RecoveryCodes = "recovery-code-hmac";
     public const string AppTokens = "app-token-hmac";
+    public const string DeviceCookies = "device-cookie-hmac";
 
     private readonly ConcurrentDictionary<string, byte[]> cached = new(StringComparer.Ordinal);
 

@@ -89,9 +89,14 @@ public class ConsoleLoginTests
         await using var harness = await SetUpAsync();
         var login = harness.Get<ConsoleLogin>();
 
-        var outcomes = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => login.LoginAsync("admin", "wrong")));
+        // Twelve wrong attempts released together on their own threads: exactly five may be checked (four counted
+        // wrong, the fifth locks); the other seven must meet the lock without their password being compared.
+        var outcomes = Nightjar.TestSupport.AllAtOnce.Run(12, () => login.LoginAsync("admin", "wrong"));
 
-        Assert.Contains(outcomes, o => o is LoginOutcome.LockedOut);
+        Assert.Equal(4, outcomes.Count(o => o is LoginOutcome.WrongCredentials));
+        Assert.Equal(8, outcomes.Count(o => o is LoginOutcome.LockedOut));
+        var checkedGuesses = (await harness.Get<AuditLog>().ReadRecentAsync(50)).Count(e => e.Event is nameof(AuditEvent.LoginFailed) or nameof(AuditEvent.LoginLockedOut));
+        Assert.Equal(5, checkedGuesses);
         Assert.IsType<LoginOutcome.LockedOut>(await login.LoginAsync("admin", Password));
     }
 

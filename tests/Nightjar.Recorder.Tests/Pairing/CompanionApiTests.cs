@@ -92,6 +92,27 @@ public class CompanionApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnAppWithItsDeviceCookie_SignsIn_WhileItsAddressIsLimited()
+    {
+        var session = (await (await SignInAsync(TestRecorder.AdminPassword)).Content.ReadFromJsonAsync<SessionResponse>())!;
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await SignInAsync("wrong-password")).StatusCode);
+        }
+
+        var limited = await SignInAsync(TestRecorder.AdminPassword);
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        Assert.Contains("from this address", await limited.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var withCookie = await api.PostAsJsonAsync("/api/v1/sessions", new SessionRequest("admin", TestRecorder.AdminPassword, "Jane's phone", session.DeviceCookie));
+        Assert.Equal(HttpStatusCode.Created, withCookie.StatusCode);
+        Assert.Equal(session.DeviceCookie, (await withCookie.Content.ReadFromJsonAsync<SessionResponse>())!.DeviceCookie);
+        var forged = session.DeviceCookie[..^1] + (session.DeviceCookie[^1] == '0' ? '1' : '0');
+        var withForged = await api.PostAsJsonAsync("/api/v1/sessions", new SessionRequest("admin", TestRecorder.AdminPassword, "Jane's phone", forged));
+        Assert.Equal(HttpStatusCode.TooManyRequests, withForged.StatusCode);
+    }
+
+    [Fact]
     public async Task AfterAPasswordChange_OldTokensAnswerCredentialsChanged_WithWhen_AndDoNotLockTheOwnerOut()
     {
         var token = await TokenAsync();
