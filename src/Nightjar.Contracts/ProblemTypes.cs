@@ -14,6 +14,9 @@ public static class ProblemTypes
     public const string CameraOffline = Base + "camera-offline";
     public const string NotRecorded = Base + "not-recorded";
 
+    /// <summary>The recorder cannot use its storage (a full disk, a read-only or damaged database): 503, try later.</summary>
+    public const string StorageUnavailable = Base + "storage-unavailable";
+
     /// <summary>Extension member of a credentials-changed problem: when the password changed (ISO 8601, UTC).</summary>
     public const string ChangedAtMember = "changedAt";
 }

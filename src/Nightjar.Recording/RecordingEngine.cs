@@ -448,8 +448,18 @@ public sealed class RecordingEngine : IAsyncDisposable
             await Task.WhenAll(all.Select(s => s.StopAsync(reason)));
             await stopping.CancelAsync();
             await flushLoop;
-            await ExclusiveAsync(FlushAsync);
-            await Index.EndEngineRunAsync(runId, clock.GetUtcNow(), reason);
+            try
+            {
+                await ExclusiveAsync(FlushAsync);
+                await Index.EndEngineRunAsync(runId, clock.GetUtcNow(), reason);
+            }
+            catch (Exception ex) when (ex is IOException or Microsoft.Data.Sqlite.SqliteException or UnauthorizedAccessException)
+            {
+                // A full or failing disk must not stop the stop: the files are closed either way, and the next start's
+                // reconciler indexes what the last flush missed (the gap is then named "recorder stopped unexpectedly").
+                logger.LogError("The last index write at stop failed: {Message}", ex.Message);
+            }
+
             lock (gate)
             {
                 foreach (var feed in feeds.Values)

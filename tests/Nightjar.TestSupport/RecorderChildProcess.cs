@@ -11,6 +11,7 @@ namespace Nightjar.TestSupport;
 public sealed class RecorderChildProcess : IAsyncDisposable
 {
     private readonly Process process;
+    private readonly System.Text.StringBuilder standardError = new();
     private bool disposed;
 
     private RecorderChildProcess(Process process, Uri consoleUrl, Uri apiUrl)
@@ -62,11 +63,39 @@ public sealed class RecorderChildProcess : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
+        var child = new RecorderChildProcess(process, new Uri($"http://127.0.0.1:{consolePort}"), new Uri($"https://127.0.0.1:{apiPort}"));
         process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, line) =>
+        {
+            lock (child.standardError)
+            {
+                child.standardError.AppendLine(line.Data);
+            }
+        };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new RecorderChildProcess(process, new Uri($"http://127.0.0.1:{consolePort}"), new Uri($"https://127.0.0.1:{apiPort}"));
+        return child;
+    }
+
+    /// <summary>What the recorder wrote to standard error so far.</summary>
+    public string StandardError
+    {
+        get
+        {
+            lock (standardError)
+            {
+                return standardError.ToString();
+            }
+        }
+    }
+
+    /// <summary>Waits for the process to end by itself (a failed start); returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var limit = new CancellationTokenSource(timeout);
+        await process.WaitForExitAsync(limit.Token);
+        process.WaitForExit(); // lets the standard error reader drain
+        return process.ExitCode;
     }
 
     /// <summary>How long the start took, from launching the process to the first healthy answer.</summary>

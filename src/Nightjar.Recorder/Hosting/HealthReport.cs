@@ -1,3 +1,4 @@
 namespace Nightjar.Recorder.Hosting;
 
-public sealed record HealthReport(string Status, string BootId, string Version, long UptimeSeconds);
+/// <summary><c>/healthz</c>: <c>ok</c>, or <c>storage-fault</c> (HTTP 503) with the problem in a phrase.</summary>
+public sealed record HealthReport(string Status, string BootId, string Version, long UptimeSeconds, string? Problem = null);

@@ -32,6 +32,8 @@ public static class RecorderApp
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.WebHost.UseStaticWebAssets();
+        // A failed start is reported by RecorderProcess in one line naming the cause; the host's own report is a stack trace.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
 
         var recorderOptions = ReadOptions(builder.Configuration, RecorderOptions.Section, new RecorderOptionsValidator());
         var recordingsOptions = ReadOptions(builder.Configuration, RecordingsOptions.Section, new RecordingsOptionsValidator());
@@ -78,6 +80,8 @@ public static class RecorderApp
         services.AddDataProtection();
         services.Configure<KeyManagementOptions>(keys => keys.XmlRepository = new InMemoryKeyRepository());
         services.AddProblemDetails();
+        services.AddSingleton<StorageHealth>();
+        services.AddExceptionHandler<StorageFaultHandler>();
         // The console keeps a WebSocket open, which a graceful stop would wait out for 30 s. A reboot of the box
         // does not wait for anyone either: in-flight requests get a moment, then connections are closed.
         services.Configure<HostOptions>(host => host.ShutdownTimeout = ShutdownGrace);
@@ -114,7 +118,7 @@ public static class RecorderApp
         }
         catch (InvalidOperationException ex)
         {
-            throw new OptionsValidationException(section, typeof(T), [ex.Message]);
+            throw new OptionsValidationException(section, typeof(T), [ConfigurationMessages.Explain(ex.Message)]);
         }
 
         var result = validator.Validate(null, options);

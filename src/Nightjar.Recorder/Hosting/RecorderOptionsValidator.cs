@@ -22,7 +22,7 @@ public sealed class RecorderOptionsValidator : IValidateOptions<RecorderOptions>
             failures.Add($"Nightjar:DataDir contains characters that cannot be in a path.");
         }
 
-        if (!TryParseListener(options.Console.Url, "http", out var console, out var consoleError))
+        if (!TryParseListener(options.Console.Url, "http", out var console, out var consoleError, example: "http://127.0.0.1:8080"))
         {
             failures.Add($"Nightjar:Console:Url {consoleError}");
         }
@@ -33,7 +33,7 @@ public sealed class RecorderOptionsValidator : IValidateOptions<RecorderOptions>
                 + "the console is for the recorder's own screen only.");
         }
 
-        if (!TryParseListener(options.Api.Url, "https", out _, out var apiError))
+        if (!TryParseListener(options.Api.Url, "https", out _, out var apiError, example: "https://0.0.0.0:8443"))
         {
             failures.Add($"Nightjar:Api:Url {apiError}");
         }
@@ -41,8 +41,11 @@ public sealed class RecorderOptionsValidator : IValidateOptions<RecorderOptions>
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
-    /// <summary>Parses <c>scheme://address:port</c> where address is an IP address or <c>localhost</c>.</summary>
-    public static bool TryParseListener(string? url, string scheme, out IPEndPoint endPoint, out string error)
+    /// <summary>
+    /// Parses <c>scheme://address:port</c> where address is an IP address or <c>localhost</c>. An IPv4 address written
+    /// as IPv6 (<c>[::ffff:127.0.0.1]</c>) is read as the IPv4 address it is: a socket cannot bind the mapped form.
+    /// </summary>
+    public static bool TryParseListener(string? url, string scheme, out IPEndPoint endPoint, out string error, string? example = null)
     {
         endPoint = new IPEndPoint(IPAddress.None, 0);
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri)
@@ -50,7 +53,7 @@ public sealed class RecorderOptionsValidator : IValidateOptions<RecorderOptions>
             || uri.PathAndQuery != "/"
             || !string.IsNullOrEmpty(uri.UserInfo))
         {
-            error = $"must look like {scheme}://127.0.0.1:8080 (got '{url}').";
+            error = $"must look like {example ?? scheme + "://127.0.0.1:8080"} (got '{url}').";
             return false;
         }
 
@@ -65,7 +68,7 @@ public sealed class RecorderOptionsValidator : IValidateOptions<RecorderOptions>
             return false;
         }
 
-        endPoint = new IPEndPoint(address, uri.Port);
+        endPoint = new IPEndPoint(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address, uri.Port);
         error = "";
         return true;
     }

@@ -12,10 +12,10 @@ namespace Nightjar.Recorder.Hosting;
 /// </summary>
 public sealed class RecorderProcess(string[] args)
 {
-    public const int ConfigurationErrorExitCode = 2;
+    public const int ConfigurationErrorExitCode = StartFailure.ConfigurationError;
 
-    /// <summary>EX_IOERR: the recordings folder cannot be used. Not restarted by systemd (deploy/nightjar.service), because it would fail again.</summary>
-    public const int StorageErrorExitCode = 74;
+    /// <summary>EX_IOERR: a folder cannot be used. Not restarted by systemd (deploy/nightjar.service), because it would fail again.</summary>
+    public const int StorageErrorExitCode = StartFailure.FolderNotWritable;
 
     private readonly object gate = new();
     private WebApplication? current;
@@ -33,7 +33,7 @@ public sealed class RecorderProcess(string[] args)
         }
     }
 
-    /// <summary>Runs until shut down. Returns the process exit code: 0, <see cref="PowerControl.RebootExitCode"/>, <see cref="ConfigurationErrorExitCode"/> or <see cref="StorageErrorExitCode"/>.</summary>
+    /// <summary>Runs until shut down. Returns the process exit code: 0, <see cref="PowerControl.RebootExitCode"/>, or one of <see cref="StartFailure"/>'s codes.</summary>
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         using var registration = cancellationToken.Register(RequestStop);
@@ -45,14 +45,9 @@ public sealed class RecorderProcess(string[] args)
             {
                 app = await RecorderApp.BuildAsync(args, recording);
             }
-            catch (Exception ex) when (ex is OptionsValidationException or InvalidOperationException)
+            catch (Exception ex) when (StartFailure.Explain(ex, "the data or recordings folder") is { } failure)
             {
-                return ReportConfigurationError(ex);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
-            {
-                System.Console.Error.WriteLine("Nightjar cannot start: the recordings folder cannot be used: " + ex.Message);
-                return StorageErrorExitCode;
+                return Report(failure);
             }
 
             PowerAction requested;
@@ -63,9 +58,10 @@ public sealed class RecorderProcess(string[] args)
                 {
                     await app.StartAsync(CancellationToken.None);
                 }
-                catch (Exception ex) when (ex is OptionsValidationException or InvalidOperationException)
+                catch (Exception ex) when (StartFailure.Explain(ex, "the data folder " + DataDirOf(app)) is { } failure)
                 {
-                    return ReportConfigurationError(ex);
+                    await recording.StopAsync("recorder could not start");
+                    return Report(failure);
                 }
 
                 lock (gate)
@@ -117,14 +113,15 @@ public sealed class RecorderProcess(string[] args)
         }
     }
 
-    private static int ReportConfigurationError(Exception ex)
+    private static string DataDirOf(WebApplication app) => app.Services.GetRequiredService<IOptions<RecorderOptions>>().Value.DataDirFullPath;
+
+    private static int Report(StartFailure failure)
     {
-        var messages = ex is OptionsValidationException validation ? validation.Failures : [ex.Message];
-        foreach (var message in messages)
+        foreach (var line in failure.Lines)
         {
-            System.Console.Error.WriteLine("Nightjar cannot start: " + message);
+            System.Console.Error.WriteLine("Nightjar cannot start: " + line);
         }
 
-        return ConfigurationErrorExitCode;
+        return failure.ExitCode;
     }
 }

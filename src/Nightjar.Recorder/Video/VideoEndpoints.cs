@@ -24,7 +24,7 @@ public static class VideoEndpoints
     public static IServiceCollection AddVideo(this IServiceCollection services)
     {
         services.AddHttpContextAccessor();
-        services.AddOptions<Console.ConsoleOptions>().BindConfiguration(Console.ConsoleOptions.Section);
+        services.AddOptions<Console.ConsoleOptions>().BindConfiguration(Console.ConsoleOptions.Section).ValidateOnStart();
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, LiveViewAccess.Handler>();
         services.AddAuthorizationBuilder().AddPolicy(LiveViewAccess.Policy, policy => policy
             .AddAuthenticationSchemes(Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationDefaults.AuthenticationScheme)

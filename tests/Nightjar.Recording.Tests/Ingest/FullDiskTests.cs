@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Nightjar.TestSupport;
 
 namespace Nightjar.Recording.Tests.Ingest;
@@ -10,42 +9,26 @@ namespace Nightjar.Recording.Tests.Ingest;
 /// </summary>
 public sealed class FullDiskTests : IAsyncLifetime
 {
-    private readonly string mount = Path.Combine(Path.GetTempPath(), "nightjar-full-" + Guid.NewGuid().ToString("N"));
-    private bool mounted;
+    private TinyDisk disk = null!;
 
-    public async Task InitializeAsync()
-    {
-        Directory.CreateDirectory(mount);
-        mounted = Environment.UserName == "root" && await RunAsync("mount", "-t", "tmpfs", "-o", "size=6m", "tmpfs", mount) == 0;
-    }
+    public async Task InitializeAsync() => disk = await TinyDisk.MountAsync(megabytes: 6);
 
-    public async Task DisposeAsync()
-    {
-        if (mounted)
-        {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools(); // pooled connections keep the index open
-            await RunAsync("umount", mount);
-        }
-
-        Directory.Delete(mount, recursive: true);
-    }
+    public async Task DisposeAsync() => await disk.DisposeAsync();
 
     [SkippableFact]
     public async Task WhenTheDiskFills_RecordingSaysSo_KeepsWhatItWrote_AndResumesByItselfWhenThereIsRoom()
     {
-        Skip.IfNot(mounted, "Needs root, to mount a small tmpfs as a disk that can fill up.");
+        Skip.IfNot(disk.Mounted, TinyDisk.NeedsRoot);
         await using var camera = await FakeCamera.StartAsync(mainKbps: 2000);
         var log = new CapturedLog();
-        var recordings = Path.Combine(mount, "recordings");
+        var recordings = Path.Combine(disk.Path, "recordings");
         await using var engine = await RecordingEngine.StartAsync(new RecordingOptions { Dir = recordings, MinFreeBytes = 0 }, TimeProvider.System, log);
         var main = new StreamKey("cam1", StreamKind.Main);
         await engine.ApplyAsync([new CameraSource("cam1", "Porch", new StreamEndpoint(camera.Url("main"), "", ""), null)]);
         await Eventually.StateAsync(engine, main, s => s.State == StreamState.Recording, TimeSpan.FromSeconds(15), "recording");
 
         // Something else takes the rest of the disk, leaving a few hundred kilobytes.
-        var junk = Path.Combine(mount, "junk.bin");
-        var free = new DriveInfo(mount).AvailableFreeSpace;
-        Assert.Equal(0, await RunAsync("fallocate", "-l", (free - 300_000).ToString(System.Globalization.CultureInfo.InvariantCulture), junk));
+        var junk = await disk.FillAsync(leaveBytes: 300_000);
         var full = await Eventually.StateAsync(engine, main, s => s.State == StreamState.Offline, TimeSpan.FromSeconds(20), "offline on a full disk");
         Assert.Equal("the recordings disk is full", full.Problem);
 
@@ -65,18 +48,5 @@ public sealed class FullDiskTests : IAsyncLifetime
         }
 
         Assert.Contains(log.Messages(), m => m.Contains("cannot write to the recordings folder", StringComparison.Ordinal));
-    }
-
-    private static async Task<int> RunAsync(string program, params string[] args)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        await process.WaitForExitAsync();
-        return process.ExitCode;
     }
 }
