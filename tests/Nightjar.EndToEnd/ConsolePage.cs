@@ -114,6 +114,28 @@ public sealed class ConsolePage(IPage page)
         }
     }
 
+    /// <summary>
+    /// Notes in the tab's sessionStorage (which survives the reload after a reboot) whether the connection dropped and
+    /// whether the full-screen reconnect overlay was shown meanwhile; read it with <see cref="ReconnectSeenAsync"/>.
+    /// </summary>
+    public Task WatchReconnectAsync() => page.EvaluateAsync("""
+        () => {
+          const modal = document.getElementById("components-reconnect-modal");
+          sessionStorage.removeItem("test-disconnected");
+          sessionStorage.removeItem("test-overlay");
+          modal.addEventListener("components-reconnect-state-changed", () => sessionStorage.setItem("test-disconnected", "1"));
+          new MutationObserver(() => {
+            if (modal.classList.contains("visible")) sessionStorage.setItem("test-overlay", "1");
+          }).observe(modal, { attributes: true });
+        }
+        """);
+
+    public async Task<(bool Disconnected, bool OverlayShown)> ReconnectSeenAsync()
+    {
+        var seen = await page.EvaluateAsync<string[]>("() => [sessionStorage.getItem('test-disconnected') ?? '', sessionStorage.getItem('test-overlay') ?? '']");
+        return (seen[0] == "1", seen[1] == "1");
+    }
+
     public Task ScreenshotAsync(string name) =>
         page.ScreenshotAsync(new() { Path = Path.Combine(ConsoleBrowser.ScreenshotFolder, name + ".png") });
 }

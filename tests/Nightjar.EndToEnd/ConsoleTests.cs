@@ -142,17 +142,40 @@ public sealed class ConsoleTests(ConsoleBrowser browser)
 
         await console.Button("Reboot").ClickAsync();
         await console.ScreenshotAsync("10-power-confirm");
+        await console.WatchReconnectAsync();
         await console.Page.GetByRole(AriaRole.Dialog, new() { Name = "Confirm" }).GetByRole(AriaRole.Button, new() { Name = "Confirm" }).ClickAsync();
-        await Expect(console.Page.GetByText("Rebooting…").First).ToBeVisibleAsync();
+        await Expect(console.Page.GetByText("Rebooting…")).ToHaveCountAsync(1);
         await console.ScreenshotAsync("11-rebooting");
 
         await Expect(console.Page.Locator("meta[name='nightjar-boot-id']")).Not.ToHaveAttributeAsync("content", bootBefore!, new() { Timeout = 30_000 });
         await console.WaitUntilInteractiveAsync();
+        Assert.Equal((true, false), await console.ReconnectSeenAsync()); // "Rebooting…" once, never covered by a second one
         await Expect(console.Page).ToHaveURLAsync(new Regex("/$"));
         await Expect(console.Page.GetByText("No camera").First).ToBeVisibleAsync();
         await console.RightClickAsync();
         await console.Menu.GetByRole(AriaRole.Button, new() { Name = "Settings", Exact = true }).ClickAsync();
         await Expect(console.LoginDialog).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task ShutDown_EndsOnTheRecorderHasShutDown_NotAnEndlessReconnecting()
+    {
+        await using var recorder = await TestRecorder.StartAsync();
+        await recorder.CompleteSetupAsync();
+        var console = new ConsolePage(await browser.NewPageAsync());
+        await console.OpenAsync(new Uri(recorder.ConsoleUrl, "/power?login=open"));
+        await console.Field("Password").FillAsync(Password);
+        await console.SubmitLoginAsync();
+        await console.WatchReconnectAsync();
+
+        await console.Button("Shut Down").ClickAsync();
+        await console.Page.GetByRole(AriaRole.Dialog, new() { Name = "Confirm" }).GetByRole(AriaRole.Button, new() { Name = "Confirm" }).ClickAsync();
+
+        Assert.Equal(0, await recorder.Exit.WaitAsync(TimeSpan.FromSeconds(30)));
+        await Expect(console.Page.GetByText("The recorder has shut down.")).ToBeVisibleAsync();
+        await Expect(console.Page.GetByText("Switch it on again to use it.")).ToBeVisibleAsync();
+        await Expect(console.Page.GetByText("Reconnecting…")).Not.ToBeVisibleAsync();
+        Assert.Equal((true, false), await console.ReconnectSeenAsync());
     }
 
     [Fact]

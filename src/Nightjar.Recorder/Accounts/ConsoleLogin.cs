@@ -22,12 +22,15 @@ public sealed class ConsoleLogin(
     // cannot all pass the lock check before the fifth failure sets it (at most LockoutThreshold guesses per lock).
     private readonly SemaphoreSlim oneAtATime = new(1, 1);
 
-    public async Task<LoginOutcome> LoginAsync(string? userName, string? password)
+    /// <param name="userName">What was typed as the user name.</param>
+    /// <param name="password">What was typed as the password.</param>
+    /// <param name="purpose">What a right password is for, in the audit entry; a login when not given.</param>
+    public async Task<LoginOutcome> LoginAsync(string? userName, string? password, string purpose = "Console login.")
     {
         await oneAtATime.WaitAsync();
         try
         {
-            return await LoginInTurnAsync(userName, password);
+            return await LoginInTurnAsync(userName, password, purpose);
         }
         finally
         {
@@ -37,7 +40,7 @@ public sealed class ConsoleLogin(
 
     public void Dispose() => oneAtATime.Dispose();
 
-    private async Task<LoginOutcome> LoginInTurnAsync(string? userName, string? password)
+    private async Task<LoginOutcome> LoginInTurnAsync(string? userName, string? password, string purpose)
     {
         var settings = options.Value;
         var lockedUntil = await LockedUntilAsync();
@@ -58,7 +61,7 @@ public sealed class ConsoleLogin(
                     await connection.ExecuteAsync(
                         "UPDATE account SET failed_logins = 0, locked_until_utc = NULL WHERE user_name = @UserName",
                         new { UserName = AdminAccount.UserName });
-                    await audit.WriteAsync(connection, null, AuditEvent.LoginSucceeded, "Console login.");
+                    await audit.WriteAsync(connection, null, AuditEvent.LoginSucceeded, purpose);
                 }
 
                 return new LoginOutcome.Succeeded(epoch.Current);

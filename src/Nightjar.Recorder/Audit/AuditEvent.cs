@@ -30,4 +30,5 @@ public enum AuditEvent
     AppSignInLimited,
     AppSignedOut,
     AppRevoked,
+    RecoveryEmailChanged,
 }

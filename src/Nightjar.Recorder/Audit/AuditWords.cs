@@ -34,6 +34,7 @@ public static class AuditWords
         AuditEvent.AppSignInLimited => "App sign-in limited",
         AuditEvent.AppSignedOut => "App signed out",
         AuditEvent.AppRevoked => "App revoked",
+        AuditEvent.RecoveryEmailChanged => "Recovery email changed",
         _ => auditEvent.ToString(),
     };
 }

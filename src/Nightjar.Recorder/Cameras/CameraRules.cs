@@ -1,4 +1,3 @@
-using System.Globalization;
 using Nightjar.Recorder.Security;
 
 namespace Nightjar.Recorder.Cameras;
@@ -21,7 +20,7 @@ public static class CameraRules
     {
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
         var name = form.Name.Trim();
-        var nameLength = new StringInfo(name).LengthInTextElements;
+        var nameLength = TypedText.VisibleLength(name);
         if (name.Length == 0)
         {
             errors[CameraField.Name] = "Enter a name for the camera, such as Front Door.";

@@ -55,6 +55,7 @@ public static class FeatureRegistration
         services.AddSingleton<RecoverySettingsStore>();
         services.AddSingleton<Security.DeviceSecret>();
         services.AddSingleton<RecoveryMessages>();
+        services.AddSingleton<RecoveryEmailChange>();
         return services.AddSingleton<PasswordRecovery>();
     }
 
@@ -64,8 +65,13 @@ public static class FeatureRegistration
     public static IServiceCollection AddPairing(this IServiceCollection services)
     {
         // Only the companion API is documented: the console's routes are not a contract for apps.
-        services.AddOpenApi("v1", options => options.ShouldInclude = description =>
-            description.RelativePath?.StartsWith("api/v1", StringComparison.Ordinal) == true);
+        services.AddOpenApi("v1", options =>
+        {
+            options.ShouldInclude = description => description.RelativePath?.StartsWith("api/v1", StringComparison.Ordinal) == true;
+            Pairing.BearerTokenDocumentation.AddTo(options);
+        });
+        // Numbers are numbers: no "123" accepted for 123, so the document types them as integers, not integer-or-string.
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict);
         services.AddSingleton<Pairing.AppTokens>();
         services.AddSingleton<Pairing.PairingAddress>();
         // Every request on the API after sign-in is authorized by the token's scheme and the credential epoch.

@@ -62,7 +62,8 @@ public sealed class RecorderIdentityStore(Database database, TimeProvider clock)
             return "Enter a device name.";
         }
 
-        if (trimmed.Length > MaxNameLength)
+        // At most 40 characters as a person counts them, and a bound on the bytes behind them (combining marks).
+        if (TypedText.VisibleLength(trimmed) > MaxNameLength || trimmed.Length > MaxNameLength * 8)
         {
             return $"Use at most {MaxNameLength} characters.";
         }

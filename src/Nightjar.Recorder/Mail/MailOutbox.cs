@@ -88,6 +88,9 @@ public sealed class MailOutbox(Database database, TimeProvider clock) : IDisposa
     internal Task MarkSentAsync(long id) =>
         UpdateAsync(id, OutboxState.Sent, error: null, nextAttempt: null, sent: true);
 
+    internal Task MarkWrittenToPickupAsync(long id) =>
+        UpdateAsync(id, OutboxState.WrittenToPickup, error: null, nextAttempt: null, sent: true);
+
     internal Task MarkRetryAsync(long id, string error, DateTimeOffset nextAttempt) =>
         UpdateAsync(id, OutboxState.Retrying, error, nextAttempt, sent: false);
 
@@ -100,7 +103,7 @@ public sealed class MailOutbox(Database database, TimeProvider clock) : IDisposa
     private async Task UpdateAsync(long id, OutboxState state, string? error, DateTimeOffset? nextAttempt, bool sent)
     {
         var now = clock.GetUtcNow();
-        var finished = state is OutboxState.Sent or OutboxState.Failed or OutboxState.Expired;
+        var finished = state is OutboxState.Sent or OutboxState.WrittenToPickup or OutboxState.Failed or OutboxState.Expired;
         bool erased;
         await using (var connection = await database.OpenAsync())
         {

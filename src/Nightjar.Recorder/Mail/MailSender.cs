@@ -69,7 +69,7 @@ public sealed class MailSender(
         switch (result)
         {
             case DeliveryResult.Delivered:
-                await outbox.MarkSentAsync(id);
+                await (effective.IsConfigured ? outbox.MarkSentAsync(id) : outbox.MarkWrittenToPickupAsync(id));
                 await audit.WriteAsync(Audit.AuditEvent.MailDelivered, $"\"{message.Subject}\" {(effective.IsConfigured ? "accepted by the mail relay" : "written to the pickup folder")}.");
                 log.LogInformation("Message {Id} delivered.", id);
                 break;

@@ -19,6 +19,7 @@ public sealed record OutboxEntry(
     {
         OutboxState.Queued => "Queued",
         OutboxState.Sent => "Sent",
+        OutboxState.WrittenToPickup => "Not emailed: written to the pickup folder (no mail relay is set up)",
         OutboxState.Retrying => $"Retrying: {LastError}",
         OutboxState.Failed => $"Not delivered: {LastError}",
         _ => "Expired before it could be delivered" + (LastError is null ? "" : $" ({LastError})"),

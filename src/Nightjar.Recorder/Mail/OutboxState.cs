@@ -6,7 +6,7 @@ public enum OutboxState
     /// <summary>Waiting for its first attempt.</summary>
     Queued,
 
-    /// <summary>Accepted by the relay, or written to the pickup folder.</summary>
+    /// <summary>Accepted by the relay.</summary>
     Sent,
 
     /// <summary>The last attempt failed for a reason that may pass (relay down, busy, auth refused); another follows.</summary>
@@ -17,4 +17,7 @@ public enum OutboxState
 
     /// <summary>Not delivered before it stopped mattering (the code it carried expired).</summary>
     Expired,
+
+    /// <summary>No mail relay is set up: written to the pickup folder on the recorder, which is not an inbox.</summary>
+    WrittenToPickup,
 }

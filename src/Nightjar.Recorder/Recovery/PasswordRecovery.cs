@@ -50,7 +50,7 @@ public sealed class PasswordRecovery(
     /// <summary>"Resend Code": a new code that voids the old one, after the cool-down and within the hourly limit.</summary>
     public Task<RecoveryStart> ResendAsync() => CreateAsync(RequestKind.Resend);
 
-    /// <summary>"Use Recovery Key": a request checked against the key from setup, with the same limits as a code.</summary>
+    /// <summary>"Use Recovery Key": a request checked against the key from setup, with limits like a code's, counted on their own.</summary>
     public Task<RecoveryStart> StartWithRecoveryKeyAsync() => CreateAsync(RequestKind.RecoveryKey);
 
     public async Task CancelAsync(string requestId)
@@ -290,9 +290,11 @@ public sealed class PasswordRecovery(
                 }
             }
 
+            // Codes and Recovery Key requests are limited separately: a flood of code requests (each one an email to
+            // the owner) must not also shut the owner out of the Recovery Key, whose space makes guessing hopeless.
             var lastHour = (await connection.QueryAsync<DateTimeOffset>(
-                "SELECT created_utc FROM reset_request WHERE created_utc > @Since ORDER BY created_utc",
-                new { Since = now.AddHours(-1) }, transaction)).AsList();
+                "SELECT created_utc FROM reset_request WHERE created_utc > @Since AND (method = 'RecoveryKey') = @Key ORDER BY created_utc",
+                new { Since = now.AddHours(-1), Key = kind == RequestKind.RecoveryKey }, transaction)).AsList();
             if (lastHour.Count >= Settings.MaxRequestsPerHour)
             {
                 return (new RecoveryStart.RateLimited(lastHour[lastHour.Count - Settings.MaxRequestsPerHour].AddHours(1)), "", null);

@@ -28,6 +28,12 @@ public static class TypedText
         return true;
     }
 
+    /// <summary>
+    /// How long the text is as a person sees it: user-perceived characters (grapheme clusters), so "👍🏽" or an "é"
+    /// written as e + accent counts as one, not as its UTF-16 units.
+    /// </summary>
+    public static int VisibleLength(string text) => new System.Globalization.StringInfo(text).LengthInTextElements;
+
     /// <summary>Control characters, line and paragraph separators, invisible format characters, or a broken surrogate.</summary>
     public static bool HasHiddenCharacters(string text) =>
         !IsWellFormed(text) || text.EnumerateRunes().Any(r => Rune.IsControl(r) || Rune.GetUnicodeCategory(r)

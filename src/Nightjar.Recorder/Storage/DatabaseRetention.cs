@@ -28,7 +28,7 @@ public sealed class DatabaseRetention(Database database, CredentialEpoch epoch, 
             var requests = await connection.ExecuteAsync(
                 "DELETE FROM reset_request WHERE expires_utc < @Before", new { Before = now - RequestsAndMail }, transaction);
             var mail = await connection.ExecuteAsync(
-                "DELETE FROM outbox WHERE state IN ('Sent', 'Failed', 'Expired') AND created_utc < @Before",
+                "DELETE FROM outbox WHERE state IN ('Sent', 'WrittenToPickup', 'Failed', 'Expired') AND created_utc < @Before",
                 new { Before = now - RequestsAndMail }, transaction);
             var audit = await connection.ExecuteAsync(
                 "DELETE FROM audit_log WHERE at_utc < @Before", new { Before = now - AuditLog }, transaction);

@@ -55,8 +55,19 @@
   modal.addEventListener("components-reconnect-state-changed", (event) => {
     const state = event.detail.state;
     if (state === "show" || state === "retrying") {
-      text.textContent = document.querySelector("[data-rebooting]") ? "Rebooting…" : "Reconnecting…";
-      modal.classList.add("visible");
+      const shutDown = document.querySelector("[data-shutting-down]");
+      if (shutDown) {
+        // Shut Down: the recorder is not coming back by itself. Say so where the screen already says it, instead
+        // of an endless "Reconnecting…"; if someone switches it on again, the live view still comes back.
+        shutDown.textContent = "The recorder has shut down.";
+        const next = shutDown.nextElementSibling;
+        if (next) next.textContent = "It is off now. Switch it on again to use it.";
+      } else if (!document.querySelector("[data-rebooting]")) {
+        // A reboot (Power, or after a password reset) already says "Rebooting…" and what comes next on the screen;
+        // covering that with a second "Rebooting…" would hide it. Anything else: say the connection is down.
+        text.textContent = "Reconnecting…";
+        modal.classList.add("visible");
+      }
       waitForNewBoot();
     } else if (state === "hide") {
       modal.classList.remove("visible");

@@ -156,8 +156,10 @@ public class ConsoleFormsBadInputTests(ITestOutputHelper output)
 
         // A verified reset (through the Recovery Key), then every bad value as the ticket and as the new password.
         // Many hostile strings are fine passwords ("' OR '1'='1" is printable and hard to guess): those may be
-        // accepted, and must then be exactly the password that works.
+        // accepted, and must then be exactly the password that works. After every answer the account row is compared
+        // with what it must be: unchanged after a refusal, the new hash and the next epoch after an acceptance.
         var current = Password;
+        var expected = before;
         async Task<(string Id, string Ticket)> VerifiedAsync()
         {
             var keyRequest = await harness.StartRecoveryAsync(withRecoveryKey: true);
@@ -188,6 +190,14 @@ public class ConsoleFormsBadInputTests(ITestOutputHelper output)
                         failures.Add($"{bad} in {field}: a password the rules refuse was set");
                     }
 
+                    var now = await AccountRowAsync(harness);
+                    if (now.Epoch != expected.Epoch + 1
+                        || await harness.Get<PasswordHasher>().VerifyAsync(now.Hash!, PasswordPolicy.Normalize(password)) != PasswordVerification.Match)
+                    {
+                        failures.Add($"{bad} in {field}: accepted, but the stored password is not exactly it");
+                    }
+
+                    expected = now;
                     current = password;
                     harness.RecoveryKey = succeeded.NewRecoveryKey!;
                     (id, ticket) = await VerifiedAsync();
@@ -196,16 +206,18 @@ public class ConsoleFormsBadInputTests(ITestOutputHelper output)
                 {
                     failures.Add($"{bad} in {field}: {outcome}");
                 }
+
+                if (outcome is not ResetCompletion.Succeeded && await AccountRowAsync(harness) != expected)
+                {
+                    failures.Add($"{bad} in {field}: refused, but the account changed");
+                    expected = await AccountRowAsync(harness);
+                }
             }
         }
 
         var after = await AccountRowAsync(harness);
         Assert.Equal(PasswordVerification.Match, await harness.Get<PasswordHasher>().VerifyAsync(after.Hash!, PasswordPolicy.Normalize(current)));
-        if (current == Password)
-        {
-            Assert.Equal((before.Hash, before.Epoch), (after.Hash, after.Epoch));
-        }
-
+        Assert.Equal(expected, after);
         Assert.Empty(failures);
     }
 

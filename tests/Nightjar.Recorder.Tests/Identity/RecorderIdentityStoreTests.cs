@@ -40,6 +40,32 @@ public class RecorderIdentityStoreTests
     }
 
     [Theory]
+    [InlineData("👍🏽👍🏽👍🏽👍🏽👍🏽👍🏽👍🏽👍🏽👍🏽👍🏽👍🏽👍🏽👍🏽👍🏽👍🏽👍🏽👍🏽👍🏽👍🏽👍🏽👍🏽")] // 21 emoji with skin tone: 84 UTF-16 units
+    [InlineData("Caméra d'entrée: rue de la Gare, côté nord")] // 42 characters: one too many
+    public async Task Rename_CountsCharactersAsAPersonSeesThem(string name)
+    {
+        await using var harness = await ServiceHarness.StartAsync();
+        var devices = harness.Get<RecorderIdentityStore>();
+        var visible = new System.Globalization.StringInfo(name).LengthInTextElements;
+
+        var refusal = await devices.RenameAsync(name);
+
+        Assert.Equal(visible <= RecorderIdentityStore.MaxNameLength, refusal is null);
+    }
+
+    [Fact]
+    public async Task Rename_FortyCharactersWithCombiningAccents_IsAccepted_FortyOneIsNot()
+    {
+        await using var harness = await ServiceHarness.StartAsync();
+        var devices = harness.Get<RecorderIdentityStore>();
+        var forty = string.Concat(Enumerable.Repeat("e\u0301", 40)); // é as e + combining acute: 80 UTF-16 units
+
+        Assert.Null(await devices.RenameAsync(forty));
+        Assert.Equal(forty, (await devices.GetAsync()).Name);
+        Assert.NotNull(await devices.RenameAsync(forty + "e\u0301"));
+    }
+
+    [Theory]
     [InlineData("")]
     [InlineData("   ")]
     [InlineData("Garage\r\nBcc: x@example.com")]

@@ -92,6 +92,20 @@ public class CompanionApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SigningOut_WithATokenFromBeforeAPasswordChange_AnswersCredentialsChanged()
+    {
+        var token = await TokenAsync();
+        Assert.True(await recorder.Get<AdminAccount>().ChangePasswordAsync(NewPassword, "test"));
+
+        using var request = new HttpRequestMessage(HttpMethod.Delete, "/api/v1/sessions/current");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var stale = await api.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, stale.StatusCode);
+        Assert.Equal(ProblemTypes.CredentialsChanged, await ProblemTypeAsync(stale));
+    }
+
+    [Fact]
     public async Task AnAppWithItsDeviceCookie_SignsIn_WhileItsAddressIsLimited()
     {
         var session = (await (await SignInAsync(TestRecorder.AdminPassword)).Content.ReadFromJsonAsync<SessionResponse>())!;
@@ -206,6 +220,18 @@ public class CompanionApiTests : IAsyncLifetime
         Assert.DoesNotContain(names, n => n.StartsWith("/console", StringComparison.Ordinal));
         var signIn = paths.GetProperty("/api/v1/sessions").GetProperty("post").GetProperty("responses").EnumerateObject().Select(r => r.Name).ToList();
         Assert.All(new[] { "201", "400", "401", "413", "429", "503" }, a => Assert.Contains(a, signIn));
+
+        // The bearer scheme, required by the signed-in routes and not by sign-in itself.
+        var document = JsonDocument.Parse(await (await api.GetAsync("/api/v1/openapi.json")).Content.ReadAsStringAsync()).RootElement;
+        var scheme = document.GetProperty("components").GetProperty("securitySchemes").GetProperty("bearer");
+        Assert.Equal("http", scheme.GetProperty("type").GetString());
+        Assert.Equal("bearer", scheme.GetProperty("scheme").GetString());
+        Assert.True(paths.GetProperty("/api/v1/device").GetProperty("get").TryGetProperty("security", out _));
+        Assert.False(paths.GetProperty("/api/v1/sessions").GetProperty("post").TryGetProperty("security", out _));
+
+        // Integers are integers, not "integer or string".
+        var uptime = document.GetProperty("components").GetProperty("schemas").GetProperty("DeviceInfo").GetProperty("properties").GetProperty("uptimeSeconds");
+        Assert.Equal("integer", uptime.GetProperty("type").ToString());
     }
 
     [Fact]

@@ -194,7 +194,7 @@ public class PasswordRecoveryTests
     {
         await using var harness = await SetUpAsync();
         var recovery = harness.Get<PasswordRecovery>();
-        Started(await recovery.StartAsync()); // 1 of the 5 this hour; 4 left
+        Started(await recovery.StartWithRecoveryKeyAsync()); // 1 of the 5 this hour; 4 left
 
         var answers = Nightjar.TestSupport.AllAtOnce.Run(20, recovery.StartWithRecoveryKeyAsync);
 
@@ -203,6 +203,26 @@ public class PasswordRecoveryTests
         await using var connection = await harness.Get<Database>().OpenAsync();
         Assert.Equal(5, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM reset_request"));
         Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM reset_request WHERE state = 'Active'"));
+    }
+
+    [Fact]
+    public async Task TheHourlyLimitOfCodes_LeavesTheRecoveryKey()
+    {
+        await using var harness = await SetUpAsync();
+        var recovery = harness.Get<PasswordRecovery>();
+        Started(await recovery.StartAsync());
+        for (var i = 1; i < 5; i++)
+        {
+            harness.Clock.Advance(TimeSpan.FromSeconds(61));
+            Started(await recovery.ResendAsync());
+        }
+
+        harness.Clock.Advance(TimeSpan.FromSeconds(61));
+        Assert.IsType<RecoveryStart.RateLimited>(await recovery.ResendAsync());
+
+        var key = Started(await recovery.StartWithRecoveryKeyAsync());
+        Assert.Equal(RecoveryMethod.RecoveryKey, key.Method);
+        Assert.IsType<CodeCheck.Accepted>(await recovery.VerifyAsync(key.Id, harness.RecoveryKey));
     }
 
     [Fact]
@@ -319,7 +339,7 @@ public class PasswordRecoveryTests
     }
 
     [Fact]
-    public async Task WithoutRelay_TheEmailGoesToThePickupFolder()
+    public async Task WithoutRelay_TheRequestNamesThePickupFile()
     {
         await using var harness = await SetUpAsync(relay: false);
         var request = Started(await harness.Get<PasswordRecovery>().StartAsync());

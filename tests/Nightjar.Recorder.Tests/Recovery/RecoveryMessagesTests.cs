@@ -58,6 +58,15 @@ public class RecoveryMessagesTests
     }
 
     [Fact]
+    public void PasswordChanged_HtmlEncodesTheDeviceName()
+    {
+        var html = Messages().PasswordChanged("jane@example.com", Device, Now, "with an emailed Secure Code").HtmlBody;
+
+        Assert.Contains("Garage &lt;b&gt;NVR&lt;/b&gt; &amp; &quot;more&quot;", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<b>NVR", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void HeaderInjection_ThroughTheDeviceName_IsImpossible()
     {
         var hostile = Device with { Name = "NVR\r\nBcc: victim@example.com" };

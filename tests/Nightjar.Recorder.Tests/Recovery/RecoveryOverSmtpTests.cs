@@ -54,6 +54,23 @@ public class RecoveryOverSmtpTests
     }
 
     [Fact]
+    public async Task WithoutRelay_TheEmailIsWrittenToThePickupFolder_WithAWorkingCode_AndIsNotCalledSent()
+    {
+        await using var recorder = await TestRecorder.StartAsync();
+        await recorder.CompleteSetupAsync("jane@example.com", relay: null);
+        var recovery = recorder.Get<PasswordRecovery>();
+
+        var request = Assert.IsType<RecoveryStart.Started>(await recovery.StartAsync()).Request;
+        var written = await WaitForStatusAsync(recorder, request.Message!.Id, e => e.State != OutboxState.Queued, TimeSpan.FromSeconds(20));
+
+        Assert.Equal(OutboxState.WrittenToPickup, written.State);
+        Assert.StartsWith("Not emailed: written to the pickup folder", written.StatusText, StringComparison.Ordinal);
+        var email = await MimeKit.MimeMessage.LoadAsync(request.FilePath!);
+        Assert.Equal("jane@example.com", email.To.Mailboxes.Single().Address);
+        Assert.IsType<CodeCheck.Accepted>(await recovery.VerifyAsync(request.Id, SecureCodeText.In(email)));
+    }
+
+    [Fact]
     public async Task RelayDown_ShowsRetrying_ThenDeliversWhenItReturns()
     {
         await using var smtp = LoopbackSmtpServer.Start();
