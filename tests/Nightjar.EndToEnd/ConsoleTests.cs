@@ -42,6 +42,50 @@ public sealed class ConsoleTests(ConsoleBrowser browser)
     }
 
     [Fact]
+    public async Task SetupWizard_AtTheKioskSize_KeepsTheRulesAndButtonsInSight_DigitsForPort_WordsForSecurity()
+    {
+        await using var recorder = await TestRecorder.StartAsync();
+        var console = new ConsolePage(await browser.NewPageAsync());
+        await console.Page.SetViewportSizeAsync(1280, 720);
+        await console.OpenAsync(new Uri(recorder.ConsoleUrl, "/setup"));
+
+        // While the keyboard types the password, the live rules are on screen, inside the keyboard, not under it.
+        await console.Field("Admin Password").ClickAsync();
+        await console.Button("a").ClickAsync();
+        var rules = console.Keyboard.GetByRole(AriaRole.List, new() { Name = "Password rules" });
+        await Expect(rules).ToBeVisibleAsync();
+        await Expect(console.Page.GetByRole(AriaRole.List, new() { Name = "Password rules" })).ToHaveCountAsync(1);
+        AssertInViewport(await rules.BoundingBoxAsync(), 1280, 720);
+        await console.CloseKeyboardByClickingBelowAsync();
+        await Expect(console.Page.GetByRole(AriaRole.List, new() { Name = "Password rules" })).ToBeVisibleAsync();
+
+        await console.Field("Admin Password").FillAsync(Password);
+        await Expect(console.Page.GetByText("Not a common or easily guessed password (met)")).ToBeAttachedAsync();
+        await console.Field("Confirm Password").FillAsync(Password);
+        await console.Button("Next").ClickAsync();
+        await Expect(console.Button("Back")).ToBeVisibleAsync();
+
+        // The email step fits: Back and Next without scrolling.
+        await console.ScreenshotAsync("07-setup-email-at-1280x720");
+        AssertInViewport(await console.Button("Back").BoundingBoxAsync(), 1280, 720);
+        AssertInViewport(await console.Button("Next").BoundingBoxAsync(), 1280, 720);
+        await Expect(console.Page.GetByRole(AriaRole.Radio, new() { Name = "STARTTLS (port 587)" })).ToBeVisibleAsync();
+        await Expect(console.Page.GetByRole(AriaRole.Radio, new() { Name = "TLS from the start (port 465)" })).ToBeVisibleAsync();
+        await console.Field("Port").ClickAsync();
+        await Expect(console.Keyboard).ToBeVisibleAsync();
+        await Expect(console.Button("7")).ToBeVisibleAsync();
+        await Expect(console.Button("q")).ToHaveCountAsync(0);
+        await console.ScreenshotAsync("07-setup-port-digits");
+    }
+
+    private static void AssertInViewport(LocatorBoundingBoxResult? box, int width, int height)
+    {
+        Assert.NotNull(box);
+        Assert.True(box.X >= 0 && box.Y >= 0 && box.X + box.Width <= width && box.Y + box.Height <= height,
+            $"({box.X}, {box.Y}, {box.Width}×{box.Height}) is not inside the {width}×{height} screen.");
+    }
+
+    [Fact]
     public async Task SetupWizard_RefusesAWeakPassword_AndAMismatch_NextToTheField()
     {
         await using var recorder = await TestRecorder.StartAsync();
@@ -117,6 +161,13 @@ public sealed class ConsoleTests(ConsoleBrowser browser)
         await console.OpenAsync(new Uri(recorder.ConsoleUrl, "/?login=open"));
 
         await Expect(console.Keyboard).ToBeHiddenAsync();
+        // A fast physical keyboard (no pause between keys) loses nothing.
+        const string fast = "correct-horse-battery-staple-0123456789";
+        await console.Field("Password").PressSequentiallyAsync(fast, new() { Delay = 0 });
+        await Expect(console.Field("Password")).ToHaveValueAsync(fast);
+        await console.Page.WaitForTimeoutAsync(300); // the server's answers to every keystroke arrive after the typing
+        await Expect(console.Field("Password")).ToHaveValueAsync(fast);
+        await console.Field("Password").FillAsync("");
         await console.TypeWithOnScreenKeyboardAsync("Password", "Ab#9 x");
         await console.Field("Password").ClickAsync();
         await console.Button("Backspace").ClickAsync();
@@ -176,6 +227,27 @@ public sealed class ConsoleTests(ConsoleBrowser browser)
         await Expect(console.Page.GetByText("Switch it on again to use it.")).ToBeVisibleAsync();
         await Expect(console.Page.GetByText("Reconnecting…")).Not.ToBeVisibleAsync();
         Assert.Equal((true, false), await console.ReconnectSeenAsync());
+    }
+
+    [Fact]
+    public async Task APasswordChange_LocksAConsolePageThatIsOpen_AtOnce()
+    {
+        await using var recorder = await TestRecorder.StartAsync();
+        await recorder.CompleteSetupAsync();
+        var console = new ConsolePage(await browser.NewPageAsync());
+        await console.OpenAsync(new Uri(recorder.ConsoleUrl, "/settings?login=open"));
+        await console.Field("Password").FillAsync(Password);
+        await console.SubmitLoginAsync();
+        await Expect(console.Page.GetByText("Device ID")).ToBeVisibleAsync();
+
+        Assert.True(await recorder.Get<Recorder.Accounts.AdminAccount>().ChangePasswordAsync("amber-lantern-7305", "test"));
+
+        // No click and no reload by the test: the open screen leaves Settings by itself and comes back locked.
+        await Expect(console.Page.GetByText("Device ID")).ToHaveCountAsync(0);
+        await console.WaitUntilInteractiveAsync();
+        await console.RightClickAsync();
+        await console.Menu.GetByRole(AriaRole.Button, new() { Name = "Settings", Exact = true }).ClickAsync();
+        await Expect(console.LoginDialog).ToBeVisibleAsync();
     }
 
     [Fact]

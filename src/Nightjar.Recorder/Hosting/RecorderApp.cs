@@ -79,6 +79,7 @@ public static class RecorderApp
         // Console sessions are meant to end with the host: after a reboot the console comes back locked.
         services.AddDataProtection();
         services.Configure<KeyManagementOptions>(keys => keys.XmlRepository = new InMemoryKeyRepository());
+        services.AddAntiforgeryCookiePerStart();
         services.AddProblemDetails();
         services.AddSingleton<StorageHealth>();
         services.AddExceptionHandler<StorageFaultHandler>();
@@ -96,6 +97,7 @@ public static class RecorderApp
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseStaleAntiforgeryCookieRemoval();
         app.UseAntiforgery();
 
         app.MapHealth();

@@ -26,6 +26,32 @@ public class RebootTests
     }
 
     [Fact]
+    public async Task AfterAReboot_TheOldAntiforgeryCookie_IsNotReadButDeleted()
+    {
+        await using var recorder = await TestRecorder.StartAsync();
+        await recorder.CompleteSetupAsync();
+        using var console = recorder.CreateConsoleClient();
+        var before = await recorder.WaitUntilHealthyAsync();
+        var first = await console.GetAsync("/?login=open");
+        var oldName = AntiforgeryCookieName(first) ?? throw new InvalidOperationException("No antiforgery cookie was set.");
+
+        Assert.True(await recorder.Get<PowerControl>().RequestAsync(PowerAction.Reboot, "test"));
+        await recorder.WaitUntilHealthyAsync(notBootId: before.BootId);
+        var again = await console.GetAsync("/?login=open");
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, again.StatusCode);
+        var cookies = again.Headers.GetValues("Set-Cookie").ToList();
+        Assert.Contains(cookies, c => c.StartsWith(oldName + "=;", StringComparison.Ordinal) && c.Contains("expires=Thu, 01 Jan 1970", StringComparison.OrdinalIgnoreCase));
+        Assert.NotEqual(oldName, AntiforgeryCookieName(again));
+        Assert.NotNull(AntiforgeryCookieName(again));
+    }
+
+    private static string? AntiforgeryCookieName(HttpResponseMessage response) =>
+        response.Headers.TryGetValues("Set-Cookie", out var cookies)
+            ? cookies.Select(c => c.Split('=', 2)[0]).FirstOrDefault(n => n.StartsWith("nightjar.af.", StringComparison.Ordinal) && !cookies.Any(c => c.StartsWith(n + "=;", StringComparison.Ordinal)))
+            : null;
+
+    [Fact]
     public async Task Reboot_InExitMode_ExitsWithTheSupervisorCode()
     {
         await using var recorder = await TestRecorder.StartAsync("--Nightjar:Power:RestartMode=Exit");
