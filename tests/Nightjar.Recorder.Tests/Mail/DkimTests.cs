@@ -39,13 +39,49 @@ public class DkimTests
             var verifier = new DkimVerifier(new PublicKeyLocator(rsa.ExportSubjectPublicKeyInfoPem()));
             Assert.True(await verifier.VerifyAsync(received, received.Headers[index]));
 
+            // An independent verifier (dkimpy, Debian's python3-dkim) with the selector's DNS record given to it.
+            var publicKey = Convert.ToBase64String(rsa.ExportSubjectPublicKeyInfo());
+            Assert.Equal("verified", await DkimpyAsync(stream.ToArray(), publicKey));
+
             received.Subject = "Tampered";
             Assert.False(await verifier.VerifyAsync(received, received.Headers[index]));
+            using var tampered = new MemoryStream();
+            await received.WriteToAsync(tampered);
+            Assert.Equal("failed", await DkimpyAsync(tampered.ToArray(), publicKey));
         }
         finally
         {
             File.Delete(keyFile);
         }
+    }
+
+    /// <summary>Runs dkimpy's verify on the raw message, answering the DNS query for nightjar._domainkey.nvr.example.com.</summary>
+    private static async Task<string> DkimpyAsync(byte[] rawMessage, string publicKeyBase64)
+    {
+        const string script = """
+            import sys, dkim
+            record = ("v=DKIM1; k=rsa; p=" + sys.argv[1]).encode()
+            def dns(name, timeout=5):
+                return record if name == b"nightjar._domainkey.nvr.example.com." else None
+            print("verified" if dkim.verify(sys.stdin.buffer.read(), dnsfunc=dns) else "failed")
+            """;
+        var start = new System.Diagnostics.ProcessStartInfo("/usr/bin/python3")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(script);
+        start.ArgumentList.Add(publicKeyBase64);
+        using var python = System.Diagnostics.Process.Start(start)!;
+        var output = python.StandardOutput.ReadToEndAsync();
+        var error = python.StandardError.ReadToEndAsync();
+        await python.StandardInput.BaseStream.WriteAsync(rawMessage);
+        python.StandardInput.Close();
+        await python.WaitForExitAsync();
+        Assert.True(python.ExitCode == 0, "dkimpy failed: " + await error);
+        return (await output).Trim();
     }
 
     private sealed class PublicKeyLocator(string pem) : DkimPublicKeyLocatorBase
