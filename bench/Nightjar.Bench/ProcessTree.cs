@@ -41,6 +41,15 @@ public sealed class ProcessTree(int root)
 
     public static long RssAnonBytes(int pid) => StatusKilobytes(pid, "RssAnon:") * 1024;
 
+    /// <summary>
+    /// Where one process's resident memory is: private (anonymous), file-backed (assemblies and libraries, shared
+    /// with other processes that map them), and shared memory (the runtime's double-mapped JIT code, W^X), in MB.
+    /// </summary>
+    public static string MemoryBreakdown(int pid) => string.Create(CultureInfo.InvariantCulture,
+        $"RssAnon {StatusKilobytes(pid, "RssAnon:") / 1024.0:F1} MB, RssFile {StatusKilobytes(pid, "RssFile:") / 1024.0:F1} MB, "
+        + $"RssShmem {StatusKilobytes(pid, "RssShmem:") / 1024.0:F1} MB (double-mapped JIT code); private dirty {RollupKilobytes(pid, "Private_Dirty:") / 1024.0:F1} MB, "
+        + $"PSS {RollupKilobytes(pid, "Pss:") / 1024.0:F1} MB");
+
     /// <summary>Proportional set size of the whole tree: shared libraries counted once across the processes that map them.</summary>
     public long PssBytes() => Pids().Sum(p => RollupKilobytes(p, "Pss:")) * 1024;
 

@@ -40,6 +40,7 @@ public static class StartupMeasurements
         await Task.Delay(TimeSpan.FromSeconds(10));
         var idle = recorder.ResidentMegabytes();
         report.Add("idle RSS after setup, one console open on the live view, 10 s idle", string.Create(CultureInfo.InvariantCulture, $"{idle:F1} MB"), "≤ 100 MB", idle <= 100);
+        report.Add("where that memory is", ProcessTree.MemoryBreakdown(recorder.ProcessId));
 
         var reboots = new List<double>();
         var consoleReady = new List<double>();

@@ -46,6 +46,6 @@ public static class ConsoleOrigin
     private static async Task RefuseAsync(HttpContext context, int status, string type, string detail)
     {
         context.Response.StatusCode = status;
-        await Results.Problem(statusCode: status, detail: detail, type: "https://nightjar.invalid/problems/" + type).ExecuteAsync(context);
+        await Results.Problem(statusCode: status, detail: detail, type: Contracts.ProblemTypes.Base + type).ExecuteAsync(context);
     }
 }

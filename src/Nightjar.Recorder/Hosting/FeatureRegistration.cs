@@ -56,6 +56,7 @@ public static class FeatureRegistration
         services.AddSingleton<Security.DeviceSecret>();
         services.AddSingleton<RecoveryMessages>();
         services.AddSingleton<RecoveryEmailChange>();
+        services.AddSingleton<RestartAfterReset>();
         return services.AddSingleton<PasswordRecovery>();
     }
 

@@ -74,7 +74,7 @@ public static class ListenerRouting
                 await Results.Problem(
                     statusCode: StatusCodes.Status404NotFound,
                     title: "Not found",
-                    type: "https://nightjar.invalid/problems/not-found").ExecuteAsync(context);
+                    type: Contracts.ProblemTypes.NotFound).ExecuteAsync(context);
                 return;
             }
 

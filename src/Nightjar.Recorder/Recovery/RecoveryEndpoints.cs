@@ -1,8 +1,5 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 using Nightjar.Recorder.Hosting;
-using Nightjar.Recorder.Power;
 
 namespace Nightjar.Recorder.Recovery;
 
@@ -15,7 +12,7 @@ namespace Nightjar.Recorder.Recovery;
 public static class RecoveryEndpoints
 {
     public const string ConsoleHeader = "X-Nightjar-Console";
-    private const string ProblemBase = "https://nightjar.invalid/problems/";
+    private const string ProblemBase = Contracts.ProblemTypes.Base;
 
     public static IEndpointRouteBuilder MapRecovery(this IEndpointRouteBuilder endpoints)
     {
@@ -58,25 +55,25 @@ public static class RecoveryEndpoints
         await recovery.VerifyAsync(id, body?.Code) switch
         {
             CodeCheck.Accepted accepted => TypedResults.Ok(new TicketBody(accepted.Ticket)),
-            CodeCheck.Wrong wrong => Problem(StatusCodes.Status400BadRequest, "wrong-code",
-                wrong.AttemptsLeft == 1 ? "Incorrect code — 1 attempt left" : $"Incorrect code — {wrong.AttemptsLeft.ToString(CultureInfo.InvariantCulture)} attempts left",
-                ("attemptsLeft", wrong.AttemptsLeft)),
-            CodeCheck.Empty => Problem(StatusCodes.Status400BadRequest, "code-required", "Type the Secure Code."),
-            CodeCheck.Burned => Problem(StatusCodes.Status410Gone, "code-burned", "Too many incorrect entries. Request a new code"),
-            CodeCheck.Expired => Problem(StatusCodes.Status410Gone, "code-expired", "This code has expired — request a new one"),
-            _ => Problem(StatusCodes.Status410Gone, "request-not-active", "This code is no longer valid — request a new one"),
+            CodeCheck.Wrong wrong => Problem(StatusCodes.Status400BadRequest, "wrong-code", Text(wrong), ("attemptsLeft", wrong.AttemptsLeft)),
+            CodeCheck.Empty empty => Problem(StatusCodes.Status400BadRequest, "code-required", Text(empty)),
+            CodeCheck.Burned burned => Problem(StatusCodes.Status410Gone, "code-burned", Text(burned)),
+            CodeCheck.Expired expired => Problem(StatusCodes.Status410Gone, "code-expired", Text(expired)),
+            var other => Problem(StatusCodes.Status410Gone, "request-not-active", Text(other)),
         };
 
+    private static string Text(CodeCheck check) => CodeCheckText.For(check, recoveryKey: false)!;
+
     private static async Task<IResult> CompleteAsync(
-        string id, CompleteBody? body, PasswordRecovery recovery, PowerControl power, IOptions<PowerOptions> powerOptions)
+        string id, CompleteBody? body, PasswordRecovery recovery, RestartAfterReset restart)
     {
         switch (await recovery.CompleteAsync(id, body?.Ticket, body?.NewPassword, body?.ConfirmPassword))
         {
             case ResetCompletion.Succeeded succeeded:
-                var reboot = powerOptions.Value.AfterPasswordReset == AfterPasswordReset.Reboot && succeeded.NewRecoveryKey is null;
+                var reboot = restart.RestartsAtOnce(succeeded);
                 if (reboot)
                 {
-                    await power.RequestAsync(PowerAction.RestartConsole, "Console restarted after the password reset; recording went on.");
+                    await restart.RestartAsync();
                 }
 
                 return TypedResults.Ok(new CompletedBody("password-changed", succeeded.NewRecoveryKey, reboot));

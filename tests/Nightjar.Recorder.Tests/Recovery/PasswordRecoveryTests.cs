@@ -58,7 +58,17 @@ public class PasswordRecoveryTests
     {
         await using var harness = await SetUpAsync();
         var recovery = harness.Get<PasswordRecovery>();
-        var epochBefore = harness.Get<CredentialEpoch>().Current;
+        var epoch = harness.Get<CredentialEpoch>();
+        var consoleLock = harness.Get<ConsoleLock>();
+        var epochBefore = epoch.Current;
+        // A console session from before the reset: its cookie holds the epoch and sign-in window it was issued in.
+        var session = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
+            [
+                new System.Security.Claims.Claim(ConsoleSession.EpochClaim, epochBefore.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                new System.Security.Claims.Claim(ConsoleSession.WindowClaim, consoleLock.Window),
+            ],
+            "Cookies"));
+        Assert.True(ConsoleSession.IsCurrent(session, epoch, consoleLock));
         var request = Started(await recovery.StartAsync());
         var code = await CodeFromOutboxAsync(harness, request);
 
@@ -66,7 +76,8 @@ public class PasswordRecoveryTests
         var done = await recovery.CompleteAsync(request.Id, accepted.Ticket, NewPassword, NewPassword);
 
         Assert.IsType<ResetCompletion.Succeeded>(done);
-        Assert.Equal(epochBefore + 1, harness.Get<CredentialEpoch>().Current);
+        Assert.Equal(epochBefore + 1, epoch.Current);
+        Assert.False(ConsoleSession.IsCurrent(session, epoch, consoleLock), "the session from before the reset still counts as unlocked");
         var login = harness.Get<ConsoleLogin>();
         Assert.IsType<LoginOutcome.WrongCredentials>(await login.LoginAsync("admin", OldPassword));
         Assert.IsType<LoginOutcome.Succeeded>(await login.LoginAsync("admin", NewPassword));
