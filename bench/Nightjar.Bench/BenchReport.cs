@@ -15,6 +15,11 @@ public sealed class BenchReport
     public const string RecordingTable = "recording";
     public const string VideoTable = "video";
 
+    /// <summary>Start-up and API, when run alone (<c>bench/run startup</c>, <c>bench/run api</c>): their own tables, so
+    /// a rerun of one does not replace the whole run's table.</summary>
+    public const string StartupTable = "startup";
+    public const string ApiTable = "api";
+
     private readonly List<Figure> figures = [];
 
     public IReadOnlyList<Figure> Figures => figures;

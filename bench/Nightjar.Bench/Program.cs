@@ -20,6 +20,7 @@ var report = new BenchReport();
 var clock = Stopwatch.StartNew();
 if (Runs("startup"))
 {
+    report.Table = section == "startup" ? BenchReport.StartupTable : report.Table;
     await StartupMeasurements.RunAsync(report, runs: quick ? 3 : 10);
 }
 
@@ -30,6 +31,7 @@ if (Runs("recovery"))
 
 if (Runs("api"))
 {
+    report.Table = section == "api" ? BenchReport.ApiTable : report.Table;
     await ApiMeasurements.RunAsync(report, seconds: quick ? 3 : 10);
 }
 
