@@ -78,6 +78,16 @@ public sealed class ConsoleTests(ConsoleBrowser browser)
         await console.ScreenshotAsync("07-setup-port-digits");
     }
 
+    /// <summary>A console page on <paramref name="path"/> of a set-up recorder, logged in through the Login dialog.</summary>
+    private async Task<ConsolePage> LogInAsync(TestRecorder recorder, string path)
+    {
+        var console = new ConsolePage(await browser.NewPageAsync());
+        await console.OpenAsync(new Uri(recorder.ConsoleUrl, path + "?login=open"));
+        await console.Field("Password").FillAsync(Password);
+        await console.SubmitLoginAsync();
+        return console;
+    }
+
     private static void AssertInViewport(LocatorBoundingBoxResult? box, int width, int height)
     {
         Assert.NotNull(box);
@@ -185,10 +195,7 @@ public sealed class ConsoleTests(ConsoleBrowser browser)
     {
         await using var recorder = await TestRecorder.StartAsync();
         await recorder.CompleteSetupAsync();
-        var console = new ConsolePage(await browser.NewPageAsync());
-        await console.OpenAsync(new Uri(recorder.ConsoleUrl, "/power?login=open"));
-        await console.Field("Password").FillAsync(Password);
-        await console.SubmitLoginAsync();
+        var console = await LogInAsync(recorder, "/power");
         var bootBefore = await console.Page.Locator("meta[name='nightjar-boot-id']").GetAttributeAsync("content");
 
         await console.Button("Reboot").ClickAsync();
@@ -213,10 +220,7 @@ public sealed class ConsoleTests(ConsoleBrowser browser)
     {
         await using var recorder = await TestRecorder.StartAsync();
         await recorder.CompleteSetupAsync();
-        var console = new ConsolePage(await browser.NewPageAsync());
-        await console.OpenAsync(new Uri(recorder.ConsoleUrl, "/power?login=open"));
-        await console.Field("Password").FillAsync(Password);
-        await console.SubmitLoginAsync();
+        var console = await LogInAsync(recorder, "/power");
         await console.WatchReconnectAsync();
 
         await console.Button("Shut Down").ClickAsync();
@@ -234,10 +238,7 @@ public sealed class ConsoleTests(ConsoleBrowser browser)
     {
         await using var recorder = await TestRecorder.StartAsync();
         await recorder.CompleteSetupAsync();
-        var console = new ConsolePage(await browser.NewPageAsync());
-        await console.OpenAsync(new Uri(recorder.ConsoleUrl, "/settings?login=open"));
-        await console.Field("Password").FillAsync(Password);
-        await console.SubmitLoginAsync();
+        var console = await LogInAsync(recorder, "/settings");
         await Expect(console.Page.GetByText("Device ID")).ToBeVisibleAsync();
 
         Assert.True(await recorder.Get<Recorder.Accounts.AdminAccount>().ChangePasswordAsync("amber-lantern-7305", "test"));
@@ -251,14 +252,44 @@ public sealed class ConsoleTests(ConsoleBrowser browser)
     }
 
     [Fact]
+    public async Task RecoveryEmail_IsChangedInSettingsWithTheCurrentPassword_AndALongDeviceNameStaysClearOfTheClock()
+    {
+        await using var recorder = await TestRecorder.StartAsync();
+        await recorder.CompleteSetupAsync("jane@example.com");
+        const string longName = "WAREHOUSE LOADING BAY, NORTH-EAST CORNER"; // 40 wide characters
+        Assert.Null(await recorder.Get<Recorder.Identity.RecorderIdentityStore>().RenameAsync(longName));
+        var console = await LogInAsync(recorder, "/settings/email");
+
+        var section = console.Page.GetByRole(AriaRole.Region, new() { Name = "Recovery Email" });
+        await Expect(section).ToContainTextAsync("j•••@example.com");
+        await console.Field("New Recovery Email").FillAsync("sam@example.org");
+        await console.Field("Current Password").FillAsync("not-the-password");
+        await section.GetByRole(AriaRole.Button, new() { Name = "Change Recovery Email" }).ClickAsync();
+        await Expect(section.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Wrong password.");
+        await console.Field("Current Password").FillAsync(Password);
+        await section.GetByRole(AriaRole.Button, new() { Name = "Change Recovery Email" }).ClickAsync();
+        await Expect(section.GetByRole(AriaRole.Status)).ToHaveTextAsync("Recovery email changed to s•••@example.org.");
+        Assert.Equal("sam@example.org", await recorder.Get<Recorder.Recovery.RecoverySettingsStore>().GetEmailAsync());
+
+        await console.Page.SetViewportSizeAsync(800, 480); // a 7-inch kiosk display
+        await console.OpenAsync(recorder.ConsoleUrl);
+        await Expect(console.Page.GetByLabel("Clock")).ToBeVisibleAsync();
+        await console.ScreenshotAsync("44-long-device-name-800x480");
+        var name = await console.Page.Locator(".live-header .device-name").BoundingBoxAsync();
+        var clock = await console.Page.GetByLabel("Clock").BoundingBoxAsync();
+        Assert.True(name!.X + name.Width <= clock!.X, $"the device name ends at {name.X + name.Width}, the clock starts at {clock.X}");
+        var lines = await console.Page.Locator(".live-header .device-name").EvaluateAsync<int>(
+            "e => { const r = document.createRange(); r.selectNodeContents(e); return new Set([...r.getClientRects()].map(b => Math.round(b.top))).size; }");
+        Assert.Equal(1, lines); // one line, cut with an ellipsis, not wrapped under itself
+        Assert.Equal(longName, await console.Page.Locator(".live-header .device-name").GetAttributeAsync("title"));
+    }
+
+    [Fact]
     public async Task Lock_InOneTab_LocksTheScreenOpenInAnother()
     {
         await using var recorder = await TestRecorder.StartAsync();
         await recorder.CompleteSetupAsync();
-        var first = new ConsolePage(await browser.NewPageAsync());
-        await first.OpenAsync(new Uri(recorder.ConsoleUrl, "/power?login=open"));
-        await first.Field("Password").FillAsync(Password);
-        await first.SubmitLoginAsync();
+        var first = await LogInAsync(recorder, "/power");
         var second = new ConsolePage(await first.Page.Context.NewPageAsync());
         await second.OpenAsync(new Uri(recorder.ConsoleUrl, "/power"));
         await Expect(second.Button("Reboot")).ToBeVisibleAsync();

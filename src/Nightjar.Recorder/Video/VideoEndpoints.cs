@@ -21,6 +21,12 @@ public static class VideoEndpoints
     /// <summary>How long a live viewer may take to accept one message before it is cut off.</summary>
     private static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(15);
 
+    /// <summary>WebSocket close status: the password changed (sign in again).</summary>
+    public const int PasswordChangedCloseStatus = 4001;
+
+    /// <summary>WebSocket close status: the console was locked and its live view needs a login.</summary>
+    public const int LockedCloseStatus = 4002;
+
     public static IServiceCollection AddVideo(this IServiceCollection services)
     {
         services.AddHttpContextAccessor();
@@ -126,7 +132,8 @@ public static class VideoEndpoints
         headers["X-Nightjar-Codecs"] = excerpt.Init.BrowserCodecs ?? "";
         headers["X-Nightjar-Cut-Short"] = excerpt.CutShort ? "true" : "false";
         headers.CacheControl = "no-store";
-        using var lease = open.Open(context.RequestAborted);
+        // The console's playback needs the unlocked console: Lock ends it; the app's does not depend on the console.
+        using var lease = open.Open(context.RequestAborted, endsWithLock: Hosting.ListenerRouting.ListenerOf(context) == Hosting.Listener.Console);
         using var abortOnPasswordChange = lease.Token.Register(context.Abort);
         var name = download ? $"{id}_{excerpt.Start.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}.mp4" : null;
         await Results.Stream(excerpt.Open(engine.Layout), "video/mp4", name, enableRangeProcessing: true).ExecuteAsync(context);
@@ -180,7 +187,10 @@ public static class VideoEndpoints
         }
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        using var lease = open.Open(context.RequestAborted);
+        // On the console, live video outlives Lock only where it may be watched while locked (LiveViewAccess).
+        var endsWithLock = Hosting.ListenerRouting.ListenerOf(context) == Hosting.Listener.Console
+            && !context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<Console.ConsoleOptions>>().CurrentValue.LiveViewWhileLocked;
+        using var lease = open.Open(context.RequestAborted, endsWithLock);
         using var viewer = feed.Subscribe();
         using var viewerGone = CancellationTokenSource.CreateLinkedTokenSource(lease.Token);
         // Cancelling a send aborts the socket: that is how a viewer that takes nothing for 15 s is cut off, and how a
@@ -211,8 +221,10 @@ public static class VideoEndpoints
         }
         catch (OperationCanceledException) when (lease.Token.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
         {
-            // Only a password change cancels the lease while the connection is still there.
-            await CloseAsync(socket, (WebSocketCloseStatus)4001, "The password changed.");
+            // Only a password change or Lock cancels the lease while the connection is still there.
+            await (lease.EndedByLock
+                ? CloseAsync(socket, (WebSocketCloseStatus)LockedCloseStatus, "The console was locked.")
+                : CloseAsync(socket, (WebSocketCloseStatus)PasswordChangedCloseStatus, "The password changed."));
         }
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException)
         {

@@ -45,6 +45,10 @@
           this.say("Password changed");
           return;
         }
+        if (event.code === 4002) {
+          this.say("Locked: log in to watch");
+          return;
+        }
         setTimeout(() => !this.closed && this.connect(), 1000); // the recorder restarts, or the camera went away
       };
     }

@@ -108,4 +108,40 @@ public sealed class CameraCatalogTests
         harness.Clock.Advance(TimeSpan.FromDays(2));
         Assert.Equal(1, (await harness.Get<DatabaseRetention>().PruneAsync()).Mail); // the 29-day one is 31 days old now; Retrying stays
     }
+
+    [Fact]
+    public async Task EndedAppTokens_DoNotPileUp()
+    {
+        await using var harness = await ServiceHarness.StartAsync();
+        var database = harness.Get<Database>();
+        var now = harness.Clock.GetUtcNow();
+        var current = harness.Get<Nightjar.Recorder.Accounts.CredentialEpoch>().Current;
+        var rows = new (string Name, long Epoch, int SeenDaysAgo, int? RevokedDaysAgo, bool Kept)[]
+        {
+            ("revoked a month ago", current, 40, 31, false),
+            ("revoked last week", current, 40, 7, true),
+            ("from before a password change, unseen 91 days", current - 1, 91, null, false),
+            ("from before a password change, seen 89 days ago", current - 1, 89, null, true),
+            ("current, unseen for 200 days", current, 200, null, true),
+        };
+        await using (var connection = await database.OpenAsync())
+        {
+            foreach (var row in rows)
+            {
+                await Dapper.SqlMapper.ExecuteAsync(connection,
+                    """
+                    INSERT INTO app_token (token_hash, client_name, credential_epoch, created_utc, last_seen_utc, revoked_utc)
+                    VALUES (@Name, @Name, @Epoch, @Seen, @Seen, @Revoked)
+                    """,
+                    new { row.Name, row.Epoch, Seen = now.AddDays(-row.SeenDaysAgo), Revoked = row.RevokedDaysAgo is { } d ? now.AddDays(-d) : (DateTimeOffset?)null });
+            }
+        }
+
+        var (_, _, _, tokens) = await harness.Get<DatabaseRetention>().PruneAsync();
+
+        Assert.Equal(rows.Count(r => !r.Kept), tokens);
+        await using var check = await database.OpenAsync();
+        var left = (await Dapper.SqlMapper.QueryAsync<string>(check, "SELECT client_name FROM app_token")).Order(StringComparer.Ordinal);
+        Assert.Equal(rows.Where(r => r.Kept).Select(r => r.Name).Order(StringComparer.Ordinal), left);
+    }
 }

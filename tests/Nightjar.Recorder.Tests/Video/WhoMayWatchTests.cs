@@ -183,4 +183,30 @@ public sealed class WhoMayWatchTests : IAsyncDisposable
         var excerpt = await console.GetAsync($"/console/media/recordings/cfg0/excerpt.mp4?from={Uri.EscapeDataString(now.AddMinutes(-1).ToString("O"))}&to={Uri.EscapeDataString(now.ToString("O"))}");
         Assert.Equal(HttpStatusCode.OK, excerpt.StatusCode);
     }
+
+    [Fact]
+    public async Task WithLiveViewWhileLockedOff_LockClosesTheScreensLiveVideo_ButNotTheApps()
+    {
+        await using var recorder = await StartRecorderAsync("--Nightjar:Console:LiveViewWhileLocked=false");
+        var token = await VideoConnections.SignInAsync(recorder);
+        var (console, cookies) = await VideoConnections.LogInToConsoleAsync(recorder);
+        using var _ = console;
+        using var app = await VideoConnections.OpenApiLiveAsync(recorder, "/api/v1/cameras/cfg0/live", token);
+        using var screen = await VideoConnections.OpenConsoleLiveAsync(recorder, "/console/media/live/cfg0?stream=sub", cookies);
+        await VideoConnections.ReceiveAsync(app);
+        await VideoConnections.ReceiveAsync(screen);
+
+        recorder.Get<ConsoleLock>().LockEverySession();
+
+        Assert.Equal((WebSocketCloseStatus)VideoEndpoints.LockedCloseStatus, await ClosedWithinAsync(screen, TimeSpan.FromSeconds(5)));
+        Assert.Equal("The console was locked.", screen.CloseStatusDescription);
+        // The app's stream runs on: fragments keep coming for two more seconds, and no close.
+        var watched = System.Diagnostics.Stopwatch.StartNew();
+        while (watched.Elapsed < TimeSpan.FromSeconds(2))
+        {
+            Assert.Equal(WebSocketMessageType.Binary, (await VideoConnections.ReceiveAsync(app, TimeSpan.FromSeconds(5))).Type);
+        }
+
+        Assert.Equal(WebSocketState.Open, app.State);
+    }
 }
