@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using Dapper;
 using Microsoft.Extensions.Options;
 using Nightjar.Recorder.Accounts;
 using Nightjar.Recorder.Audit;
@@ -56,10 +55,7 @@ public sealed class PasswordRecovery(
     public async Task CancelAsync(string requestId)
     {
         await using var connection = await database.OpenAsync();
-        var cancelled = await connection.ExecuteAsync(
-            "UPDATE reset_request SET state = 'Cancelled', code_hmac = NULL, ticket_hash = NULL WHERE id = @Id AND state IN ('Active', 'Verified')",
-            new { Id = requestId });
-        if (cancelled == 1)
+        if (await ResetRequestStore.CancelAsync(connection, requestId))
         {
             await audit.WriteAsync(connection, null, AuditEvent.ResetCancelled, "Password reset cancelled at the console.");
             File.Delete(CodeFilePath);
@@ -69,7 +65,7 @@ public sealed class PasswordRecovery(
     public async Task<RecoveryRequestView?> GetAsync(string requestId)
     {
         await using var connection = await database.OpenAsync();
-        var row = await connection.QuerySingleOrDefaultAsync<RequestRow>(SelectRequest + " WHERE id = @Id", new { Id = requestId });
+        var row = await ResetRequestStore.FindAsync(connection, requestId);
         return row is null ? null : await ViewAsync(row);
     }
 
@@ -88,7 +84,7 @@ public sealed class PasswordRecovery(
         // The check, the count, the state change and the audit entry commit together: one write per guess.
         return await database.InTransactionAsync<CodeCheck>(async (connection, transaction) =>
         {
-            var row = await connection.QuerySingleOrDefaultAsync<RequestRow>(SelectRequest + " WHERE id = @Id", new { Id = requestId }, transaction);
+            var row = await ResetRequestStore.FindAsync(connection, requestId, transaction);
             if (row is null)
             {
                 return new CodeCheck.NotActive();
@@ -113,7 +109,7 @@ public sealed class PasswordRecovery(
             if (Enum.Parse<RecoveryMethod>(row.Method) == RecoveryMethod.RecoveryKey)
             {
                 // Read only for a Recovery Key request, inside the transaction: a code guess costs no extra query.
-                var keyHash = await connection.ExecuteScalarAsync<string?>("SELECT recovery_key_hash FROM recovery WHERE id = 1", transaction: transaction);
+                var keyHash = await recoverySettings.GetKeyHashAsync(connection, transaction);
                 right = keyHash is not null && RecoveryKey.HashOf(typed) is { } typedHash
                     && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(typedHash), Encoding.ASCII.GetBytes(keyHash));
             }
@@ -125,19 +121,14 @@ public sealed class PasswordRecovery(
             if (right)
             {
                 var ticket = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
-                await connection.ExecuteAsync(
-                    "UPDATE reset_request SET state = 'Verified', code_hmac = NULL, ticket_hash = @Ticket WHERE id = @Id AND state = 'Active'",
-                    new { Id = requestId, Ticket = TicketHash(ticket) }, transaction);
+                await ResetRequestStore.MarkVerifiedAsync(connection, transaction, requestId, TicketHash(ticket));
                 await audit.WriteAsync(connection, transaction, AuditEvent.ResetCodeAccepted, "Reset proof accepted; waiting for the new password.");
                 return new CodeCheck.Accepted(ticket);
             }
 
             var wrong = row.WrongAttemptsCount + 1;
             var burned = wrong >= Settings.MaxWrongAttempts;
-            await connection.ExecuteAsync(
-                "UPDATE reset_request SET wrong_attempts = @Wrong, state = CASE WHEN @Burned THEN 'Burned' ELSE state END, "
-                + "code_hmac = CASE WHEN @Burned THEN NULL ELSE code_hmac END WHERE id = @Id",
-                new { Id = requestId, Wrong = wrong, Burned = burned }, transaction);
+            await ResetRequestStore.CountWrongAsync(connection, transaction, requestId, wrong, burned);
             if (burned)
             {
                 await audit.WriteAsync(connection, transaction, AuditEvent.ResetCodeBurned, $"Wrong code entered {Settings.MaxWrongAttempts} times; the code is burned.");
@@ -184,13 +175,7 @@ public sealed class PasswordRecovery(
         var now = clock.GetUtcNow();
         var outcome = await database.InTransactionAsync(async (connection, transaction) =>
         {
-            var method = await connection.ExecuteScalarAsync<string?>(
-                """
-                UPDATE reset_request SET state = 'Consumed', ticket_hash = NULL
-                WHERE id = @Id AND state = 'Verified' AND ticket_hash = @Ticket AND expires_utc > @Now
-                RETURNING method
-                """,
-                new { Id = requestId, Ticket = TicketHash(ticket), Now = now }, transaction);
+            var method = await ResetRequestStore.ConsumeAsync(connection, transaction, requestId, TicketHash(ticket), now);
             if (method is null)
             {
                 return (Epoch: (long?)null, Key: (string?)null, MessageId: (long?)null);
@@ -271,10 +256,7 @@ public sealed class PasswordRecovery(
             var now = clock.GetUtcNow();
             if (kind == RequestKind.Open)
             {
-                var underWay = await connection.QueryFirstOrDefaultAsync<string?>(
-                    "SELECT id FROM reset_request WHERE state = 'Active' AND method <> 'RecoveryKey' AND expires_utc > @Now ORDER BY created_utc DESC LIMIT 1",
-                    new { Now = now }, transaction);
-                if (underWay is not null)
+                if (await ResetRequestStore.UnderWayCodeRequestAsync(connection, transaction, now) is { } underWay)
                 {
                     return (null, underWay, null);
                 }
@@ -282,9 +264,7 @@ public sealed class PasswordRecovery(
 
             if (kind == RequestKind.Resend)
             {
-                var lastCode = await connection.ExecuteScalarAsync<DateTimeOffset?>(
-                    "SELECT MAX(created_utc) FROM reset_request WHERE method <> 'RecoveryKey'", transaction: transaction);
-                if (lastCode is { } created && created + Settings.ResendCooldown > now)
+                if (await ResetRequestStore.LastCodeCreatedAsync(connection, transaction) is { } created && created + Settings.ResendCooldown > now)
                 {
                     return (new RecoveryStart.CoolingDown(created + Settings.ResendCooldown), "", null);
                 }
@@ -292,9 +272,7 @@ public sealed class PasswordRecovery(
 
             // Codes and Recovery Key requests are limited separately: a flood of code requests (each one an email to
             // the owner) must not also shut the owner out of the Recovery Key, whose space makes guessing hopeless.
-            var lastHour = (await connection.QueryAsync<DateTimeOffset>(
-                "SELECT created_utc FROM reset_request WHERE created_utc > @Since AND (method = 'RecoveryKey') = @Key ORDER BY created_utc",
-                new { Since = now.AddHours(-1), Key = kind == RequestKind.RecoveryKey }, transaction)).AsList();
+            var lastHour = await ResetRequestStore.CreatedSinceAsync(connection, transaction, now.AddHours(-1), recoveryKey: kind == RequestKind.RecoveryKey);
             if (lastHour.Count >= Settings.MaxRequestsPerHour)
             {
                 return (new RecoveryStart.RateLimited(lastHour[lastHour.Count - Settings.MaxRequestsPerHour].AddHours(1)), "", null);
@@ -303,30 +281,17 @@ public sealed class PasswordRecovery(
             var expires = now + Settings.CodeLifetime;
 
             // A new request voids every older one, so only the newest code can ever be used.
-            await connection.ExecuteAsync(
-                "UPDATE reset_request SET state = 'Superseded', code_hmac = NULL, ticket_hash = NULL WHERE state IN ('Active', 'Verified')",
-                transaction: transaction);
-            await connection.ExecuteAsync(
-                """
-                INSERT INTO reset_request (id, created_utc, expires_utc, method, code_hmac, state)
-                VALUES (@Id, @Now, @Expires, @Method, @Mac, 'Active')
-                """,
-                new
-                {
-                    Id = id,
-                    Now = now,
-                    Expires = expires,
-                    Method = method.ToString(),
-                    Mac = code is null ? null : Convert.ToHexString(SecureCode.Mac(secret, id, code)!),
-                },
-                transaction);
+            await ResetRequestStore.SupersedeOpenAsync(connection, transaction);
+            await ResetRequestStore.InsertAsync(connection, transaction, id, now, expires, method,
+                code is null ? null : Convert.ToHexString(SecureCode.Mac(secret, id, code)!));
 
             long? queued = null;
             if (method is RecoveryMethod.Email or RecoveryMethod.PickupFile)
             {
                 var message = messages.ResetPassword(email!, device, code!, now, expires);
-                queued = await outbox.EnqueueAsync(connection, transaction, message, "reset-password", expires, sensitive: true);
-                await connection.ExecuteAsync("UPDATE reset_request SET message_id = @Message WHERE id = @Id", new { Message = queued, Id = id }, transaction);
+                var messageId = await outbox.EnqueueAsync(connection, transaction, message, "reset-password", expires, sensitive: true);
+                await ResetRequestStore.SetMessageAsync(connection, transaction, id, messageId);
+                queued = messageId;
             }
             else if (method == RecoveryMethod.CodeFile)
             {
@@ -359,7 +324,7 @@ public sealed class PasswordRecovery(
         return new RecoveryStart.Started((await GetAsync(outcome.Id))!);
     }
 
-    private async Task<RecoveryRequestView> ViewAsync(RequestRow row)
+    private async Task<RecoveryRequestView> ViewAsync(ResetRequestRow row)
     {
         var method = Enum.Parse<RecoveryMethod>(row.Method);
         var email = method is RecoveryMethod.Email or RecoveryMethod.PickupFile ? await recoverySettings.GetEmailAsync() : null;
@@ -383,13 +348,4 @@ public sealed class PasswordRecovery(
     }
 
     private static string TicketHash(string ticket) => Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(ticket)));
-
-    private const string SelectRequest =
-        "SELECT id AS Id, created_utc AS CreatedUtc, expires_utc AS ExpiresUtc, method AS Method, code_hmac AS CodeHmac, "
-        + "wrong_attempts AS WrongAttempts, state AS State, message_id AS MessageId FROM reset_request";
-
-    private sealed record RequestRow(string Id, DateTimeOffset CreatedUtc, DateTimeOffset ExpiresUtc, string Method, string? CodeHmac, long WrongAttempts, string State, long? MessageId)
-    {
-        public int WrongAttemptsCount => (int)WrongAttempts;
-    }
 }

@@ -13,6 +13,9 @@ public sealed class RecoverySettingsStore(Database database)
         return await connection.ExecuteScalarAsync<string?>("SELECT email FROM recovery WHERE id = 1");
     }
 
+    public Task<string?> GetKeyHashAsync(IDbConnection connection, IDbTransaction transaction) =>
+        connection.ExecuteScalarAsync<string?>("SELECT recovery_key_hash FROM recovery WHERE id = 1", transaction: transaction);
+
     public Task ReplaceKeyAsync(IDbConnection connection, IDbTransaction transaction, string recoveryKeyHash) =>
         connection.ExecuteAsync("UPDATE recovery SET recovery_key_hash = @Hash WHERE id = 1", new { Hash = recoveryKeyHash }, transaction);
 
