@@ -65,17 +65,35 @@ public sealed class WhoMayWatchTests : IAsyncDisposable
         }
     }
 
+    /// <summary>An app signed in and the console logged in, each watching the live stream.</summary>
+    private sealed record Watching(string Token, HttpClient Console, WebSocket App, WebSocket Screen) : IDisposable
+    {
+        public void Dispose()
+        {
+            App.Dispose();
+            Screen.Dispose();
+            Console.Dispose();
+        }
+    }
+
+    /// <summary>An app signed in and the console logged in, each with the live stream open and its first message read.</summary>
+    private static async Task<Watching> AppAndScreenWatchingAsync(TestRecorder recorder)
+    {
+        var token = await VideoConnections.SignInAsync(recorder);
+        var (console, cookies) = await VideoConnections.LogInToConsoleAsync(recorder);
+        var app = await VideoConnections.OpenApiLiveAsync(recorder, "/api/v1/cameras/cfg0/live", token);
+        var screen = await VideoConnections.OpenConsoleLiveAsync(recorder, "/console/media/live/cfg0?stream=sub", cookies);
+        await VideoConnections.ReceiveAsync(app);
+        await VideoConnections.ReceiveAsync(screen);
+        return new Watching(token, console, app, screen);
+    }
+
     [Fact]
     public async Task APasswordChange_ClosesEveryOpenStreamAtOnce_AndTheOldTokenIsRefused()
     {
         await using var recorder = await StartRecorderAsync();
-        var token = await VideoConnections.SignInAsync(recorder);
-        var (console, cookies) = await VideoConnections.LogInToConsoleAsync(recorder);
-        using var _ = console;
-        using var app = await VideoConnections.OpenApiLiveAsync(recorder, "/api/v1/cameras/cfg0/live", token);
-        using var screen = await VideoConnections.OpenConsoleLiveAsync(recorder, "/console/media/live/cfg0?stream=sub", cookies);
-        await VideoConnections.ReceiveAsync(app);
-        await VideoConnections.ReceiveAsync(screen);
+        using var watching = await AppAndScreenWatchingAsync(recorder);
+        var (token, console, app, screen) = watching;
         Assert.Equal(2, recorder.Get<OpenStreams>().Count);
 
         var changed = System.Diagnostics.Stopwatch.StartNew();
@@ -188,13 +206,8 @@ public sealed class WhoMayWatchTests : IAsyncDisposable
     public async Task WithLiveViewWhileLockedOff_LockClosesTheScreensLiveVideo_ButNotTheApps()
     {
         await using var recorder = await StartRecorderAsync("--Nightjar:Console:LiveViewWhileLocked=false");
-        var token = await VideoConnections.SignInAsync(recorder);
-        var (console, cookies) = await VideoConnections.LogInToConsoleAsync(recorder);
-        using var _ = console;
-        using var app = await VideoConnections.OpenApiLiveAsync(recorder, "/api/v1/cameras/cfg0/live", token);
-        using var screen = await VideoConnections.OpenConsoleLiveAsync(recorder, "/console/media/live/cfg0?stream=sub", cookies);
-        await VideoConnections.ReceiveAsync(app);
-        await VideoConnections.ReceiveAsync(screen);
+        using var watching = await AppAndScreenWatchingAsync(recorder);
+        var (token, console, app, screen) = watching;
 
         recorder.Get<ConsoleLock>().LockEverySession();
 
