@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Dapper;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Nightjar.Recorder.Power;
 using Nightjar.Recording;
+using Nightjar.Recording.Storage;
 using Nightjar.TestSupport;
 
 namespace Nightjar.Bench;
@@ -150,11 +150,12 @@ public static partial class RecordingMeasurements
         {
             await index.OpenAsync();
             await index.ExecuteAsync("PRAGMA wal_checkpoint(TRUNCATE);");
-            var rows = (await index.QueryAsync<(string Kind, long Blob, double Seconds)>(
+            var rows = await index.QueryAsync(
                 """
                 SELECT s.kind, SUM(LENGTH(f.entries)), (SELECT SUM(r2.media_duration) FROM recording r2 JOIN stream s2 ON s2.id = r2.stream_id WHERE s2.kind = s.kind) / 90000.0
                 FROM fragment_run f JOIN recording r ON r.id = f.recording_id JOIN stream s ON s.id = r.stream_id GROUP BY s.kind
-                """)).ToList();
+                """,
+                r => (Kind: r.GetString(0), Blob: r.GetInt64(1), Seconds: r.GetDouble(2)));
             var file = new FileInfo(Path.Combine(recordings, "recordings.db")).Length;
             var streamDays = rows.Sum(r => r.Seconds) / 86_400;
             string PerDay(string kind) => rows.FirstOrDefault(r => r.Kind == kind) is { Seconds: > 0 } r ? F($"{r.Blob / (r.Seconds / 86_400) / 1e6:F1} MB") : "–";

@@ -1,7 +1,7 @@
-using System.Data;
-using Dapper;
+using Microsoft.Data.Sqlite;
 using Nightjar.Recorder.Audit;
 using Nightjar.Recorder.Storage;
+using Nightjar.Recording.Storage;
 
 namespace Nightjar.Recorder.Accounts;
 
@@ -33,7 +33,7 @@ public sealed class AdminAccount(Database database, PasswordHasher hasher, Crede
     /// Stores the first password inside the setup transaction. Returns false if a password already exists:
     /// the <c>IS NULL</c> condition is what makes setup impossible to run twice, even by two racing requests.
     /// </summary>
-    public async Task<bool> TrySetInitialPasswordAsync(IDbConnection connection, IDbTransaction transaction, string passwordHash)
+    public async Task<bool> TrySetInitialPasswordAsync(SqliteConnection connection, SqliteTransaction transaction, string passwordHash)
     {
         var updated = await connection.ExecuteAsync(
             "UPDATE account SET password_hash = @Hash, password_changed_utc = @Now WHERE user_name = @UserName AND password_hash IS NULL",
@@ -75,7 +75,7 @@ public sealed class AdminAccount(Database database, PasswordHasher hasher, Crede
     }
 
     /// <summary>Writes the new hash and moves the epoch on, inside the caller's transaction. Returns the new epoch.</summary>
-    public Task<long> ReplacePasswordAsync(IDbConnection connection, IDbTransaction transaction, string passwordHash) =>
+    public Task<long> ReplacePasswordAsync(SqliteConnection connection, SqliteTransaction transaction, string passwordHash) =>
         connection.ExecuteScalarAsync<long>(
             """
             UPDATE account

@@ -1,7 +1,7 @@
-using Dapper;
 using Microsoft.Extensions.Options;
 using Nightjar.Recorder.Audit;
 using Nightjar.Recorder.Storage;
+using Nightjar.Recording.Storage;
 
 namespace Nightjar.Recorder.Accounts;
 

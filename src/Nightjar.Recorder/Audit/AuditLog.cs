@@ -1,6 +1,6 @@
-using System.Data;
-using Dapper;
+using Microsoft.Data.Sqlite;
 using Nightjar.Recorder.Storage;
+using Nightjar.Recording.Storage;
 
 namespace Nightjar.Recorder.Audit;
 
@@ -19,7 +19,7 @@ public sealed class AuditLog(Database database, TimeProvider clock)
     }
 
     /// <summary>Writes inside the caller's transaction, so the entry exists exactly when the change it records does.</summary>
-    public Task WriteAsync(IDbConnection connection, IDbTransaction? transaction, AuditEvent auditEvent, string detail) =>
+    public Task WriteAsync(SqliteConnection connection, SqliteTransaction? transaction, AuditEvent auditEvent, string detail) =>
         connection.ExecuteAsync(
             "INSERT INTO audit_log (at_utc, event, detail) VALUES (@At, @Event, @Detail)",
             new
@@ -33,9 +33,9 @@ public sealed class AuditLog(Database database, TimeProvider clock)
     public async Task<IReadOnlyList<AuditEntry>> ReadRecentAsync(int limit)
     {
         await using var connection = await database.OpenAsync();
-        var rows = await connection.QueryAsync<AuditEntry>(
-            "SELECT id AS Id, at_utc AS AtUtc, event AS Event, detail AS Detail FROM audit_log ORDER BY id DESC LIMIT @Limit",
+        return await connection.QueryAsync(
+            "SELECT id, at_utc, event, detail FROM audit_log ORDER BY id DESC LIMIT @Limit",
+            r => new AuditEntry(r.GetInt64(0), r.GetUtcTimestamp(1), r.GetString(2), r.GetString(3)),
             new { Limit = limit });
-        return rows.AsList();
     }
 }

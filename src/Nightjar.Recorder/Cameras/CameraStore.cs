@@ -1,5 +1,5 @@
-using Dapper;
 using Nightjar.Recorder.Storage;
+using Nightjar.Recording.Storage;
 
 namespace Nightjar.Recorder.Cameras;
 
@@ -12,16 +12,16 @@ public sealed class CameraStore(Database database, CameraPasswordProtector prote
     public async Task<IReadOnlyList<SavedCamera>> ListAsync()
     {
         await using var connection = await database.OpenAsync();
-        var rows = await connection.QueryAsync<(string Id, string Name, string StreamUrl, string? SubStreamUrl, string UserName, byte[]? PasswordCipher, long Enabled)>(
-            "SELECT id, name, stream_url, sub_stream_url, user_name, password_cipher, enabled FROM camera WHERE removed_utc IS NULL ORDER BY created_utc, id");
-        return [.. rows.Select(r => new SavedCamera(r.Id, r.Name, r.StreamUrl, r.SubStreamUrl, r.UserName, r.PasswordCipher, r.Enabled != 0))];
+        return await connection.QueryAsync(
+            "SELECT id, name, stream_url, sub_stream_url, user_name, password_cipher, enabled FROM camera WHERE removed_utc IS NULL ORDER BY created_utc, id",
+            r => new SavedCamera(r.GetString(0), r.GetString(1), r.GetString(2), r.GetStringOrNull(3), r.GetString(4), r.GetBytesOrNull(5), r.GetInt64(6) != 0));
     }
 
     /// <summary>Names of removed cameras whose recordings were kept, by id.</summary>
     public async Task<IReadOnlyDictionary<string, string>> RemovedNamesAsync()
     {
         await using var connection = await database.OpenAsync();
-        var rows = await connection.QueryAsync<(string Id, string Name)>("SELECT id, name FROM camera WHERE removed_utc IS NOT NULL");
+        var rows = await connection.QueryAsync("SELECT id, name FROM camera WHERE removed_utc IS NOT NULL", r => (Id: r.GetString(0), Name: r.GetString(1)));
         return rows.ToDictionary(r => r.Id, r => r.Name, StringComparer.Ordinal);
     }
 
@@ -33,7 +33,7 @@ public sealed class CameraStore(Database database, CameraPasswordProtector prote
             INSERT INTO camera (id, name, stream_url, sub_stream_url, user_name, password_cipher, enabled, created_utc)
             VALUES (@Id, @Name, @StreamUrl, @SubStreamUrl, @UserName, @Cipher, @Enabled, @Now)
             """,
-            Columns(id, settings, ("Now", clock.GetUtcNow())));
+            Columns(id, settings, keepPassword: false));
     }
 
     /// <summary>Saves new settings; a null password keeps the one saved.</summary>
@@ -46,25 +46,22 @@ public sealed class CameraStore(Database database, CameraPasswordProtector prote
                 password_cipher = CASE WHEN @KeepPassword THEN password_cipher ELSE @Cipher END, enabled = @Enabled
             WHERE id = @Id AND removed_utc IS NULL
             """,
-            Columns(id, settings, ("KeepPassword", settings.Password is null)));
+            Columns(id, settings, keepPassword: settings.Password is null));
     }
 
     /// <summary>A camera's columns as parameters: its URLs without credentials, its password encrypted (or none).</summary>
-    private DynamicParameters Columns(string id, CameraSettings settings, (string Name, object Value) extra)
+    private object Columns(string id, CameraSettings settings, bool keepPassword) => new
     {
-        var columns = new DynamicParameters(new
-        {
-            Id = id,
-            settings.Name,
-            StreamUrl = settings.StreamUrl.AbsoluteUri,
-            SubStreamUrl = settings.SubStreamUrl?.AbsoluteUri,
-            settings.UserName,
-            Cipher = string.IsNullOrEmpty(settings.Password) ? null : protector.Protect(id, settings.Password),
-            Enabled = settings.Enabled ? 1 : 0,
-        });
-        columns.Add(extra.Name, extra.Value);
-        return columns;
-    }
+        Id = id,
+        settings.Name,
+        StreamUrl = settings.StreamUrl.AbsoluteUri,
+        SubStreamUrl = settings.SubStreamUrl?.AbsoluteUri,
+        settings.UserName,
+        Cipher = string.IsNullOrEmpty(settings.Password) ? null : protector.Protect(id, settings.Password),
+        Enabled = settings.Enabled ? 1 : 0,
+        KeepPassword = keepPassword,
+        Now = clock.GetUtcNow(),
+    };
 
     /// <summary>The camera stops being a camera; its name stays for the recordings that were kept, its credentials go.</summary>
     public async Task MarkRemovedAsync(string id)

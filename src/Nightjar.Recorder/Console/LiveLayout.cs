@@ -1,5 +1,5 @@
-using Dapper;
 using Nightjar.Recorder.Storage;
+using Nightjar.Recording.Storage;
 
 namespace Nightjar.Recorder.Console;
 

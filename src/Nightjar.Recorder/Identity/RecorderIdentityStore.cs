@@ -1,7 +1,7 @@
 using System.Reflection;
-using Dapper;
 using Nightjar.Recorder.Security;
 using Nightjar.Recorder.Storage;
+using Nightjar.Recording.Storage;
 
 namespace Nightjar.Recorder.Identity;
 
@@ -34,8 +34,8 @@ public sealed class RecorderIdentityStore(Database database, TimeProvider clock)
         }
 
         await using var connection = await database.OpenAsync();
-        var row = await connection.QuerySingleAsync<(string DeviceId, string Name, string Model)>(
-            "SELECT device_id, name, model FROM device WHERE id = 1");
+        var row = await connection.QuerySingleAsync(
+            "SELECT device_id, name, model FROM device WHERE id = 1", r => (DeviceId: r.GetString(0), Name: r.GetString(1), Model: r.GetString(2)));
         return cached = new RecorderIdentity(row.DeviceId, row.Name, row.Model, Version);
     }
 

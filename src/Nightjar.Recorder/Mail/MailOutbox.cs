@@ -1,7 +1,8 @@
 using System.Data;
-using Dapper;
+using Microsoft.Data.Sqlite;
 using MimeKit;
 using Nightjar.Recorder.Storage;
+using Nightjar.Recording.Storage;
 
 namespace Nightjar.Recorder.Mail;
 
@@ -19,7 +20,7 @@ public sealed class MailOutbox(Database database, TimeProvider clock) : IDisposa
     /// <summary>Raised after a message changes state (queued, sent, retrying, …) with its id.</summary>
     public event Action<long>? Changed;
 
-    public async Task<long> EnqueueAsync(IDbConnection connection, IDbTransaction transaction, MimeMessage message, string purpose, DateTimeOffset notAfter, bool sensitive)
+    public async Task<long> EnqueueAsync(SqliteConnection connection, SqliteTransaction transaction, MimeMessage message, string purpose, DateTimeOffset notAfter, bool sensitive)
     {
         using var content = new MemoryStream();
         await message.WriteToAsync(content);
@@ -54,27 +55,26 @@ public sealed class MailOutbox(Database database, TimeProvider clock) : IDisposa
     public async Task<OutboxEntry?> GetAsync(long id)
     {
         await using var connection = await database.OpenAsync();
-        return (await connection.QuerySingleOrDefaultAsync<OutboxRow>(SelectEntry + " WHERE id = @Id", new { Id = id }))?.ToEntry();
+        return await connection.QuerySingleOrDefaultAsync(SelectEntry + " WHERE id = @Id", ReadEntry, new { Id = id });
     }
 
     public async Task<IReadOnlyList<OutboxEntry>> ListRecentAsync(int limit)
     {
         await using var connection = await database.OpenAsync();
-        return (await connection.QueryAsync<OutboxRow>(SelectEntry + " ORDER BY id DESC LIMIT @Limit", new { Limit = limit })).Select(r => r.ToEntry()).ToList();
+        return await connection.QueryAsync(SelectEntry + " ORDER BY id DESC LIMIT @Limit", ReadEntry, new { Limit = limit });
     }
 
+    /// <summary>The columns <see cref="ReadEntry"/> reads, in its order.</summary>
     private const string SelectEntry =
-        "SELECT id AS Id, purpose AS Purpose, recipient AS Recipient, subject AS Subject, created_utc AS CreatedUtc, "
-        + "not_after_utc AS NotAfterUtc, state AS State, attempts AS Attempts, next_attempt_utc AS NextAttemptUtc, "
-        + "last_error AS LastError, sent_utc AS SentUtc FROM outbox";
+        "SELECT id, purpose, recipient, subject, created_utc, not_after_utc, state, attempts, next_attempt_utc, last_error, sent_utc FROM outbox";
 
     internal async Task<(long Id, byte[] Content, DateTimeOffset NotAfter, int Attempts)?> NextDueAsync()
     {
         await using var connection = await database.OpenAsync();
-        var row = await connection.QueryFirstOrDefaultAsync<(long Id, byte[] Content, DateTimeOffset NotAfter, int Attempts)>(
+        return await connection.QueryFirstOrDefaultAsync(
             "SELECT id, content, not_after_utc, attempts FROM outbox WHERE state IN ('Queued', 'Retrying') AND next_attempt_utc <= @Now AND content IS NOT NULL ORDER BY next_attempt_utc, id LIMIT 1",
+            r => ((long Id, byte[] Content, DateTimeOffset NotAfter, int Attempts)?)(r.GetInt64(0), (byte[])r.GetValue(1), r.GetUtcTimestamp(2), r.GetInt32(3)),
             new { Now = clock.GetUtcNow() });
-        return row.Id == 0 ? null : row;
     }
 
     /// <summary>When the next waiting message is due, or null when none waits.</summary>
@@ -142,10 +142,11 @@ public sealed class MailOutbox(Database database, TimeProvider clock) : IDisposa
         List<long> ids;
         await using (var connection = await database.OpenAsync())
         {
-            ids = (await connection.QueryAsync<long>(
+            ids = await connection.QueryAsync(
                 "UPDATE outbox SET state = 'Expired', content = CASE WHEN sensitive THEN NULL ELSE content END "
                 + "WHERE state IN ('Queued', 'Retrying') AND not_after_utc <= @Now RETURNING id",
-                new { Now = clock.GetUtcNow() })).AsList();
+                r => r.GetInt64(0),
+                new { Now = clock.GetUtcNow() });
         }
 
         if (ids.Count > 0)
@@ -191,11 +192,8 @@ public sealed class MailOutbox(Database database, TimeProvider clock) : IDisposa
     public void Dispose() => wake.Dispose();
 
     /// <summary>The row as SQLite returns it (integers are 64-bit, names are text).</summary>
-    private sealed record OutboxRow(
-        long Id, string Purpose, string Recipient, string Subject, DateTimeOffset CreatedUtc, DateTimeOffset NotAfterUtc,
-        string State, long Attempts, DateTimeOffset NextAttemptUtc, string? LastError, DateTimeOffset? SentUtc)
-    {
-        public OutboxEntry ToEntry() => new(
-            Id, Purpose, Recipient, Subject, CreatedUtc, NotAfterUtc, Enum.Parse<OutboxState>(State), (int)Attempts, NextAttemptUtc, LastError, SentUtc);
-    }
+    /// <summary>A row of <see cref="SelectEntry"/>, by position.</summary>
+    private static OutboxEntry ReadEntry(SqliteDataReader r) => new(
+        r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetUtcTimestamp(4), r.GetUtcTimestamp(5),
+        Enum.Parse<OutboxState>(r.GetString(6)), r.GetInt32(7), r.GetUtcTimestamp(8), r.GetStringOrNull(9), r.GetUtcTimestampOrNull(10));
 }

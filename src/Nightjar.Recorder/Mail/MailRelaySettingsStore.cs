@@ -1,9 +1,10 @@
 using System.Data;
 using System.Globalization;
-using Dapper;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Nightjar.Recorder.Security;
 using Nightjar.Recorder.Storage;
+using Nightjar.Recording.Storage;
 
 namespace Nightjar.Recorder.Mail;
 
@@ -25,7 +26,7 @@ public sealed class MailRelaySettingsStore(Database database, IOptionsMonitor<Ma
     public async Task<EffectiveRelaySettings> GetEffectiveAsync()
     {
         await using var connection = await database.OpenAsync();
-        var saved = (await connection.QueryAsync<(string Key, string Value)>("SELECT key, value FROM setting WHERE key LIKE 'mail.smtp.%'"))
+        var saved = (await connection.QueryAsync("SELECT key, value FROM setting WHERE key LIKE 'mail.smtp.%'", r => (Key: r.GetString(0), Value: r.GetString(1))))
             .ToDictionary(r => r.Key, r => r.Value, StringComparer.Ordinal);
         var configured = ConfiguredValues();
         string Pick(string field) => configured.GetValueOrDefault(field) ?? saved.GetValueOrDefault(Keys[field], "");
@@ -102,7 +103,7 @@ public sealed class MailRelaySettingsStore(Database database, IOptionsMonitor<Ma
     }
 
     /// <summary>Saves validated settings inside the caller's transaction. Fields set in configuration are left alone.</summary>
-    public async Task SaveAsync(IDbConnection connection, IDbTransaction transaction, RelaySettings settings)
+    public async Task SaveAsync(SqliteConnection connection, SqliteTransaction transaction, RelaySettings settings)
     {
         var configured = ConfiguredValues();
         var values = new Dictionary<string, string>(StringComparer.Ordinal)

@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
-using Dapper;
 using Nightjar.Recorder.Accounts;
 using Nightjar.Recorder.Security;
 using Nightjar.Recorder.Storage;
+using Nightjar.Recording.Storage;
 
 namespace Nightjar.Recorder.Pairing;
 
@@ -57,8 +57,10 @@ public sealed class AppTokens : IDisposable
         if (!cache.TryGetValue(hash, out var known))
         {
             await using var connection = await database.OpenAsync();
-            var row = await connection.QuerySingleOrDefaultAsync<(long Id, string ClientName, long Epoch, DateTimeOffset LastSeen, DateTimeOffset? Revoked)>(
-                "SELECT id, client_name, credential_epoch, last_seen_utc, revoked_utc FROM app_token WHERE token_hash = @Hash", new { Hash = hash });
+            var row = await connection.QuerySingleOrDefaultAsync(
+                "SELECT id, client_name, credential_epoch, last_seen_utc, revoked_utc FROM app_token WHERE token_hash = @Hash",
+                r => (Id: r.GetInt64(0), ClientName: r.GetString(1), Epoch: r.GetInt64(2), LastSeen: r.GetUtcTimestamp(3), Revoked: r.GetUtcTimestampOrNull(4)),
+                new { Hash = hash });
             if (row.Id == 0 || row.Revoked is not null)
             {
                 return new TokenCheck.Invalid();
@@ -88,9 +90,9 @@ public sealed class AppTokens : IDisposable
     public async Task<IReadOnlyList<PairedApp>> ListAsync()
     {
         await using var connection = await database.OpenAsync();
-        var rows = await connection.QueryAsync<(long Id, string ClientName, DateTimeOffset Created, DateTimeOffset LastSeen, long Epoch)>(
-            "SELECT id, client_name, created_utc, last_seen_utc, credential_epoch FROM app_token WHERE revoked_utc IS NULL ORDER BY last_seen_utc DESC LIMIT 100");
-        return rows.Select(r => new PairedApp(r.Id, r.ClientName, r.Created, r.LastSeen, r.Epoch == epoch.Current)).ToList();
+        return await connection.QueryAsync(
+            "SELECT id, client_name, created_utc, last_seen_utc, credential_epoch FROM app_token WHERE revoked_utc IS NULL ORDER BY last_seen_utc DESC LIMIT 100",
+            r => new PairedApp(r.GetInt64(0), r.GetString(1), r.GetUtcTimestamp(2), r.GetUtcTimestamp(3), r.GetInt64(4) == epoch.Current));
     }
 
     private async Task<DateTimeOffset> PasswordChangedAsync()

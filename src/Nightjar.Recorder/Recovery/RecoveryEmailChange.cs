@@ -1,7 +1,7 @@
-using Dapper;
 using Nightjar.Recorder.Accounts;
 using Nightjar.Recorder.Audit;
 using Nightjar.Recorder.Storage;
+using Nightjar.Recording.Storage;
 
 namespace Nightjar.Recorder.Recovery;
 

@@ -1,6 +1,6 @@
-using System.Data;
-using Dapper;
+using Microsoft.Data.Sqlite;
 using Nightjar.Recorder.Storage;
+using Nightjar.Recording.Storage;
 
 namespace Nightjar.Recorder.Recovery;
 
@@ -13,13 +13,13 @@ public sealed class RecoverySettingsStore(Database database)
         return await connection.ExecuteScalarAsync<string?>("SELECT email FROM recovery WHERE id = 1");
     }
 
-    public Task<string?> GetKeyHashAsync(IDbConnection connection, IDbTransaction transaction) =>
+    public Task<string?> GetKeyHashAsync(SqliteConnection connection, SqliteTransaction transaction) =>
         connection.ExecuteScalarAsync<string?>("SELECT recovery_key_hash FROM recovery WHERE id = 1", transaction: transaction);
 
-    public Task ReplaceKeyAsync(IDbConnection connection, IDbTransaction transaction, string recoveryKeyHash) =>
+    public Task ReplaceKeyAsync(SqliteConnection connection, SqliteTransaction transaction, string recoveryKeyHash) =>
         connection.ExecuteAsync("UPDATE recovery SET recovery_key_hash = @Hash WHERE id = 1", new { Hash = recoveryKeyHash }, transaction);
 
-    public Task SaveAsync(IDbConnection connection, IDbTransaction transaction, string? email, string recoveryKeyHash) =>
+    public Task SaveAsync(SqliteConnection connection, SqliteTransaction transaction, string? email, string recoveryKeyHash) =>
         connection.ExecuteAsync(
             "INSERT INTO recovery (id, email, recovery_key_hash) VALUES (1, @Email, @Hash) "
             + "ON CONFLICT (id) DO UPDATE SET email = excluded.email, recovery_key_hash = excluded.recovery_key_hash",

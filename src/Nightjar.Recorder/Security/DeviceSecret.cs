@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
-using Dapper;
 using Nightjar.Recorder.Storage;
+using Nightjar.Recording.Storage;
 
 namespace Nightjar.Recorder.Security;
 

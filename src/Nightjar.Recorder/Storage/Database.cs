@@ -1,9 +1,8 @@
 using System.Data;
-using System.Globalization;
-using Dapper;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Nightjar.Recorder.Hosting;
+using Nightjar.Recording.Storage;
 
 namespace Nightjar.Recorder.Storage;
 
@@ -13,13 +12,6 @@ namespace Nightjar.Recorder.Storage;
 /// </summary>
 public sealed class Database
 {
-    static Database()
-    {
-        SqlMapper.AddTypeHandler(new UtcTimestampHandler());
-        SqlMapper.RemoveTypeMap(typeof(DateTimeOffset));
-        SqlMapper.RemoveTypeMap(typeof(DateTimeOffset?));
-    }
-
     public Database(IOptions<RecorderOptions> options)
     {
         var dataDir = options.Value.DataDirFullPath;
@@ -67,18 +59,5 @@ public sealed class Database
         var result = await work(connection, transaction);
         await transaction.CommitAsync(cancellationToken);
         return result;
-    }
-
-    /// <summary>Timestamps are stored as ISO 8601 UTC text so they sort, compare and read the same everywhere.</summary>
-    private sealed class UtcTimestampHandler : SqlMapper.TypeHandler<DateTimeOffset>
-    {
-        public override DateTimeOffset Parse(object value) =>
-            DateTimeOffset.Parse((string)value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
-
-        public override void SetValue(IDbDataParameter parameter, DateTimeOffset value)
-        {
-            parameter.DbType = DbType.String;
-            parameter.Value = value.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
-        }
     }
 }

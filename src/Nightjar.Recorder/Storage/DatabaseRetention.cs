@@ -1,5 +1,5 @@
-using Dapper;
 using Nightjar.Recorder.Accounts;
+using Nightjar.Recording.Storage;
 
 namespace Nightjar.Recorder.Storage;
 

@@ -1,5 +1,5 @@
-using Dapper;
 using Microsoft.Data.Sqlite;
+using Nightjar.Recording.Storage;
 
 namespace Nightjar.Recorder.Storage;
 

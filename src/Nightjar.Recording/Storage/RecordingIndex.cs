@@ -1,5 +1,4 @@
 using System.Globalization;
-using Dapper;
 using Microsoft.Data.Sqlite;
 
 namespace Nightjar.Recording.Storage;
@@ -64,11 +63,10 @@ public sealed class RecordingIndex
     /// </summary>
     private const long LongestRecordingUs = 3_600_000_000;
 
+    /// <summary>The columns <see cref="ReadRecording"/> reads, in its order.</summary>
     private const string RecordingColumns = """
-        r.id AS Id, s.camera_id AS CameraId, s.kind AS Kind, r.path AS Path, r.start_us AS StartUs, r.end_us AS EndUs,
-        r.media_start AS MediaStart, r.media_duration AS MediaDuration, r.bytes AS Bytes, r.init_bytes AS InitBytes,
-        r.fragments AS Fragments, r.codec AS Codec, r.browser_codec AS BrowserCodec, r.width AS Width, r.height AS Height,
-        r.audio AS Audio, r.gap_reason AS GapReason, r.open AS IsOpen
+        r.id, s.camera_id, s.kind, r.path, r.start_us, r.end_us, r.media_start, r.media_duration, r.bytes, r.init_bytes,
+        r.fragments, r.codec, r.browser_codec, r.width, r.height, r.audio, r.gap_reason, r.open
         """;
 
     private readonly string connectionString;
@@ -108,7 +106,7 @@ public sealed class RecordingIndex
             await transaction.CommitAsync();
         }
 
-        foreach (var row in await connection.QueryAsync<(long Id, string CameraId, string Kind)>("SELECT id, camera_id, kind FROM stream"))
+        foreach (var row in await connection.QueryAsync("SELECT id, camera_id, kind FROM stream", r => (Id: r.GetInt64(0), CameraId: r.GetString(1), Kind: r.GetString(2))))
         {
             index.streamIds[new StreamKey(row.CameraId, ParseKind(row.Kind))] = row.Id;
         }
@@ -159,8 +157,9 @@ public sealed class RecordingIndex
     public async Task<(long RunId, EngineRun? Previous)> BeginEngineRunAsync(DateTimeOffset now)
     {
         await using var connection = await OpenConnectionAsync();
-        var previous = await connection.QueryFirstOrDefaultAsync<(long Id, long StartedUs, long? StoppedUs, string? StopReason)?>(
-            "SELECT id, started_us, stopped_us, stop_reason FROM engine_run ORDER BY id DESC LIMIT 1");
+        var previous = await connection.QueryFirstOrDefaultAsync(
+            "SELECT id, started_us, stopped_us, stop_reason FROM engine_run ORDER BY id DESC LIMIT 1",
+            r => ((long Id, long StartedUs, long? StoppedUs, string? StopReason)?)(r.GetInt64(0), r.GetInt64(1), r.GetInt64OrNull(2), r.GetStringOrNull(3)));
         var id = await connection.ExecuteScalarAsync<long>(
             "INSERT INTO engine_run (started_us) VALUES (@Now) RETURNING id", new { Now = WallClock.ToMicroseconds(now) });
         return (id, previous is { } p
@@ -180,27 +179,27 @@ public sealed class RecordingIndex
     public async Task<IReadOnlyList<RecordingSummary>> GetRecordingsAsync(StreamKey stream, DateTimeOffset from, DateTimeOffset to)
     {
         await using var connection = await OpenConnectionAsync();
-        var rows = await connection.QueryAsync<RecordingRow>(
+        return await connection.QueryAsync(
             $"""
             SELECT {RecordingColumns} FROM recording r JOIN stream s ON s.id = r.stream_id
             WHERE s.camera_id = @CameraId AND s.kind = @Kind AND r.start_us > @EarliestStart AND r.start_us < @To AND r.end_us > @From
             ORDER BY r.start_us
             """,
+            ReadRecording,
             Overlapping(stream, from, to));
-        return [.. rows.Select(r => r.ToSummary())];
     }
 
     /// <summary>The stream's newest recording, or null.</summary>
     public async Task<RecordingSummary?> GetLastRecordingAsync(StreamKey stream)
     {
         await using var connection = await OpenConnectionAsync();
-        var row = await connection.QueryFirstOrDefaultAsync<RecordingRow>(
+        return await connection.QueryFirstOrDefaultAsync(
             $"""
             SELECT {RecordingColumns} FROM recording r JOIN stream s ON s.id = r.stream_id
             WHERE s.camera_id = @CameraId AND s.kind = @Kind ORDER BY r.start_us DESC LIMIT 1
             """,
+            ReadRecording,
             new { stream.CameraId, Kind = stream.KindName });
-        return row?.ToSummary();
     }
 
     /// <summary>Whether anything of the stream was recorded in [<paramref name="from"/>, <paramref name="to"/>) (the days marked on the Playback calendar).</summary>
@@ -232,27 +231,26 @@ public sealed class RecordingIndex
     public async Task<IReadOnlyList<RecordingSummary>> GetAllRecordingsAsync()
     {
         await using var connection = await OpenConnectionAsync();
-        var rows = await connection.QueryAsync<RecordingRow>(
-            $"SELECT {RecordingColumns} FROM recording r JOIN stream s ON s.id = r.stream_id ORDER BY r.start_us");
-        return [.. rows.Select(r => r.ToSummary())];
+        return await connection.QueryAsync(
+            $"SELECT {RecordingColumns} FROM recording r JOIN stream s ON s.id = r.stream_id ORDER BY r.start_us", ReadRecording);
     }
 
     /// <summary>The oldest closed recordings, for retention to delete first.</summary>
     internal async Task<IReadOnlyList<RecordingSummary>> GetOldestClosedAsync(int limit)
     {
         await using var connection = await OpenConnectionAsync();
-        var rows = await connection.QueryAsync<RecordingRow>(
+        return await connection.QueryAsync(
             $"SELECT {RecordingColumns} FROM recording r JOIN stream s ON s.id = r.stream_id WHERE r.open = 0 ORDER BY r.start_us LIMIT @Limit",
+            ReadRecording,
             new { Limit = limit });
-        return [.. rows.Select(r => r.ToSummary())];
     }
 
     public async Task<IReadOnlyList<FragmentEntry>> GetFragmentsAsync(long recordingId)
     {
         await using var connection = await OpenConnectionAsync();
         var initBytes = await connection.ExecuteScalarAsync<long>("SELECT init_bytes FROM recording WHERE id = @Id", new { Id = recordingId });
-        var blobs = await connection.QueryAsync<byte[]>(
-            "SELECT entries FROM fragment_run WHERE recording_id = @Id ORDER BY first", new { Id = recordingId });
+        var blobs = await connection.QueryAsync(
+            "SELECT entries FROM fragment_run WHERE recording_id = @Id ORDER BY first", r => (byte[])r.GetValue(0), new { Id = recordingId });
         var entries = new List<FragmentEntry>();
         var cursor = new FragmentEntryCodec.Cursor(initBytes, 0, 0);
         foreach (var blob in blobs)
@@ -274,17 +272,18 @@ public sealed class RecordingIndex
     public async Task<IReadOnlyList<(string CameraId, DateTimeOffset Oldest, long Bytes)>> GetCamerasAsync()
     {
         await using var connection = await OpenConnectionAsync();
-        var rows = await connection.QueryAsync<(string CameraId, long OldestUs, long Bytes)>(
-            "SELECT s.camera_id, MIN(r.start_us), SUM(r.bytes) FROM recording r JOIN stream s ON s.id = r.stream_id GROUP BY s.camera_id");
-        return [.. rows.Select(r => (r.CameraId, WallClock.FromMicroseconds(r.OldestUs), r.Bytes))];
+        return await connection.QueryAsync(
+            "SELECT s.camera_id, MIN(r.start_us), SUM(r.bytes) FROM recording r JOIN stream s ON s.id = r.stream_id GROUP BY s.camera_id",
+            r => (CameraId: r.GetString(0), Oldest: WallClock.FromMicroseconds(r.GetInt64(1)), Bytes: r.GetInt64(2)));
     }
 
     /// <summary>End of the last recording of each stream, and the reason its next recording will give for the gap.</summary>
     internal async Task<IReadOnlyDictionary<StreamKey, (long LastEndUs, string? PendingGapReason)>> GetStreamEndsAsync()
     {
         await using var connection = await OpenConnectionAsync();
-        var rows = await connection.QueryAsync<(string CameraId, string Kind, long? LastEndUs, string? Reason)>(
-            "SELECT s.camera_id, s.kind, (SELECT MAX(end_us) FROM recording r WHERE r.stream_id = s.id), s.pending_gap_reason FROM stream s");
+        var rows = await connection.QueryAsync(
+            "SELECT s.camera_id, s.kind, (SELECT MAX(end_us) FROM recording r WHERE r.stream_id = s.id), s.pending_gap_reason FROM stream s",
+            r => (CameraId: r.GetString(0), Kind: r.GetString(1), LastEndUs: r.GetInt64OrNull(2), Reason: r.GetStringOrNull(3)));
         return rows.ToDictionary(r => new StreamKey(r.CameraId, ParseKind(r.Kind)), r => (r.LastEndUs ?? 0, r.Reason));
     }
 
@@ -431,12 +430,10 @@ public sealed class RecordingIndex
 
     internal static StreamKind ParseKind(string kind) => kind == "sub" ? StreamKind.Sub : StreamKind.Main;
 
-    private sealed record RecordingRow(
-        long Id, string CameraId, string Kind, string Path, long StartUs, long EndUs, long MediaStart, long MediaDuration, long Bytes,
-        long InitBytes, long Fragments, string Codec, string? BrowserCodec, long Width, long Height, string? Audio, string? GapReason, long IsOpen)
-    {
-        public RecordingSummary ToSummary() => new(
-            Id, new StreamKey(CameraId, ParseKind(Kind)), Path, WallClock.FromMicroseconds(StartUs), WallClock.FromMicroseconds(EndUs),
-            MediaStart, MediaDuration, Bytes, InitBytes, (int)Fragments, Codec, BrowserCodec, (int)Width, (int)Height, Audio, GapReason, IsOpen != 0);
-    }
+    /// <summary>A row of <see cref="RecordingColumns"/>, by position.</summary>
+    private static RecordingSummary ReadRecording(SqliteDataReader r) => new(
+        r.GetInt64(0), new StreamKey(r.GetString(1), ParseKind(r.GetString(2))), r.GetString(3),
+        WallClock.FromMicroseconds(r.GetInt64(4)), WallClock.FromMicroseconds(r.GetInt64(5)),
+        r.GetInt64(6), r.GetInt64(7), r.GetInt64(8), r.GetInt64(9), r.GetInt32(10), r.GetString(11), r.GetStringOrNull(12),
+        r.GetInt32(13), r.GetInt32(14), r.GetStringOrNull(15), r.GetStringOrNull(16), r.GetInt64(17) != 0);
 }

@@ -1,5 +1,6 @@
 using Nightjar.Recorder.Accounts;
 using Nightjar.Recorder.Audit;
+using Nightjar.Recording.Storage;
 using Xunit;
 
 namespace Nightjar.Recorder.Tests.Accounts;
@@ -148,7 +149,7 @@ public class ConsoleLoginTests
         var oldHash = (await weak.HashAsync(Password))!;
         await using (var connection = await harness.Get<Storage.Database>().OpenAsync())
         {
-            await Dapper.SqlMapper.ExecuteAsync(connection, "UPDATE account SET password_hash = @Hash", new { Hash = oldHash });
+            await SqliteCommands.ExecuteAsync(connection, "UPDATE account SET password_hash = @Hash", new { Hash = oldHash });
         }
 
         Assert.IsType<LoginOutcome.Succeeded>(await harness.Get<ConsoleLogin>().LoginAsync("admin", Password));

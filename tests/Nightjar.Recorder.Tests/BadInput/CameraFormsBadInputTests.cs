@@ -1,7 +1,7 @@
-using Dapper;
 using Nightjar.Recorder.Cameras;
 using Nightjar.Recorder.Storage;
 using Nightjar.Recorder.Tests.Cameras;
+using Nightjar.Recording.Storage;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -90,6 +90,6 @@ public sealed class CameraFormsBadInputTests(ITestOutputHelper output)
     private static async Task<List<(string Name, string StreamUrl)>> StoredAsync(CameraHarness harness)
     {
         await using var connection = await harness.Services.Get<Database>().OpenAsync();
-        return [.. await connection.QueryAsync<(string Name, string StreamUrl)>("SELECT name, stream_url FROM camera WHERE removed_utc IS NULL")];
+        return [.. await connection.QueryAsync("SELECT name, stream_url FROM camera WHERE removed_utc IS NULL", r => (Name: r.GetString(0), StreamUrl: r.GetString(1)))];
     }
 }

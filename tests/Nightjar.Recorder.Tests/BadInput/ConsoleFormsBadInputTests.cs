@@ -1,5 +1,4 @@
 using System.Text;
-using Dapper;
 using Nightjar.Contracts;
 using Nightjar.Recorder.Accounts;
 using Nightjar.Recorder.Identity;
@@ -7,6 +6,7 @@ using Nightjar.Recorder.Mail;
 using Nightjar.Recorder.Recovery;
 using Nightjar.Recorder.Setup;
 using Nightjar.Recorder.Storage;
+using Nightjar.Recording.Storage;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -349,7 +349,7 @@ public class ConsoleFormsBadInputTests(ITestOutputHelper output)
     private static async Task<(string? Hash, long Epoch)> AccountRowAsync(ServiceHarness harness)
     {
         await using var connection = await harness.Get<Database>().OpenAsync();
-        return await connection.QuerySingleAsync<(string?, long)>("SELECT password_hash, credential_epoch FROM account WHERE user_name = 'admin'");
+        return await connection.QuerySingleAsync("SELECT password_hash, credential_epoch FROM account WHERE user_name = 'admin'", r => (r.GetStringOrNull(0), r.GetInt64(1)));
     }
 
     private static async Task AssertNothingStoredAsync(ServiceHarness harness)

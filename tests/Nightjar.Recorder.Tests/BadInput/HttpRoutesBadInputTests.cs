@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
-using Dapper;
 using Nightjar.Recorder.Accounts;
 using Nightjar.Recorder.Hosting;
 using Nightjar.Recorder.Identity;
@@ -11,6 +10,7 @@ using Nightjar.Recorder.Pairing;
 using Nightjar.Recorder.Recovery;
 using Nightjar.Recorder.Security;
 using Nightjar.Recorder.Storage;
+using Nightjar.Recording.Storage;
 using Nightjar.TestSupport;
 using Xunit;
 
@@ -183,7 +183,7 @@ public class HttpRoutesBadInputTests : IAsyncLifetime
 
         await using (var connection = await recorder.Get<Database>().OpenAsync())
         {
-            foreach (var name in await connection.QueryAsync<string>("SELECT client_name FROM app_token"))
+            foreach (var name in await connection.QueryAsync("SELECT client_name FROM app_token", r => r.GetString(0)))
             {
                 if (name.Length is 0 or > AppTokens.MaxClientNameLength || TypedText.HasHiddenCharacters(name))
                 {

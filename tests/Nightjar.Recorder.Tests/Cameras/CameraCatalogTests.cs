@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.Extensions.Options;
 using Nightjar.Recorder.Cameras;
 using Nightjar.Recorder.Storage;
+using Nightjar.Recording.Storage;
 using Xunit;
 
 namespace Nightjar.Recorder.Tests.Cameras;
@@ -84,7 +85,7 @@ public sealed class CameraCatalogTests
         {
             foreach (var (days, state) in new[] { (31, "Sent"), (29, "Sent"), (40, "Retrying") })
             {
-                await Dapper.SqlMapper.ExecuteAsync(connection,
+                await SqliteCommands.ExecuteAsync(connection,
                     """
                     INSERT INTO outbox (purpose, recipient, subject, content, sensitive, created_utc, not_after_utc, state, next_attempt_utc)
                     VALUES ('test', 'jane@example.com', 'x', NULL, 0, @At, @At, @State, @At)
@@ -93,7 +94,7 @@ public sealed class CameraCatalogTests
 
             foreach (var days in new[] { 366, 364 })
             {
-                await Dapper.SqlMapper.ExecuteAsync(connection, "INSERT INTO audit_log (at_utc, event, detail) VALUES (@At, 'LoginSucceeded', 'x')",
+                await SqliteCommands.ExecuteAsync(connection, "INSERT INTO audit_log (at_utc, event, detail) VALUES (@At, 'LoginSucceeded', 'x')",
                     new { At = now.AddDays(-days) }, transaction);
             }
 
@@ -104,7 +105,7 @@ public sealed class CameraCatalogTests
 
         Assert.Equal((1, 1), (mail, audit));
         await using var check = await database.OpenAsync();
-        Assert.Equal(2, await Dapper.SqlMapper.ExecuteScalarAsync<int>(check, "SELECT COUNT(*) FROM outbox"));
+        Assert.Equal(2, await SqliteCommands.ExecuteScalarAsync<int>(check, "SELECT COUNT(*) FROM outbox"));
         harness.Clock.Advance(TimeSpan.FromDays(2));
         Assert.Equal(1, (await harness.Get<DatabaseRetention>().PruneAsync()).Mail); // the 29-day one is 31 days old now; Retrying stays
     }
@@ -128,7 +129,7 @@ public sealed class CameraCatalogTests
         {
             foreach (var row in rows)
             {
-                await Dapper.SqlMapper.ExecuteAsync(connection,
+                await SqliteCommands.ExecuteAsync(connection,
                     """
                     INSERT INTO app_token (token_hash, client_name, credential_epoch, created_utc, last_seen_utc, revoked_utc)
                     VALUES (@Name, @Name, @Epoch, @Seen, @Seen, @Revoked)
@@ -141,7 +142,7 @@ public sealed class CameraCatalogTests
 
         Assert.Equal(rows.Count(r => !r.Kept), tokens);
         await using var check = await database.OpenAsync();
-        var left = (await Dapper.SqlMapper.QueryAsync<string>(check, "SELECT client_name FROM app_token")).Order(StringComparer.Ordinal);
+        var left = (await SqliteCommands.QueryAsync(check, "SELECT client_name FROM app_token", r => r.GetString(0))).Order(StringComparer.Ordinal);
         Assert.Equal(rows.Where(r => r.Kept).Select(r => r.Name).Order(StringComparer.Ordinal), left);
     }
 }

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Nightjar.Contracts;
 using Nightjar.Recorder.Accounts;
+using Nightjar.Recording.Storage;
 using Nightjar.TestSupport;
 using Xunit;
 
@@ -71,7 +72,7 @@ public class CompanionApiTests : IAsyncLifetime
     {
         var token = await TokenAsync();
         await using var connection = await recorder.Get<Storage.Database>().OpenAsync();
-        var stored = await Dapper.SqlMapper.QueryAsync<string>(connection, "SELECT token_hash FROM app_token");
+        var stored = await SqliteCommands.QueryAsync(connection, "SELECT token_hash FROM app_token", r => r.GetString(0));
         Assert.DoesNotContain(stored, h => h.Contains(token, StringComparison.Ordinal));
     }
 

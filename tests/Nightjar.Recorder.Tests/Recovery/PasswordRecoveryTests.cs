@@ -1,10 +1,10 @@
-using Dapper;
 using MimeKit;
 using Nightjar.Recorder.Accounts;
 using Nightjar.Recorder.Mail;
 using Nightjar.Recorder.Recovery;
 using Nightjar.Recorder.Setup;
 using Nightjar.Recorder.Storage;
+using Nightjar.Recording.Storage;
 using Xunit;
 
 namespace Nightjar.Recorder.Tests.Recovery;

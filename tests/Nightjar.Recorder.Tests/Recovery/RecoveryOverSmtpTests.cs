@@ -1,6 +1,7 @@
 using Nightjar.Recorder.Accounts;
 using Nightjar.Recorder.Mail;
 using Nightjar.Recorder.Recovery;
+using Nightjar.Recording.Storage;
 using Nightjar.TestSupport;
 using Xunit;
 
@@ -116,7 +117,7 @@ public class RecoveryOverSmtpTests
         await WaitForStatusAsync(recorder, request.Message!.Id, e => e.State == OutboxState.Sent, TimeSpan.FromSeconds(20));
 
         await using var connection = await recorder.Get<Nightjar.Recorder.Storage.Database>().OpenAsync();
-        var content = await Dapper.SqlMapper.ExecuteScalarAsync<byte[]?>(connection, "SELECT content FROM outbox WHERE id = @Id", new { Id = request.Message.Id });
+        var content = await SqliteCommands.ExecuteScalarAsync<byte[]?>(connection, "SELECT content FROM outbox WHERE id = @Id", new { Id = request.Message.Id });
         Assert.Null(content);
     }
 

@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Net.Http.Json;
-using Dapper;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Nightjar.Recorder.Accounts;
 using Nightjar.Recorder.Recovery;
+using Nightjar.Recording.Storage;
 using Nightjar.TestSupport;
 using Xunit;
 using Xunit.Abstractions;
@@ -77,12 +77,12 @@ public class CrashSafetyTests(ITestOutputHelper output)
             }
 
             Assert.Equal(0, await PendingMessagesAsync(dataDir));
-            await using var connection = new SqliteConnection($"Data Source={Path.Combine(dataDir, "nightjar.db")}");
+            await using var connection = await OpenDatabaseAsync(dataDir);
             // Every message ever queued is a row (it is queued in the transaction of what it reports): one Reset Password
             // per request the recorder answered (a request still under way after a kill is shown again, not re-sent),
             // one Password changed per completed reset, and every one delivered, in the pickup folder. Nothing is
             // left out of the count.
-            var all = (await connection.QueryAsync<(long Id, string Purpose, string State)>("SELECT id, purpose, state FROM outbox")).ToList();
+            var all = await connection.QueryAsync("SELECT id, purpose, state FROM outbox", r => (Id: r.GetInt64(0), Purpose: r.GetString(1), State: r.GetString(2)));
             Assert.Equal(requests.Count, all.Count(m => m.Purpose == "reset-password"));
             Assert.Equal(changed, all.Count(m => m.Purpose == "password-changed"));
             Assert.Equal(requests.Count + changed, all.Count);
@@ -158,22 +158,29 @@ public class CrashSafetyTests(ITestOutputHelper output)
         return SecureCodeText.In(await File.ReadAllTextAsync(pickupFile));
     }
 
+    private static async Task<SqliteConnection> OpenDatabaseAsync(string dataDir)
+    {
+        var connection = new SqliteConnection($"Data Source={Path.Combine(dataDir, "nightjar.db")}");
+        await connection.OpenAsync();
+        return connection;
+    }
+
     private static async Task<string> StoredHashAsync(string dataDir)
     {
-        await using var connection = new SqliteConnection($"Data Source={Path.Combine(dataDir, "nightjar.db")}");
+        await using var connection = await OpenDatabaseAsync(dataDir);
         return (await connection.ExecuteScalarAsync<string>("SELECT password_hash FROM account WHERE user_name = 'admin'"))!;
     }
 
     private static async Task<long> PendingMessagesAsync(string dataDir)
     {
-        await using var connection = new SqliteConnection($"Data Source={Path.Combine(dataDir, "nightjar.db")}");
+        await using var connection = await OpenDatabaseAsync(dataDir);
         return await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM outbox WHERE state IN ('Queued', 'Retrying')");
     }
 
     /// <summary>Moves earlier requests out of the hourly window, which a loop this fast would otherwise fill.</summary>
     private static async Task ForgetRequestTimesAsync(string dataDir)
     {
-        await using var connection = new SqliteConnection($"Data Source={Path.Combine(dataDir, "nightjar.db")}");
+        await using var connection = await OpenDatabaseAsync(dataDir);
         await connection.ExecuteAsync("UPDATE reset_request SET created_utc = '2000-01-01T00:00:00.0000000Z'");
     }
 }

@@ -2,6 +2,7 @@ using Nightjar.Recorder.Accounts;
 using Nightjar.Recorder.Mail;
 using Nightjar.Recorder.Recovery;
 using Nightjar.Recorder.Setup;
+using Nightjar.Recording.Storage;
 using Xunit;
 
 namespace Nightjar.Recorder.Tests.Setup;
@@ -145,7 +146,7 @@ public class FirstBootSetupTests
         Assert.Equal(typed with { Host = "relay.example.com" }, effective.Settings);
         Assert.Equal(new[] { RelayField.Host }, effective.FromConfiguration);
         await using var connection = await harness.Get<Nightjar.Recorder.Storage.Database>().OpenAsync();
-        Assert.Null(await Dapper.SqlMapper.ExecuteScalarAsync<string?>(connection, "SELECT value FROM setting WHERE key = 'mail.smtp.host'"));
+        Assert.Null(await SqliteCommands.ExecuteScalarAsync<string?>(connection, "SELECT value FROM setting WHERE key = 'mail.smtp.host'"));
     }
 
     [Fact]
