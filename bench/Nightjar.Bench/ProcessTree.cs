@@ -41,6 +41,9 @@ public sealed class ProcessTree(int root)
 
     public static long RssAnonBytes(int pid) => StatusKilobytes(pid, "RssAnon:") * 1024;
 
+    /// <summary>Pages only this process wrote to (heap, JIT code, stacks): what it costs the box beyond shared files.</summary>
+    public static double PrivateDirtyMegabytes(int pid) => RollupKilobytes(pid, "Private_Dirty:") / 1024.0;
+
     /// <summary>
     /// Where one process's resident memory is: private (anonymous), file-backed (assemblies and libraries, shared
     /// with other processes that map them), and shared memory (the runtime's double-mapped JIT code, W^X), in MB.

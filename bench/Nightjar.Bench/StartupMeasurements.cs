@@ -7,12 +7,17 @@ namespace Nightjar.Bench;
 
 /// <summary>
 /// Whole-process timings of the real recorder: cold start to healthy, in-process reboot from the console to
-/// healthy and to the console interactive again, and resident memory after setup with one console open.
+/// healthy and to the console interactive again, and resident memory idle (no browser; the appliance build beside
+/// the framework-dependent one) and after setup with one console open.
 /// </summary>
 public static class StartupMeasurements
 {
+    private static readonly TimeSpan Idle = TimeSpan.FromSeconds(20);
+
     public static async Task RunAsync(BenchReport report, int runs)
     {
+        await IdleMemoryAsync(report, quickRuns: runs < 10);
+
         var firstStarts = new List<double>();
         var restarts = new List<double>();
         for (var i = 0; i < runs; i++)
@@ -60,5 +65,67 @@ public static class StartupMeasurements
         var reboot = new Samples(reboots);
         report.Add("in-process reboot: Confirm clicked → `/healthz` answers with a new boot id", reboot.Describe(), "median ≤ 1 s", reboot.Median <= 1000);
         report.Add("in-process reboot: Confirm clicked → console back, locked, interactive", new Samples(consoleReady).Describe());
+    }
+
+    /// <summary>
+    /// Resident and private memory of a recorder left alone after start (its console page and the API's health fetched
+    /// once, no browser attached), median of three starts: the appliance build bench/run publishes, and the
+    /// framework-dependent build as the baseline, in the same run.
+    /// </summary>
+    private static async Task IdleMemoryAsync(BenchReport report, bool quickRuns)
+    {
+        var appliance = Path.Combine(RepositoryRoot(), "artifacts", "appliance", "Nightjar.Recorder");
+        if (!File.Exists(appliance))
+        {
+            report.Add("idle memory, appliance build", $"not measured: {appliance} is missing (bench/run publishes it)");
+            return;
+        }
+
+        var starts = quickRuns ? 1 : 3;
+        var built = await MeasureIdleAsync(starts, dataDir => RecorderChildProcess.StartAsync(dataDir));
+        var shipped = await MeasureIdleAsync(starts, dataDir => RecorderChildProcess.StartPublishedAsync(appliance, dataDir));
+        report.Add(
+            "idle RSS, no browser attached, appliance build (`-p:PublishProfile=Appliance`: self-contained, trimmed, ReadyToRun), 20 s after start",
+            string.Create(CultureInfo.InvariantCulture, $"{shipped.Rss:F1} MB; framework-dependent build {built.Rss:F1} MB (ratio {shipped.Rss / built.Rss:F2}); {shipped.Breakdown}"),
+            "≤ 100 MB", shipped.Rss <= 100);
+        report.Add(
+            "private (dirty) memory of the same, appliance vs framework-dependent",
+            string.Create(CultureInfo.InvariantCulture, $"{shipped.PrivateDirty:F1} MB vs {built.PrivateDirty:F1} MB"),
+            "not higher", shipped.PrivateDirty <= built.PrivateDirty);
+    }
+
+    private static async Task<(double Rss, double PrivateDirty, string Breakdown)> MeasureIdleAsync(int starts, Func<string, Task<RecorderChildProcess>> start)
+    {
+        var samples = new List<(double Rss, double PrivateDirty, string Breakdown)>();
+        for (var i = 0; i < starts; i++)
+        {
+            await using var recorder = await start(TestRecorder.NewDataDir());
+            using (var console = new HttpClient { BaseAddress = recorder.ConsoleUrl })
+            {
+                (await console.GetAsync("/setup")).EnsureSuccessStatusCode();
+            }
+
+            using (var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator })
+            using (var api = new HttpClient(handler) { BaseAddress = recorder.ApiUrl })
+            {
+                (await api.GetAsync("/healthz")).EnsureSuccessStatusCode();
+            }
+
+            await Task.Delay(Idle);
+            samples.Add((recorder.ResidentMegabytes(), ProcessTree.PrivateDirtyMegabytes(recorder.ProcessId), ProcessTree.MemoryBreakdown(recorder.ProcessId)));
+        }
+
+        return samples.OrderBy(s => s.Rss).ElementAt(samples.Count / 2);
+    }
+
+    private static string RepositoryRoot()
+    {
+        var folder = new DirectoryInfo(AppContext.BaseDirectory);
+        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "Nightjar.slnx")))
+        {
+            folder = folder.Parent;
+        }
+
+        return folder?.FullName ?? throw new InvalidOperationException("The repository root (Nightjar.slnx) was not found.");
     }
 }

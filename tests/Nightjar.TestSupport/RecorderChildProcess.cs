@@ -5,8 +5,8 @@ using Nightjar.Recorder.Hosting;
 namespace Nightjar.TestSupport;
 
 /// <summary>
-/// The recorder as a separate process (<c>dotnet Nightjar.Recorder.dll</c>), for what only a whole process
-/// shows: start-up time, resident memory, and surviving SIGKILL.
+/// The recorder as a separate process (<c>dotnet Nightjar.Recorder.dll</c>, or a published build's executable), for
+/// what only a whole process shows: start-up time, resident memory, surviving SIGKILL, the appliance build.
 /// </summary>
 public sealed class RecorderChildProcess : IAsyncDisposable
 {
@@ -39,30 +39,41 @@ public sealed class RecorderChildProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the recorder and returns at once, so a test can kill it at any instant of its start.</summary>
-    public static RecorderChildProcess Launch(string dataDir, params string[] extraArgs)
+    public static RecorderChildProcess Launch(string dataDir, params string[] extraArgs) =>
+        Launch("dotnet", [Path.Combine(AppContext.BaseDirectory, "Nightjar.Recorder.dll")], AppContext.BaseDirectory, dataDir, extraArgs);
+
+    /// <summary>Starts a published, self-contained recorder by its own executable and waits until it is healthy.</summary>
+    public static async Task<RecorderChildProcess> StartPublishedAsync(string executable, string dataDir, params string[] extraArgs)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "Nightjar.Recorder.dll");
+        var launched = Stopwatch.StartNew();
+        var child = Launch(executable, [], Path.GetDirectoryName(executable)!, dataDir, extraArgs);
+        await child.WaitUntilHealthyAsync(notBootId: null);
+        child.StartupTime = launched.Elapsed;
+        return child;
+    }
+
+    private static RecorderChildProcess Launch(string program, string[] programArgs, string workingDirectory, string dataDir, string[] extraArgs)
+    {
         var consolePort = FreePort.Next();
         var apiPort = FreePort.Next();
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(program)
         {
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var arg in new[]
-        {
-            dll,
+        foreach (var arg in programArgs.Concat(
+        [
             $"--Nightjar:DataDir={dataDir}",
             $"--Nightjar:Console:Url=http://127.0.0.1:{consolePort}",
             $"--Nightjar:Api:Url=https://127.0.0.1:{apiPort}",
             "--Logging:LogLevel:Default=Warning",
-        }.Concat(extraArgs))
+        ]).Concat(extraArgs))
         {
             start.ArgumentList.Add(arg);
         }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start.");
         var child = new RecorderChildProcess(process, new Uri($"http://127.0.0.1:{consolePort}"), new Uri($"https://127.0.0.1:{apiPort}"));
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, line) =>
