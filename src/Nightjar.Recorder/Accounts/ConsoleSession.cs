@@ -3,7 +3,6 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
 using Nightjar.Recorder.Console;
 
@@ -63,21 +62,25 @@ public static class ConsoleSession
 
     public static IEndpointRouteBuilder MapConsoleSessions(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/console/login", LogInAsync);
+        // The antiforgery middleware checks the form before the handler runs (the handler reads the form itself).
+        endpoints.MapPost("/console/login", LogInAsync).WithMetadata(new RequireAntiforgeryTokenAttribute());
         endpoints.MapPost("/console/logout", LogOutAsync);
         return endpoints;
     }
 
-    private static async Task<IResult> LogInAsync(
-        HttpContext context,
-        ConsoleLogin login,
-        ConsoleLock consoleLock,
-        [FromForm] string? userName,
-        [FromForm] string? password,
-        [FromForm] string? returnUrl)
+    private static async Task<IResult> LogInAsync(HttpContext context, ConsoleLogin login, ConsoleLock consoleLock)
     {
-        var target = ConsolePaths.SafeReturnPath(returnUrl);
-        var outcome = await login.LoginAsync(userName, password);
+        // A refused token, or a form the middleware could not read (too large, a NUL, malformed), is a 400. The form
+        // is read here rather than bound as parameters: the handlers generated at build time would throw (a 500) on
+        // a form that failed this check, where the ones built at run time answered 400.
+        if (context.Features.Get<IAntiforgeryValidationFeature>() is not { IsValid: true })
+        {
+            return Results.BadRequest();
+        }
+
+        var form = await context.Request.ReadFormAsync();
+        var target = ConsolePaths.SafeReturnPath(form["returnUrl"]);
+        var outcome = await login.LoginAsync(form["userName"], form["password"]);
         if (outcome is LoginOutcome.Succeeded succeeded)
         {
             var identity = new ClaimsIdentity(
