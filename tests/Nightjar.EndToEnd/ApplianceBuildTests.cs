@@ -23,15 +23,9 @@ public sealed class ApplianceBuildTests(ConsoleBrowser browser) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var repository = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(repository.FullName, "Nightjar.slnx")))
-        {
-            repository = repository.Parent ?? throw new InvalidOperationException("The repository root (Nightjar.slnx) was not found.");
-        }
-
         var publish = new ProcessStartInfo("dotnet")
         {
-            WorkingDirectory = repository.FullName,
+            WorkingDirectory = RepositoryFolder.Path,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };

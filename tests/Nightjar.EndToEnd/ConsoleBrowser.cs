@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using Nightjar.TestSupport;
 using Xunit;
 
 namespace Nightjar.EndToEnd;
@@ -44,13 +45,7 @@ public sealed class ConsoleBrowser : IAsyncLifetime
 
     private static string FindScreenshotFolder()
     {
-        var folder = new DirectoryInfo(AppContext.BaseDirectory);
-        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "Nightjar.slnx")))
-        {
-            folder = folder.Parent;
-        }
-
-        var path = Path.Combine(folder?.FullName ?? AppContext.BaseDirectory, "test-output", "screenshots");
+        var path = Path.Combine(RepositoryFolder.Path, "test-output", "screenshots");
         Directory.CreateDirectory(path);
         return path;
     }
