@@ -74,7 +74,7 @@ public static class StartupMeasurements
     /// </summary>
     private static async Task IdleMemoryAsync(BenchReport report, bool quickRuns)
     {
-        var appliance = Path.Combine(RepositoryFolder.Path, "artifacts", "appliance", "Nightjar.Recorder");
+        var appliance = Path.Combine(RepositoryRoot.Path, "artifacts", "appliance", "Nightjar.Recorder");
         if (!File.Exists(appliance))
         {
             report.Add("idle memory, appliance build", $"not measured: {appliance} is missing (bench/run publishes it)");

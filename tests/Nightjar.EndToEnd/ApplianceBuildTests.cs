@@ -25,7 +25,7 @@ public sealed class ApplianceBuildTests(ConsoleBrowser browser) : IAsyncLifetime
     {
         var publish = new ProcessStartInfo("dotnet")
         {
-            WorkingDirectory = RepositoryFolder.Path,
+            WorkingDirectory = RepositoryRoot.Path,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
@@ -65,6 +65,8 @@ public sealed class ApplianceBuildTests(ConsoleBrowser browser) : IAsyncLifetime
 
         // The console: Blazor's prerendering, its circuit, the on-screen keyboard and the setup that writes the database.
         var console = new ConsolePage(await browser.NewPageAsync());
+        var loaded = new System.Collections.Concurrent.ConcurrentBag<(string Url, int Status)>();
+        console.Page.Response += (_, response) => loaded.Add((response.Url, response.Status));
         await console.OpenAsync(recorder.ConsoleUrl);
         await Expect(console.Page).ToHaveURLAsync(new Regex("/setup$"));
         await console.TypeWithOnScreenKeyboardAsync("Admin Password", TestRecorder.AdminPassword);
@@ -76,6 +78,14 @@ public sealed class ApplianceBuildTests(ConsoleBrowser browser) : IAsyncLifetime
         await console.Button("Finish").ClickAsync();
         await console.WaitUntilInteractiveAsync();
         await Expect(console.Page.GetByText("No camera").First).ToBeVisibleAsync();
+        // The console's own stylesheet and scripts are published too (static assets are not assemblies the trimmer sees).
+        Assert.DoesNotContain(loaded, r => r.Status >= 400);
+        foreach (var (name, extension) in new[] { ("console", ".css"), ("console", ".js"), ("live", ".js") })
+        {
+            // Published under a fingerprinted name (console.<hash>.css) or the plain one.
+            Assert.Contains(loaded, r => r.Status == 200 && Path.GetFileName(new Uri(r.Url).AbsolutePath) is var file
+                && file.StartsWith(name + ".", StringComparison.Ordinal) && file.EndsWith(extension, StringComparison.Ordinal));
+        }
 
         // The app: JSON bodies both ways, the token scheme, and the OpenAPI document.
         // The certificate is the recorder's own, made at its first start in the data folder; this test trusts it as is.

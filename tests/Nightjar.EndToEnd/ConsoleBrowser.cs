@@ -45,7 +45,7 @@ public sealed class ConsoleBrowser : IAsyncLifetime
 
     private static string FindScreenshotFolder()
     {
-        var path = Path.Combine(RepositoryFolder.Path, "test-output", "screenshots");
+        var path = Path.Combine(RepositoryRoot.Path, "test-output", "screenshots");
         Directory.CreateDirectory(path);
         return path;
     }

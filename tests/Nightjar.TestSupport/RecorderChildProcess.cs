@@ -29,24 +29,19 @@ public sealed class RecorderChildProcess : IAsyncDisposable
     public int ProcessId => process.Id;
 
     /// <summary>Starts the recorder next to this assembly on fresh loopback ports and waits until <c>/healthz</c> answers.</summary>
-    public static async Task<RecorderChildProcess> StartAsync(string dataDir, params string[] extraArgs)
-    {
-        var launched = Stopwatch.StartNew();
-        var child = Launch(dataDir, extraArgs);
-        await child.WaitUntilHealthyAsync(notBootId: null);
-        child.StartupTime = launched.Elapsed;
-        return child;
-    }
+    public static Task<RecorderChildProcess> StartAsync(string dataDir, params string[] extraArgs) =>
+        UntilHealthyAsync(Stopwatch.StartNew(), Launch(dataDir, extraArgs));
 
     /// <summary>Starts the recorder and returns at once, so a test can kill it at any instant of its start.</summary>
     public static RecorderChildProcess Launch(string dataDir, params string[] extraArgs) =>
         Launch("dotnet", [Path.Combine(AppContext.BaseDirectory, "Nightjar.Recorder.dll")], AppContext.BaseDirectory, dataDir, extraArgs);
 
     /// <summary>Starts a published, self-contained recorder by its own executable and waits until it is healthy.</summary>
-    public static async Task<RecorderChildProcess> StartPublishedAsync(string executable, string dataDir, params string[] extraArgs)
+    public static Task<RecorderChildProcess> StartPublishedAsync(string executable, string dataDir, params string[] extraArgs) =>
+        UntilHealthyAsync(Stopwatch.StartNew(), Launch(executable, [], Path.GetDirectoryName(executable)!, dataDir, extraArgs));
+
+    private static async Task<RecorderChildProcess> UntilHealthyAsync(Stopwatch launched, RecorderChildProcess child)
     {
-        var launched = Stopwatch.StartNew();
-        var child = Launch(executable, [], Path.GetDirectoryName(executable)!, dataDir, extraArgs);
         await child.WaitUntilHealthyAsync(notBootId: null);
         child.StartupTime = launched.Elapsed;
         return child;

@@ -90,8 +90,7 @@ public static class SqliteCommands
     }
 
     /// <summary>A column written as a <see cref="DateTimeOffset"/> parameter (ISO 8601 UTC text).</summary>
-    public static DateTimeOffset GetUtcTimestamp(this SqliteDataReader reader, int ordinal) =>
-        DateTimeOffset.Parse(reader.GetString(ordinal), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+    public static DateTimeOffset GetUtcTimestamp(this SqliteDataReader reader, int ordinal) => ParseUtcTimestamp(reader.GetString(ordinal));
 
     /// <summary>The column as a timestamp, or null when it is NULL.</summary>
     public static DateTimeOffset? GetUtcTimestampOrNull(this SqliteDataReader reader, int ordinal) =>
@@ -153,9 +152,12 @@ public static class SqliteCommands
         var target = Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T);
         if (target == typeof(DateTimeOffset))
         {
-            return (T)(object)DateTimeOffset.Parse((string)value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+            return (T)(object)ParseUtcTimestamp((string)value);
         }
 
         return (T)Convert.ChangeType(value, target, CultureInfo.InvariantCulture);
     }
+
+    private static DateTimeOffset ParseUtcTimestamp(string text) =>
+        DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
 }
