@@ -64,6 +64,8 @@ public static class RecorderApp
         // An instance, not a factory: the host must never dispose the engine, which outlives it.
         services.AddSingleton(engine);
         services.AddHostedService<StartupInitializer>();
+        services.AddSingleton<StartupMemoryRelease>();
+        services.AddHostedService(s => s.GetRequiredService<StartupMemoryRelease>());
 
         services.AddStorage();
         services.AddAccounts();

@@ -100,7 +100,7 @@ public sealed class RecorderProcess(string[] args)
 
             // The old host is gone: hand its memory back to the system before the next one starts, as a power
             // cycle would. A restart is rare and deliberate, so a full compacting collection costs nothing that matters.
-            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            ProcessMemory.ReturnUnused();
         }
     }
 
