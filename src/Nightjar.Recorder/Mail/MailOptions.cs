@@ -8,7 +8,10 @@ public sealed class MailOptions
 {
     public const string Section = "Nightjar:Mail";
 
-    public string From { get; set; } = "Nightjar Recorder <recorder@localhost>";
+    /// <summary>The embedded default sender; <see cref="MailOptionsValidator"/> relies on its being one valid address.</summary>
+    public const string DefaultFrom = "Nightjar Recorder <recorder@localhost>";
+
+    public string From { get; set; } = DefaultFrom;
 
     public SmtpOptions Smtp { get; set; } = new();
 

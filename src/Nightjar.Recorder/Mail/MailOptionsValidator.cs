@@ -8,7 +8,9 @@ public sealed class MailOptionsValidator : IValidateOptions<MailOptions>
     public ValidateOptionsResult Validate(string? name, MailOptions options)
     {
         var failures = new List<string>();
-        if (options.From.Any(char.IsControl) || !MailboxAddress.TryParse(options.From, out var from) || !from.Address.Contains('@', StringComparison.Ordinal))
+        // The embedded default is one valid address (OptionsValidationTests); parsing it here would load the mail
+        // library at every start of a recorder that sends no mail yet (docs/PERFORMANCE.md, "Idle memory").
+        if (options.From != MailOptions.DefaultFrom && !IsOneMailbox(options.From))
         {
             failures.Add($"Nightjar:Mail:From must be one address such as 'Nightjar Recorder <recorder@example.com>' (got '{options.From}').");
         }
@@ -46,4 +48,7 @@ public sealed class MailOptionsValidator : IValidateOptions<MailOptions>
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
+
+    private static bool IsOneMailbox(string value) =>
+        !value.Any(char.IsControl) && MailboxAddress.TryParse(value, out var mailbox) && mailbox.Address.Contains('@', StringComparison.Ordinal);
 }

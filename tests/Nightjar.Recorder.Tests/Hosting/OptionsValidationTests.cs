@@ -19,6 +19,14 @@ public class OptionsValidationTests
         Assert.True(new MailOptionsValidator().Validate(null, new MailOptions()).Succeeded);
     }
 
+    /// <summary>The validator takes the embedded sender on trust, so that start-up need not load the mail library.</summary>
+    [Fact]
+    public void TheDefaultSender_IsOneValidAddress()
+    {
+        Assert.True(MimeKit.MailboxAddress.TryParse(MailOptions.DefaultFrom, out var sender));
+        Assert.Equal("recorder@localhost", sender.Address);
+    }
+
     [Theory]
     [InlineData("http://127.0.0.1:8080")]
     [InlineData("http://localhost:8080")]
