@@ -39,26 +39,14 @@ public static class StartupMeasurements
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await ConsoleDriver.LaunchAsync(playwright);
-        var appliance = ApplianceExecutable();
-        if (File.Exists(appliance))
+        if (File.Exists(ApplianceExecutable()))
         {
-            await using var shipped = await RecorderChildProcess.StartPublishedAsync(appliance, TestRecorder.NewDataDir());
-            var shippedPage = await ConsoleDriver.NewPageAsync(browser);
-            await ConsoleDriver.SetUpAsync(shippedPage, shipped.ConsoleUrl);
-            await Task.Delay(TimeSpan.FromSeconds(10));
-            var shippedIdle = shipped.ResidentMegabytes();
-            await shippedPage.CloseAsync();
-            report.Add("idle RSS after setup, one console open on the live view, 10 s idle (appliance build)", string.Create(CultureInfo.InvariantCulture, $"{shippedIdle:F1} MB"), "≤ 100 MB", shippedIdle <= 100);
-            report.Add("where that memory is (appliance build)", ProcessTree.MemoryBreakdown(shipped.ProcessId));
+            await using var shipped = await RecorderChildProcess.StartPublishedAsync(ApplianceExecutable(), TestRecorder.NewDataDir());
+            await (await ConsoleAttachedIdleAsync(report, browser, shipped, "appliance build")).CloseAsync();
         }
 
         await using var recorder = await RecorderChildProcess.StartAsync(TestRecorder.NewDataDir());
-        var page = await ConsoleDriver.NewPageAsync(browser);
-        await ConsoleDriver.SetUpAsync(page, recorder.ConsoleUrl);
-        await Task.Delay(TimeSpan.FromSeconds(10));
-        var idle = recorder.ResidentMegabytes();
-        report.Add("idle RSS after setup, one console open on the live view, 10 s idle (framework-dependent build)", string.Create(CultureInfo.InvariantCulture, $"{idle:F1} MB"), "≤ 100 MB", idle <= 100);
-        report.Add("where that memory is (framework-dependent build)", ProcessTree.MemoryBreakdown(recorder.ProcessId));
+        var page = await ConsoleAttachedIdleAsync(report, browser, recorder, "framework-dependent build");
 
         var reboots = new List<double>();
         var consoleReady = new List<double>();
@@ -105,6 +93,18 @@ public static class StartupMeasurements
             "private (dirty) memory of the same, appliance vs framework-dependent",
             string.Create(CultureInfo.InvariantCulture, $"{shipped.PrivateDirty:F1} MB vs {built.PrivateDirty:F1} MB"),
             "not higher", shipped.PrivateDirty <= built.PrivateDirty);
+    }
+
+    /// <summary>Sets the recorder up in a new page and reports its resident memory with that console open, idle; returns the page.</summary>
+    private static async Task<IPage> ConsoleAttachedIdleAsync(BenchReport report, IBrowser browser, RecorderChildProcess recorder, string build)
+    {
+        var page = await ConsoleDriver.NewPageAsync(browser);
+        await ConsoleDriver.SetUpAsync(page, recorder.ConsoleUrl);
+        await Task.Delay(TimeSpan.FromSeconds(10));
+        var idle = recorder.ResidentMegabytes();
+        report.Add($"idle RSS after setup, one console open on the live view, 10 s idle ({build})", string.Create(CultureInfo.InvariantCulture, $"{idle:F1} MB"), "≤ 100 MB", idle <= 100);
+        report.Add($"where that memory is ({build})", ProcessTree.MemoryBreakdown(recorder.ProcessId));
+        return page;
     }
 
     /// <summary>The appliance build bench/run publishes before the measurements.</summary>
