@@ -14,6 +14,9 @@ public static class ProblemTypes
     public const string CameraOffline = Base + "camera-offline";
     public const string NotRecorded = Base + "not-recorded";
 
+    /// <summary>Keep refused: kept events would take more than their share of the recordings space.</summary>
+    public const string KeepLimitReached = Base + "keep-limit-reached";
+
     /// <summary>The recorder cannot use its storage (a full disk, a read-only or damaged database): 503, try later.</summary>
     public const string StorageUnavailable = Base + "storage-unavailable";
 

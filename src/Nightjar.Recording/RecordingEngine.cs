@@ -1,14 +1,17 @@
 using Microsoft.Extensions.Logging;
+using Nightjar.Recording.Events;
 using Nightjar.Recording.Ingest;
 using Nightjar.Recording.Live;
+using Nightjar.Recording.Motion;
 using Nightjar.Recording.Storage;
 
 namespace Nightjar.Recording;
 
 /// <summary>
 /// Records every camera stream to the recordings folder: one ffmpeg child per stream, files of about a minute, the
-/// index, retention, and a live fan-out of the same fragments. It lives for the whole process, outside the
-/// console/API host, so restarting the console (after a password reset, say) never interrupts a recording.
+/// index, retention, a live fan-out of the same fragments, and motion events from a low-rate decode of that fan-out.
+/// It lives for the whole process, outside the console/API host, so restarting the console (after a password reset,
+/// say) never interrupts a recording or an event.
 /// </summary>
 public sealed class RecordingEngine : IAsyncDisposable
 {
@@ -19,6 +22,9 @@ public sealed class RecordingEngine : IAsyncDisposable
     /// <summary>Recordings closer than this are one span: the rounding of wall times, never a real gap.</summary>
     private static readonly TimeSpan ContiguousWithin = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>Kept events may protect at most this share of the recordings space, so retention always has room to work.</summary>
+    public const double KeptShare = 0.2;
+
     private readonly RecordingOptions options;
     private readonly TimeProvider clock;
     private readonly ILoggerFactory loggers;
@@ -26,6 +32,9 @@ public sealed class RecordingEngine : IAsyncDisposable
     private readonly IFragmentSourceFactory sources;
     private readonly IndexFlusher flusher;
     private readonly Retention retention;
+    private readonly EventPictures pictures;
+    private readonly EventRecorder eventRecorder;
+    private readonly MotionWatchers watchers;
     private readonly long runId;
     private readonly string? restartReason;
     private readonly IReadOnlyDictionary<StreamKey, (long LastEndUs, string? PendingGapReason)> previousEnds;
@@ -41,7 +50,7 @@ public sealed class RecordingEngine : IAsyncDisposable
     private bool stopped;
 
     private RecordingEngine(RecordingOptions options, TimeProvider clock, ILoggerFactory loggers, IFragmentSourceFactory sources,
-        RecordingLayout layout, RecordingIndex index, long runId, string? restartReason,
+        RecordingLayout layout, RecordingIndex index, EventIndex events, EventPictures pictures, long runId, string? restartReason,
         IReadOnlyDictionary<StreamKey, (long, string?)> previousEnds, long usedBytes)
     {
         this.options = options;
@@ -54,9 +63,15 @@ public sealed class RecordingEngine : IAsyncDisposable
         logger = loggers.CreateLogger<RecordingEngine>();
         Layout = layout;
         Index = index;
+        Events = events;
+        this.pictures = pictures;
         flusher = new IndexFlusher(index, logger);
-        retention = new Retention(index, layout, options, logger);
+        retention = new Retention(index, layout, options, events, pictures, logger);
         retention.Add(usedBytes);
+        eventRecorder = new EventRecorder(events, pictures, cameraId => Live(new StreamKey(cameraId, StreamKind.Main)), retention.Add, clock,
+            loggers.CreateLogger<EventRecorder>());
+        eventRecorder.Changed += change => EventChanged?.Invoke(change);
+        watchers = new MotionWatchers(eventRecorder.RecordAsync, options.FfmpegPath, clock, loggers);
         flushLoop = Task.Run(FlushLoopAsync);
     }
 
@@ -64,10 +79,16 @@ public sealed class RecordingEngine : IAsyncDisposable
 
     public RecordingIndex Index { get; }
 
+    /// <summary>The events in the index, and their change log.</summary>
+    public EventIndex Events { get; }
+
     public RecordingOptions Options => options;
 
     /// <summary>A stream changed state, or its figures were updated (at most once a second per stream).</summary>
     public event Action? Changed;
+
+    /// <summary>An event started, got its pictures or ended; the change is already in <see cref="Events"/>' change log.</summary>
+    public event Action<EventChange>? EventChanged;
 
     /// <summary>
     /// Opens the recordings folder, reconciles it with its index, and starts the flush and retention loop. No camera
@@ -84,11 +105,16 @@ public sealed class RecordingEngine : IAsyncDisposable
         OwnerOnly.DatabaseFile(layout.IndexPath);
         var index = await RecordingIndex.OpenAsync(layout.IndexPath);
         await new Reconciler(index, layout, loggers.CreateLogger<Reconciler>()).RunAsync();
+        var events = new EventIndex(index);
+        var pictures = new EventPictures(layout, options.FfmpegPath, loggers.CreateLogger<EventPictures>());
+        await pictures.ReconcileAsync(events);
+        // Events a crash left open end where their recordings did; their ends go out as alerts like any other.
+        await events.EndLeftOpenAsync(clock.GetUtcNow());
         var (runId, previous) = await index.BeginEngineRunAsync(clock.GetUtcNow());
         var restartReason = previous is null ? null : previous.Stopped is null ? CrashReason : previous.StopReason;
         var ends = await index.GetStreamEndsAsync();
-        var used = await index.GetTotalBytesAsync();
-        return new RecordingEngine(options, clock, loggers, sources, layout, index, runId, restartReason, ends, used);
+        var used = await index.GetTotalBytesAsync() + await events.PictureBytesAsync();
+        return new RecordingEngine(options, clock, loggers, sources, layout, index, events, pictures, runId, restartReason, ends, used);
     }
 
     /// <summary>Every configured stream's state.</summary>
@@ -185,6 +211,8 @@ public sealed class RecordingEngine : IAsyncDisposable
                     await StartStreamAsync(key, endpoint);
                 }
             }
+
+            await watchers.ApplyAsync(cameras, Live);
         }
         finally
         {
@@ -297,7 +325,22 @@ public sealed class RecordingEngine : IAsyncDisposable
     public Task<ProbeResult> ProbeAsync(StreamEndpoint endpoint, CancellationToken cancellationToken) =>
         new CameraProbe(sources, clock).ProbeAsync(endpoint, cancellationToken);
 
-    /// <summary>Deletes every recording of a camera that no longer records (Remove → Delete Recordings).</summary>
+    /// <summary>
+    /// Keeps an event (or stops keeping it): retention then spares the recordings its clip needs, as long as kept events
+    /// take at most <see cref="KeptShare"/> of the recordings space.
+    /// </summary>
+    public async Task<KeepOutcome> KeepEventAsync(long eventId, bool keep)
+    {
+        var figures = await GetStorageFiguresAsync();
+        return await Events.KeepAsync(eventId, keep, (long)(figures.EffectiveQuotaBytes * KeptShare), clock.GetUtcNow());
+    }
+
+    /// <summary>An event's clip: its camera's main stream from <see cref="EventIndex.ClipMargin"/> before it to as long after it (or now).</summary>
+    public Task<Playback.RecordingExcerpt?> EventClipAsync(RecordedEvent recorded) =>
+        ExcerptAsync(new StreamKey(recorded.CameraId, StreamKind.Main), recorded.Start - EventIndex.ClipMargin,
+            (recorded.End ?? clock.GetUtcNow()) + EventIndex.ClipMargin);
+
+    /// <summary>Deletes every recording of a camera that no longer records (Remove → Delete Recordings), and its events.</summary>
     public async Task DeleteRecordingsAsync(string cameraId)
     {
         await changes.WaitAsync();
@@ -323,6 +366,7 @@ public sealed class RecordingEngine : IAsyncDisposable
 
                 await Index.DeleteRecordingsAsync([.. recordings.Select(r => r.Id)]);
                 retention.Add(-recordings.Sum(r => r.Bytes));
+                await retention.DeleteAsync(await Events.ListDeletableAsync(cameraId, beforeUs: null));
             });
             lock (gate)
             {
@@ -438,6 +482,9 @@ public sealed class RecordingEngine : IAsyncDisposable
             }
 
             stopped = true;
+            // Motion first: its open events end at their last movement, while the index is still written.
+            await watchers.StopAsync();
+            await eventRecorder.DrainAsync();
             List<StreamSupervisor> all;
             lock (gate)
             {
@@ -482,6 +529,7 @@ public sealed class RecordingEngine : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync("recorder stopped");
+        pictures.Dispose();
         stopping.Dispose();
         changes.Dispose();
         indexWork.Dispose();

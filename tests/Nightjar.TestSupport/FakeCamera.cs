@@ -6,12 +6,22 @@ namespace Nightjar.TestSupport;
 /// <summary>
 /// The project's fake camera (scripts/fake-camera: GStreamer's RTSP server) as a child process on a free loopback
 /// port, at test sizes (640×360 main, 320×180 sub) unless told otherwise. It can be killed and started again on the
-/// same port, and paused (SIGSTOP) to play a camera that hangs.
+/// same port, and paused (SIGSTOP) to play a camera that hangs. Its motion scene (mounts <c>motion</c> and
+/// <c>motion-sub</c>) moves on a schedule the camera announces on standard output; this collects the announcements as
+/// <see cref="Happenings"/>, so motion-detection tests know when something moved.
 /// </summary>
 public sealed class FakeCamera : IAsyncDisposable
 {
     private readonly string[] options;
+    private readonly List<SceneHappening> happenings = [];
     private Process? process;
+    private Task? outputReader;
+
+    // Where the running process's happenings begin in the list (guarded by its lock, like the signal below).
+    private int currentFirst;
+
+    // Completed, and replaced, whenever a happening is added: what waiters wait for.
+    private TaskCompletionSource announced = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private FakeCamera(int port, string[] options)
     {
@@ -27,12 +37,34 @@ public sealed class FakeCamera : IAsyncDisposable
     public Uri Url(string mount = "main") => new($"rtsp://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}/{mount}");
 
     /// <summary>
+    /// Every scene happening announced so far (a copy), in the order announced, across restarts: a restarted camera's
+    /// happenings follow the earlier process's, numbered from 0 again.
+    /// </summary>
+    public IReadOnlyList<SceneHappening> Happenings
+    {
+        get
+        {
+            lock (happenings)
+            {
+                return happenings.ToArray();
+            }
+        }
+    }
+
+    /// <summary>
     /// Starts a camera. <paramref name="gop"/> is the frames between keyframes (25 fps): small values make tests reach
     /// their first keyframe sooner. With <paramref name="user"/>, every mount asks for digest authentication. With
     /// <paramref name="timeCode"/>, every picture carries the wall time it was made (read it with <see cref="TimeCode"/>).
+    /// The rest script the motion scene (<c>motion</c>, <c>motion-sub</c>), in seconds from the camera process's start;
+    /// null leaves the script's default (a walk every 20 s from 5 s, taking 3 s; no lights; noise at 0.07): walk k runs
+    /// over [<paramref name="walkOffset"/> + k × <paramref name="walkEvery"/>, + <paramref name="walkSeconds"/>), light k
+    /// is on over [<paramref name="lightOffset"/> + k × <paramref name="lightEvery"/>, + <paramref name="lightSeconds"/>);
+    /// an every of 0 means never. The scripted times are in <see cref="Happenings"/> as they come.
     /// </summary>
     public static async Task<FakeCamera> StartAsync(int gop = 25, string mainSize = "640x360", string subSize = "320x180", string? user = null,
-        string? password = null, int mainKbps = 1000, bool timeCode = false)
+        string? password = null, int mainKbps = 1000, bool timeCode = false, double? walkEvery = null, double? walkOffset = null,
+        double? walkSeconds = null, double? lightEvery = null, double? lightOffset = null, double? lightSeconds = null,
+        bool noisyPatch = true, double? noiseAlpha = null)
     {
         List<string> options =
         [
@@ -49,9 +81,75 @@ public sealed class FakeCamera : IAsyncDisposable
             options.Add("--time-code");
         }
 
+        AddSeconds(options, "--walk-every", walkEvery);
+        AddSeconds(options, "--walk-offset", walkOffset);
+        AddSeconds(options, "--walk-seconds", walkSeconds);
+        AddSeconds(options, "--light-every", lightEvery);
+        AddSeconds(options, "--light-offset", lightOffset);
+        AddSeconds(options, "--light-seconds", lightSeconds);
+        AddSeconds(options, "--noise-alpha", noiseAlpha);
+        if (!noisyPatch)
+        {
+            options.Add("--no-noisy-patch");
+        }
+
         var camera = new FakeCamera(FreePort.Next(), [.. options]);
         await camera.StartProcessAsync();
         return camera;
+    }
+
+    // Shortest round-trip form, invariant: what Python's float() reads back as the same number.
+    private static void AddSeconds(List<string> options, string name, double? value)
+    {
+        if (value is { } number)
+        {
+            options.AddRange([name, number.ToString(CultureInfo.InvariantCulture)]);
+        }
+    }
+
+    /// <summary>
+    /// Waits until the running camera process has announced <paramref name="kind"/> (<see cref="SceneHappening.Walk"/>,
+    /// <see cref="SceneHappening.LightOn"/>, <see cref="SceneHappening.LightOff"/>) number <paramref name="number"/>,
+    /// and returns it at once if it already has. Only the running process counts, because numbering starts again at 0
+    /// in a restarted camera: an earlier process's walk 0 is not the one a test after a restart waits for.
+    /// </summary>
+    public async Task<SceneHappening> WaitForHappeningAsync(string kind, int number, TimeSpan timeout)
+    {
+        using var expiry = new CancellationTokenSource(timeout);
+        while (true)
+        {
+            Task next;
+            lock (happenings)
+            {
+                for (var i = currentFirst; i < happenings.Count; i++)
+                {
+                    if (happenings[i].Number == number && string.Equals(happenings[i].Kind, kind, StringComparison.Ordinal))
+                    {
+                        return happenings[i];
+                    }
+                }
+
+                next = announced.Task;
+            }
+
+            try
+            {
+                await next.WaitAsync(expiry.Token);
+            }
+            catch (OperationCanceledException) when (expiry.IsCancellationRequested)
+            {
+                string announcedSoFar;
+                lock (happenings)
+                {
+                    announcedSoFar = string.Join(", ", happenings.Skip(currentFirst)
+                        .Select(h => string.Create(CultureInfo.InvariantCulture, $"{h.Kind} {h.Number}")));
+                }
+
+                throw new TimeoutException(string.Create(CultureInfo.InvariantCulture,
+                    $"The fake camera did not announce {kind} {number} within {timeout.TotalSeconds} s " +
+                    $"(this process announced: {(announcedSoFar.Length == 0 ? "nothing" : announcedSoFar)})."));
+            }
+        }
     }
 
     /// <summary>Starts the camera again on the same port after <see cref="KillAsync"/>.</summary>
@@ -80,7 +178,15 @@ public sealed class FakeCamera : IAsyncDisposable
             var ready = await started.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(20));
             if (ready?.StartsWith("ready ", StringComparison.Ordinal) == true)
             {
+                lock (happenings)
+                {
+                    currentFirst = happenings.Count;
+                }
+
                 process = started;
+                // Read to the end whether or not a test looks: the camera writes a line per happening, and a pipe
+                // nobody empties fills up and then blocks the camera's main loop, and with it every RTSP session.
+                outputReader = ReadHappeningsAsync(started.StandardOutput);
                 return;
             }
 
@@ -97,6 +203,57 @@ public sealed class FakeCamera : IAsyncDisposable
         }
     }
 
+    private async Task ReadHappeningsAsync(StreamReader output)
+    {
+        try
+        {
+            while (await output.ReadLineAsync() is { } line)
+            {
+                if (ParseHappening(line) is { } happening)
+                {
+                    TaskCompletionSource woken;
+                    lock (happenings)
+                    {
+                        happenings.Add(happening);
+                        woken = announced;
+                        announced = new(TaskCreationOptions.RunContinuationsAsynchronously);
+                    }
+
+                    woken.SetResult();
+                }
+            }
+        }
+        catch (Exception exception) when (exception is IOException or ObjectDisposedException)
+        {
+            // The process is gone: there is nothing more to read.
+        }
+    }
+
+    /// <summary>"walk k start end", "light-on k time", "light-off k time" (Unix seconds); null for any other line.</summary>
+    private static SceneHappening? ParseHappening(string line)
+    {
+        var parts = line.Split(' ');
+        if (parts.Length < 3 || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+        {
+            return null;
+        }
+
+        return parts[0] switch
+        {
+            SceneHappening.Walk when parts.Length == 4 && UnixSeconds(parts[2]) is { } start && UnixSeconds(parts[3]) is { } end =>
+                new SceneHappening(SceneHappening.Walk, number, start, end),
+            SceneHappening.LightOn or SceneHappening.LightOff when parts.Length == 3 && UnixSeconds(parts[2]) is { } at =>
+                new SceneHappening(parts[0], number, at, at),
+            _ => null,
+        };
+    }
+
+    // Decimal, not double: the camera's three decimals are whole milliseconds, and stay so.
+    private static DateTimeOffset? UnixSeconds(string text) =>
+        decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds)
+            ? DateTimeOffset.FromUnixTimeMilliseconds((long)decimal.Round(seconds * 1000))
+            : null;
+
     /// <summary>SIGKILL: the camera vanishes mid-stream, as when it loses power.</summary>
     public async Task KillAsync()
     {
@@ -104,6 +261,14 @@ public sealed class FakeCamera : IAsyncDisposable
         {
             process.Kill();
             await process.WaitForExitAsync();
+        }
+
+        if (outputReader is not null)
+        {
+            // The dead process's last lines are in before a restart adds the next one's (its pipe ends at its death;
+            // the bound only guards against something else holding the pipe open).
+            await Task.WhenAny(outputReader, Task.Delay(TimeSpan.FromSeconds(5)));
+            outputReader = null;
         }
 
         process?.Dispose();

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Nightjar.Recorder.Audit;
 using Nightjar.Recorder.Security;
 using Nightjar.Recording;
+using Nightjar.Recording.Motion;
 
 namespace Nightjar.Recorder.Cameras;
 
@@ -156,10 +157,11 @@ public sealed class CameraCatalog(
             var check = CameraRules.Check(new CameraForm(camera.Name ?? "", camera.StreamUrl ?? "", camera.SubStreamUrl ?? "",
                 camera.UserName ?? "", camera.Password ?? ""), [], hasSavedPassword: false);
             var settings = check.Settings!;
+            var motion = camera.Motion.Read().Settings!;
             cameras.Add(new Loaded(
                 new CameraEntry(id, cameras.Count + 1, settings.Name, settings.StreamUrl, settings.SubStreamUrl, settings.UserName,
-                    !string.IsNullOrEmpty(settings.Password), Enabled: true, FromConfiguration: true),
-                Source(id, settings.Name, settings.StreamUrl, settings.SubStreamUrl, settings.UserName, settings.Password ?? "", true)));
+                    !string.IsNullOrEmpty(settings.Password), Enabled: true, FromConfiguration: true, motion),
+                Source(id, settings.Name, settings.StreamUrl, settings.SubStreamUrl, settings.UserName, settings.Password ?? "", true, motion)));
         }
 
         foreach (var saved in await store.ListAsync())
@@ -178,8 +180,8 @@ public sealed class CameraCatalog(
             }
 
             cameras.Add(new Loaded(
-                new CameraEntry(saved.Id, cameras.Count + 1, saved.Name, main, sub, saved.UserName, saved.PasswordCipher is not null, saved.Enabled, false),
-                Source(saved.Id, saved.Name, main, sub, saved.UserName, password, saved.Enabled)));
+                new CameraEntry(saved.Id, cameras.Count + 1, saved.Name, main, sub, saved.UserName, saved.PasswordCipher is not null, saved.Enabled, false, saved.Motion),
+                Source(saved.Id, saved.Name, main, sub, saved.UserName, password, saved.Enabled, saved.Motion)));
         }
 
         return cameras;
@@ -187,6 +189,6 @@ public sealed class CameraCatalog(
 
     public void Dispose() => changes.Dispose();
 
-    private static CameraSource Source(string id, string name, Uri main, Uri? sub, string user, string password, bool enabled) =>
-        new(id, name, new StreamEndpoint(main, user, password), sub is null ? null : new StreamEndpoint(sub, user, password), enabled);
+    private static CameraSource Source(string id, string name, Uri main, Uri? sub, string user, string password, bool enabled, MotionSettings motion) =>
+        new(id, name, new StreamEndpoint(main, user, password), sub is null ? null : new StreamEndpoint(sub, user, password), enabled) { Motion = motion };
 }

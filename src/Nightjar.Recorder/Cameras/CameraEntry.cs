@@ -1,3 +1,5 @@
+using Nightjar.Recording.Motion;
+
 namespace Nightjar.Recorder.Cameras;
 
 /// <summary>A camera as the console lists it: never its password, only whether one is saved.</summary>
@@ -10,7 +12,8 @@ public sealed record CameraEntry(
     string UserName,
     bool HasPassword,
     bool Enabled,
-    bool FromConfiguration)
+    bool FromConfiguration,
+    MotionSettings Motion)
 {
-    public CameraForm ToForm() => new(Name, StreamUrl.AbsoluteUri, SubStreamUrl?.AbsoluteUri ?? "", UserName, "", Enabled);
+    public CameraForm ToForm() => new(Name, StreamUrl.AbsoluteUri, SubStreamUrl?.AbsoluteUri ?? "", UserName, "", Enabled) { Motion = Motion };
 }

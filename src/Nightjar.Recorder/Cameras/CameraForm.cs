@@ -1,3 +1,5 @@
+using Nightjar.Recording.Motion;
+
 namespace Nightjar.Recorder.Cameras;
 
 /// <summary>
@@ -6,5 +8,8 @@ namespace Nightjar.Recorder.Cameras;
 /// </summary>
 public sealed record CameraForm(string Name, string StreamUrl, string SubStreamUrl, string UserName, string Password, bool Enabled = true)
 {
+    /// <summary>The Motion section: Detect Motion, Sensitivity and the Motion Area, chosen with the mouse.</summary>
+    public MotionSettings Motion { get; init; } = MotionSettings.Default;
+
     public static CameraForm Empty { get; } = new("", "", "", "", "");
 }

@@ -107,6 +107,6 @@ public static class CameraRules
         }
 
         var keep = password.Length == 0 && hasSavedPassword;
-        return new Outcome(errors, shown, new CameraSettings(name, main!, sub, user, keep ? null : password, form.Enabled));
+        return new Outcome(errors, shown, new CameraSettings(name, main!, sub, user, keep ? null : password, form.Enabled, form.Motion));
     }
 }

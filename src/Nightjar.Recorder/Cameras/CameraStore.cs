@@ -1,21 +1,33 @@
 using Nightjar.Recorder.Storage;
+using Nightjar.Recording.Motion;
 using Nightjar.Recording.Storage;
 
 namespace Nightjar.Recorder.Cameras;
 
 /// <summary>The SQL of the <c>camera</c> table: cameras added on the console, their passwords encrypted.</summary>
-public sealed class CameraStore(Database database, CameraPasswordProtector protector, TimeProvider clock)
+public sealed class CameraStore(Database database, Security.SecretProtector protector, TimeProvider clock)
 {
-    public sealed record SavedCamera(string Id, string Name, string StreamUrl, string? SubStreamUrl, string UserName, byte[]? PasswordCipher, bool Enabled);
+    public sealed record SavedCamera(
+        string Id, string Name, string StreamUrl, string? SubStreamUrl, string UserName, byte[]? PasswordCipher, bool Enabled, MotionSettings Motion);
 
     /// <summary>The cameras in use (not removed), oldest first: that is their channel order after the configured ones.</summary>
     public async Task<IReadOnlyList<SavedCamera>> ListAsync()
     {
         await using var connection = await database.OpenAsync();
         return await connection.QueryAsync(
-            "SELECT id, name, stream_url, sub_stream_url, user_name, password_cipher, enabled FROM camera WHERE removed_utc IS NULL ORDER BY created_utc, id",
-            r => new SavedCamera(r.GetString(0), r.GetString(1), r.GetString(2), r.GetStringOrNull(3), r.GetString(4), r.GetBytesOrNull(5), r.GetInt64(6) != 0));
+            """
+            SELECT id, name, stream_url, sub_stream_url, user_name, password_cipher, enabled, motion_enabled, motion_sensitivity, motion_area
+            FROM camera WHERE removed_utc IS NULL ORDER BY created_utc, id
+            """,
+            r => new SavedCamera(r.GetString(0), r.GetString(1), r.GetString(2), r.GetStringOrNull(3), r.GetString(4), r.GetBytesOrNull(5), r.GetInt64(6) != 0,
+                ReadMotion(r.GetInt64(7) != 0, r.GetString(8), r.GetStringOrNull(9))));
     }
+
+    /// <summary>Motion settings as saved; a value this version cannot read (written by a newer one) falls back to the default.</summary>
+    private static MotionSettings ReadMotion(bool enabled, string sensitivity, string? area) => new(
+        enabled,
+        Enum.TryParse<MotionSensitivity>(sensitivity, out var s) && Enum.IsDefined(s) ? s : MotionSensitivity.Medium,
+        area is not null && MotionArea.TryParse(area, out var parsed, out _) ? parsed : MotionArea.All);
 
     /// <summary>Names of removed cameras whose recordings were kept, by id.</summary>
     public async Task<IReadOnlyDictionary<string, string>> RemovedNamesAsync()
@@ -30,8 +42,9 @@ public sealed class CameraStore(Database database, CameraPasswordProtector prote
         await using var connection = await database.OpenAsync();
         await connection.ExecuteAsync(
             """
-            INSERT INTO camera (id, name, stream_url, sub_stream_url, user_name, password_cipher, enabled, created_utc)
-            VALUES (@Id, @Name, @StreamUrl, @SubStreamUrl, @UserName, @Cipher, @Enabled, @Now)
+            INSERT INTO camera (id, name, stream_url, sub_stream_url, user_name, password_cipher, enabled, created_utc,
+                motion_enabled, motion_sensitivity, motion_area)
+            VALUES (@Id, @Name, @StreamUrl, @SubStreamUrl, @UserName, @Cipher, @Enabled, @Now, @MotionEnabled, @MotionSensitivity, @MotionArea)
             """,
             Columns(id, settings, keepPassword: false));
     }
@@ -43,7 +56,8 @@ public sealed class CameraStore(Database database, CameraPasswordProtector prote
         await connection.ExecuteAsync(
             """
             UPDATE camera SET name = @Name, stream_url = @StreamUrl, sub_stream_url = @SubStreamUrl, user_name = @UserName,
-                password_cipher = CASE WHEN @KeepPassword THEN password_cipher ELSE @Cipher END, enabled = @Enabled
+                password_cipher = CASE WHEN @KeepPassword THEN password_cipher ELSE @Cipher END, enabled = @Enabled,
+                motion_enabled = @MotionEnabled, motion_sensitivity = @MotionSensitivity, motion_area = @MotionArea
             WHERE id = @Id AND removed_utc IS NULL
             """,
             Columns(id, settings, keepPassword: settings.Password is null));
@@ -57,10 +71,13 @@ public sealed class CameraStore(Database database, CameraPasswordProtector prote
         StreamUrl = settings.StreamUrl.AbsoluteUri,
         SubStreamUrl = settings.SubStreamUrl?.AbsoluteUri,
         settings.UserName,
-        Cipher = string.IsNullOrEmpty(settings.Password) ? null : protector.Protect(id, settings.Password),
+        Cipher = string.IsNullOrEmpty(settings.Password) ? null : protector.Protect(PasswordPurpose(id), settings.Password),
         Enabled = settings.Enabled ? 1 : 0,
         KeepPassword = keepPassword,
         Now = clock.GetUtcNow(),
+        MotionEnabled = settings.Motion.Enabled ? 1 : 0,
+        MotionSensitivity = settings.Motion.Sensitivity.ToString(),
+        MotionArea = settings.Motion.Area.Equals(Nightjar.Recording.Motion.MotionArea.All) ? null : settings.Motion.Area.ToString(),
     };
 
     /// <summary>The camera stops being a camera; its name stays for the recordings that were kept, its credentials go.</summary>
@@ -79,5 +96,8 @@ public sealed class CameraStore(Database database, CameraPasswordProtector prote
 
     /// <summary>The saved password, or "" when there is none or it can no longer be read (the key file was replaced).</summary>
     public string PasswordOf(SavedCamera camera) =>
-        camera.PasswordCipher is null ? "" : protector.Unprotect(camera.Id, camera.PasswordCipher) ?? "";
+        camera.PasswordCipher is null ? "" : protector.Unprotect(PasswordPurpose(camera.Id), camera.PasswordCipher) ?? "";
+
+    /// <summary>What a camera's password is bound to (the same words since the first version, or saved passwords would no longer open).</summary>
+    public static string PasswordPurpose(string cameraId) => "camera password " + cameraId;
 }

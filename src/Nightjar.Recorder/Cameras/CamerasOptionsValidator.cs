@@ -30,6 +30,11 @@ public sealed class CamerasOptionsValidator : IValidateOptions<CamerasOptions>
                 failures.Add($"{prefix}:{field}: {message}");
             }
 
+            foreach (var (key2, message) in camera.Motion.Read().Errors)
+            {
+                failures.Add($"{prefix}:Motion:{key2}: {message}");
+            }
+
             names.Add(form.Name);
         }
 

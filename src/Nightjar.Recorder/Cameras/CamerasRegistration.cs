@@ -10,7 +10,7 @@ public static class CamerasRegistration
         // Bound from "Nightjar", so that Nightjar:Cameras:N:* fills the dictionary by camera number.
         services.AddOptions<CamerasOptions>().BindConfiguration("Nightjar").ValidateOnStart();
         services.AddSingleton<IValidateOptions<CamerasOptions>, CamerasOptionsValidator>();
-        services.AddSingleton<CameraPasswordProtector>();
+        services.AddSingleton<Security.SecretProtector>();
         services.AddSingleton<CameraStore>();
         services.AddSingleton<CameraCatalog>();
         return services.AddHostedService<CameraStartup>();

@@ -1,8 +1,13 @@
 namespace Nightjar.Recorder.Cameras;
 
-/// <summary>One camera declared in configuration: <c>Nightjar:Cameras:N:Name</c>, <c>StreamUrl</c>, <c>SubStreamUrl</c>, <c>UserName</c>, <c>Password</c>.</summary>
+/// <summary>
+/// One camera declared in configuration: <c>Nightjar:Cameras:N:Name</c>, <c>StreamUrl</c>, <c>SubStreamUrl</c>,
+/// <c>UserName</c>, <c>Password</c>, and <c>Motion:Enabled</c>, <c>Motion:Sensitivity</c>, <c>Motion:Area</c>.
+/// </summary>
 public sealed class ConfiguredCamera
 {
+    public ConfiguredMotion Motion { get; set; } = new();
+
     public string? Name { get; set; }
 
     public string? StreamUrl { get; set; }

@@ -40,7 +40,6 @@ public static class FeatureRegistration
         services.AddOptions<MailOptions>().BindConfiguration(MailOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<MailOptions>, MailOptionsValidator>();
         services.AddSingleton<MailRelaySettingsStore>();
-        services.AddSingleton<MailOutbox>();
         services.AddSingleton<MailComposer>();
         services.AddSingleton<SmtpRelay>();
         services.AddSingleton<PickupFolder>();

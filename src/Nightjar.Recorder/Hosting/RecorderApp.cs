@@ -3,6 +3,8 @@ using Microsoft.Extensions.Options;
 using Nightjar.Recorder.Accounts;
 using Nightjar.Recorder.Cameras;
 using Nightjar.Recorder.Console;
+using Nightjar.Recorder.Events;
+using Nightjar.Recorder.Notifications;
 using Nightjar.Recorder.Pairing;
 using Nightjar.Recorder.Recordings;
 using Nightjar.Recorder.Recovery;
@@ -72,12 +74,14 @@ public static class RecorderApp
         services.AddAudit();
         services.AddIdentity();
         services.AddMail();
+        services.AddNotifications();
         services.AddRecovery();
         services.AddSetup();
         services.AddPairing();
         services.AddPower();
         services.AddCameras();
         services.AddVideo();
+        services.AddEvents();
         services.AddConsole();
 
         // Console sessions are meant to end with the host: after a reboot the console comes back locked.
@@ -110,6 +114,7 @@ public static class RecorderApp
         app.MapCompanionApi();
         app.MapVideo();
         app.MapExportsApi();
+        app.MapEvents();
         app.MapConsole();
         return app;
     }

@@ -18,19 +18,36 @@ public sealed class MailComposer(IOptionsMonitor<MailOptions> options, TimeProvi
 
     public MailboxAddress From => MailboxAddress.Parse(options.CurrentValue.From);
 
-    public MimeMessage Compose(MailboxAddress to, string subject, string text, string html)
+    /// <summary>
+    /// A message with a plain-text and an HTML part. With <paramref name="picture"/> (a JPEG), the HTML shows it inline
+    /// where it says <c>cid:picture</c>, and mail programs that show no HTML offer it as an attachment.
+    /// </summary>
+    public MimeMessage Compose(MailboxAddress to, string subject, string text, string html, (byte[] Jpeg, string FileName)? picture = null)
     {
         var from = From;
+        MimeEntity body = new MultipartAlternative
+        {
+            new TextPart(MimeKit.Text.TextFormat.Plain) { Text = text },
+            new TextPart(MimeKit.Text.TextFormat.Html) { Text = html },
+        };
+        if (picture is { } jpeg)
+        {
+            var image = new MimePart("image", "jpeg")
+            {
+                Content = new MimeContent(new MemoryStream(jpeg.Jpeg)),
+                ContentId = "picture",
+                ContentDisposition = new ContentDisposition(ContentDisposition.Inline) { FileName = jpeg.FileName },
+                ContentTransferEncoding = ContentEncoding.Base64,
+            };
+            body = new MultipartRelated { body, image };
+        }
+
         var message = new MimeMessage
         {
             Subject = subject,
             Date = clock.GetUtcNow(),
             MessageId = MimeUtils.GenerateMessageId(from.Domain),
-            Body = new MultipartAlternative
-            {
-                new TextPart(MimeKit.Text.TextFormat.Plain) { Text = text },
-                new TextPart(MimeKit.Text.TextFormat.Html) { Text = html },
-            },
+            Body = body,
         };
         message.From.Add(from);
         message.To.Add(to);

@@ -1,13 +1,15 @@
 using MimeKit;
+using Nightjar.Recorder.Notifications;
 
 namespace Nightjar.Recorder.Mail;
 
 /// <summary>
-/// Delivers the outbox in the background: to the relay when one is configured, else to the pickup folder.
-/// Failed attempts are retried on <see cref="RetrySchedule"/> until the message's time runs out.
+/// Delivers the outbox's email in the background: to the relay when one is configured, else to the pickup folder.
+/// Failed attempts are retried on <see cref="RetrySchedule"/> until the message's time runs out. Account mail (a
+/// Secure Code) and alert mail have a sender each, so a Secure Code never waits behind an alert being sent.
 /// </summary>
 public sealed class MailSender(
-    MailOutbox outbox,
+    Outbox outbox,
     SmtpRelay relay,
     PickupFolder pickup,
     MailRelaySettingsStore settings,
@@ -17,21 +19,24 @@ public sealed class MailSender(
 {
     private static readonly TimeSpan IdleCheck = TimeSpan.FromMinutes(1);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(SendAsync(OutboxPriority.Account, stoppingToken), SendAsync(OutboxPriority.Alert, stoppingToken));
+
+    private async Task SendAsync(int priority, CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 await outbox.ExpireOverdueAsync();
-                while (!stoppingToken.IsCancellationRequested && await outbox.NextDueAsync() is { } due)
+                while (!stoppingToken.IsCancellationRequested && await outbox.NextDueAsync(OutboxChannel.Email, priority) is { } due)
                 {
-                    await DeliverAsync(due.Id, due.Content, due.NotAfter, due.Attempts, stoppingToken);
+                    await DeliverAsync(due, stoppingToken);
                 }
 
-                var next = await outbox.NextAttemptAsync();
+                var next = await outbox.NextAttemptAsync(OutboxChannel.Email, priority);
                 var wait = next is { } at ? at - clock.GetUtcNow() : IdleCheck;
-                await outbox.WaitForWorkAsync(wait < TimeSpan.Zero ? TimeSpan.Zero : wait > IdleCheck ? IdleCheck : wait, stoppingToken);
+                await outbox.WaitForWorkAsync(OutboxChannel.Email, priority, wait < TimeSpan.Zero ? TimeSpan.Zero : wait > IdleCheck ? IdleCheck : wait, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -46,10 +51,11 @@ public sealed class MailSender(
         }
     }
 
-    private async Task DeliverAsync(long id, byte[] content, DateTimeOffset notAfter, int attempts, CancellationToken cancellationToken)
+    private async Task DeliverAsync(DueMessage due, CancellationToken cancellationToken)
     {
+        var id = due.Id;
         MimeMessage message;
-        using (var stream = new MemoryStream(content))
+        using (var stream = new MemoryStream(due.Content))
         {
             message = await MimeMessage.LoadAsync(stream, cancellationToken);
         }
@@ -79,15 +85,7 @@ public sealed class MailSender(
                 log.LogWarning("Message {Id} refused: {Reason}", id, permanent.Reason);
                 break;
             case DeliveryResult.Transient transient:
-                if (RetrySchedule.Next(attempts + 1, clock.GetUtcNow(), notAfter) is { } next)
-                {
-                    await outbox.MarkRetryAsync(id, transient.Reason, next);
-                }
-                else
-                {
-                    await outbox.MarkExpiredAsync(id, transient.Reason);
-                }
-
+                await outbox.RetryOrExpireAsync(due, transient.Reason);
                 log.LogWarning("Message {Id} not delivered yet: {Reason}", id, transient.Reason);
                 break;
         }

@@ -6,6 +6,7 @@ using Nightjar.Recorder.Audit;
 using Nightjar.Recorder.Hosting;
 using Nightjar.Recorder.Identity;
 using Nightjar.Recorder.Mail;
+using Nightjar.Recorder.Notifications;
 using Nightjar.Recorder.Security;
 using Nightjar.Recorder.Storage;
 
@@ -24,7 +25,7 @@ public sealed class PasswordRecovery(
     RecorderIdentityStore devices,
     RecoverySettingsStore recoverySettings,
     MailRelaySettingsStore relaySettings,
-    MailOutbox outbox,
+    Outbox outbox,
     PickupFolder pickup,
     RecoveryMessages messages,
     AdminAccount account,

@@ -1,4 +1,4 @@
-using Nightjar.Recorder.Mail;
+using Nightjar.Recorder.Notifications;
 
 namespace Nightjar.Recorder.Recovery;
 

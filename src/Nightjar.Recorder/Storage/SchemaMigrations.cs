@@ -116,6 +116,25 @@ public static class SchemaMigrations
             removed_utc TEXT NULL
         );
         """,
+
+        // 6: each camera's motion detection (on by default, Medium, the whole picture when the area is NULL).
+        """
+        ALTER TABLE camera ADD COLUMN motion_enabled INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE camera ADD COLUMN motion_sensitivity TEXT NOT NULL DEFAULT 'Medium';
+        ALTER TABLE camera ADD COLUMN motion_area TEXT NULL;
+        """,
+
+        // 7: one outbox for every channel: email (as before), MQTT and webhook alerts. Account mail (priority 0) never
+        // waits behind alerts (1); a sequence key (a camera) keeps its messages in order; folded counts the alerts that
+        // a channel down for long was spared ("and 12 more").
+        """
+        ALTER TABLE outbox ADD COLUMN channel TEXT NOT NULL DEFAULT 'email';
+        ALTER TABLE outbox ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE outbox ADD COLUMN sequence_key TEXT NULL;
+        ALTER TABLE outbox ADD COLUMN folded INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX outbox_channel_due ON outbox (channel, priority, state, next_attempt_utc);
+        CREATE INDEX outbox_sequence ON outbox (channel, sequence_key, state);
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;

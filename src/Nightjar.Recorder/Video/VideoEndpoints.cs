@@ -46,6 +46,8 @@ public static class VideoEndpoints
                 LiveAsync(context, cameraId, stream, StreamKind.Sub, describe: true, catalog, engine, open))
             .RequireAuthorization(LiveViewAccess.Policy);
         console.MapGet("/recordings/{cameraId}/excerpt.mp4", ExcerptAsync).RequireAuthorization(ConsoleSession.Policy);
+        // The camera's picture under the camera dialog's Motion Area grid.
+        console.MapGet("/snapshot/{cameraId}", SnapshotAsync).RequireAuthorization(ConsoleSession.Policy);
 
         var api = endpoints.MapGroup("/api/v1/cameras").RequireAuthorization(AppTokenAuthenticationHandler.Policy)
             .ProducesProblem(StatusCodes.Status401Unauthorized);
@@ -126,6 +128,17 @@ public static class VideoEndpoints
             return Problem(StatusCodes.Status404NotFound, ProblemTypes.NotRecorded, "Nothing was recorded from this camera in that time.");
         }
 
+        var name = download ? $"{id}_{excerpt.Start.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}.mp4" : null;
+        return await SendExcerptAsync(context, excerpt, engine, open, name);
+    }
+
+    /// <summary>
+    /// Sends an excerpt as one MP4 with range requests, named <paramref name="downloadName"/> when it is a download,
+    /// until it is sent or the password changes (which aborts the connection); on the console, Lock also ends it.
+    /// </summary>
+    internal static async Task<IResult> SendExcerptAsync(
+        HttpContext context, Nightjar.Recording.Playback.RecordingExcerpt excerpt, RecordingEngine engine, OpenStreams open, string? downloadName)
+    {
         var headers = context.Response.Headers;
         headers["X-Nightjar-Start"] = excerpt.Start.ToString("O", CultureInfo.InvariantCulture);
         headers["X-Nightjar-End"] = excerpt.End.ToString("O", CultureInfo.InvariantCulture);
@@ -135,8 +148,7 @@ public static class VideoEndpoints
         // The console's playback needs the unlocked console: Lock ends it; the app's does not depend on the console.
         using var lease = open.Open(context.RequestAborted, endsWithLock: Hosting.ListenerRouting.ListenerOf(context) == Hosting.Listener.Console);
         using var abortOnPasswordChange = lease.Token.Register(context.Abort);
-        var name = download ? $"{id}_{excerpt.Start.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}.mp4" : null;
-        await Results.Stream(excerpt.Open(engine.Layout), "video/mp4", name, enableRangeProcessing: true).ExecuteAsync(context);
+        await Results.Stream(excerpt.Open(engine.Layout), "video/mp4", downloadName, enableRangeProcessing: true).ExecuteAsync(context);
         return Results.Empty;
     }
 
@@ -236,7 +248,7 @@ public static class VideoEndpoints
     }
 
     /// <summary>Reads what the viewer sends (nothing but a close); when it closes or goes away, sending stops.</summary>
-    private static async Task ListenForCloseAsync(WebSocket socket, CancellationTokenSource viewerGone)
+    internal static async Task ListenForCloseAsync(WebSocket socket, CancellationTokenSource viewerGone)
     {
         var buffer = new byte[256];
         try
@@ -264,10 +276,10 @@ public static class VideoEndpoints
         }
     }
 
-    private static Task SendTextAsync(WebSocket socket, object message, CancellationToken cancellationToken) =>
+    internal static Task SendTextAsync(WebSocket socket, object message, CancellationToken cancellationToken) =>
         socket.SendAsync(JsonSerializer.SerializeToUtf8Bytes(message), WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
 
-    private static async Task CloseAsync(WebSocket socket, WebSocketCloseStatus status, string reason)
+    internal static async Task CloseAsync(WebSocket socket, WebSocketCloseStatus status, string reason)
     {
         if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
         {

@@ -104,6 +104,18 @@ public sealed class LiveFeed
         }
     }
 
+    /// <summary>
+    /// The init segment and every fragment since the last keyframe, from which the picture of this moment can be
+    /// decoded; null while the camera is not connected.
+    /// </summary>
+    public (InitSegment Init, IReadOnlyList<MediaFragment> Fragments)? SinceKeyframe()
+    {
+        lock (gate)
+        {
+            return init is not null && sinceKeyframe.Count > 0 ? (init, [.. sinceKeyframe.Select(f => f.Fragment)]) : null;
+        }
+    }
+
     private static LivePacket InitPacket(InitSegment segment, MediaFragment keyframe) =>
         new(true, false, segment.Bytes, keyframe.DecodeTime, 0, segment.BrowserCodecs);
 

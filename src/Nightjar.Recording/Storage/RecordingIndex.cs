@@ -55,6 +55,36 @@ public sealed class RecordingIndex
             stop_reason TEXT NULL
         );
         """,
+
+        // 2: events (motion), their change log (what alerts are sent from), and recordings that a kept event protects.
+        """
+        CREATE TABLE event (
+            id INTEGER PRIMARY KEY,
+            camera_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            start_us INTEGER NOT NULL,
+            end_us INTEGER NULL,
+            region_x REAL NOT NULL,
+            region_y REAL NOT NULL,
+            region_width REAL NOT NULL,
+            region_height REAL NOT NULL,
+            objects TEXT NOT NULL DEFAULT '[]',
+            snapshot_path TEXT NULL,
+            thumbnail_path TEXT NULL,
+            picture_bytes INTEGER NOT NULL DEFAULT 0,
+            kept INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX event_start ON event (start_us);
+        CREATE INDEX event_camera_start ON event (camera_id, start_us);
+        CREATE TABLE event_change (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            event_id INTEGER NOT NULL,
+            camera_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            at_us INTEGER NOT NULL
+        );
+        ALTER TABLE recording ADD COLUMN kept INTEGER NOT NULL DEFAULT 0;
+        """,
     ];
 
     /// <summary>
@@ -235,12 +265,12 @@ public sealed class RecordingIndex
             $"SELECT {RecordingColumns} FROM recording r JOIN stream s ON s.id = r.stream_id ORDER BY r.start_us", ReadRecording);
     }
 
-    /// <summary>The oldest closed recordings, for retention to delete first.</summary>
+    /// <summary>The oldest closed recordings that no kept event protects, for retention to delete first.</summary>
     internal async Task<IReadOnlyList<RecordingSummary>> GetOldestClosedAsync(int limit)
     {
         await using var connection = await OpenConnectionAsync();
         return await connection.QueryAsync(
-            $"SELECT {RecordingColumns} FROM recording r JOIN stream s ON s.id = r.stream_id WHERE r.open = 0 ORDER BY r.start_us LIMIT @Limit",
+            $"SELECT {RecordingColumns} FROM recording r JOIN stream s ON s.id = r.stream_id WHERE r.open = 0 AND r.kept = 0 ORDER BY r.start_us LIMIT @Limit",
             ReadRecording,
             new { Limit = limit });
     }

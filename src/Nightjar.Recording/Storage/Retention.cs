@@ -1,14 +1,16 @@
 using Microsoft.Extensions.Logging;
+using Nightjar.Recording.Events;
 
 namespace Nightjar.Recording.Storage;
 
 /// <summary>
 /// Keeps the recordings within the quota (<c>MaxBytes</c>) and the disk above its free-space floor (<c>MinFreeBytes</c>)
-/// by deleting the oldest whole closed files first, each deletion in the log. Checked after every flush, so the used
-/// bytes never run more than the open files (one per stream) past the quota. A file is unlinked before its row goes:
-/// a crash in between leaves a row without a file, which start-up drops, never a file nobody meant to keep.
+/// by deleting the oldest whole closed files first, each deletion in the log, and with them the events (and their
+/// pictures) that began in what they held. Recordings that a kept event protects are spared. Checked after every flush,
+/// so the used bytes never run more than the open files (one per stream) past the quota. A file is unlinked before its
+/// row goes: a crash in between leaves a row without a file, which start-up drops, never a file nobody meant to keep.
 /// </summary>
-internal sealed class Retention(RecordingIndex index, RecordingLayout layout, RecordingOptions options, ILogger logger)
+internal sealed class Retention(RecordingIndex index, RecordingLayout layout, RecordingOptions options, EventIndex events, EventPictures pictures, ILogger logger)
 {
     private long usedBytes;
     private bool nothingLeftLogged;
@@ -74,7 +76,40 @@ internal sealed class Retention(RecordingIndex index, RecordingLayout layout, Re
             }
 
             await index.DeleteRecordingsAsync(deleted);
-            Add(-oldest.Where(r => deleted.Contains(r.Id)).Sum(r => r.Bytes));
+            var gone = oldest.Where(r => deleted.Contains(r.Id)).ToList();
+            Add(-gone.Sum(r => r.Bytes));
+            freed += await DeleteEventsAsync(gone);
         }
+    }
+
+    /// <summary>
+    /// Deletes the events (not kept) that began in the deleted part of each camera's main-stream recordings, which
+    /// their clips and pictures come from; returns the bytes of pictures freed.
+    /// </summary>
+    private async Task<long> DeleteEventsAsync(IReadOnlyList<RecordingSummary> deleted)
+    {
+        long freed = 0;
+        foreach (var camera in deleted.Where(r => r.Stream.Kind == StreamKind.Main).GroupBy(r => r.Stream.CameraId))
+        {
+            var gone = await events.ListDeletableAsync(camera.Key, WallClock.ToMicroseconds(camera.Max(r => r.End)));
+            freed += await DeleteAsync(gone);
+        }
+
+        return freed;
+    }
+
+    /// <summary>Deletes events and their pictures (pictures first); returns the bytes freed.</summary>
+    public async Task<long> DeleteAsync(IReadOnlyList<RecordedEvent> gone)
+    {
+        foreach (var recorded in gone)
+        {
+            pictures.Delete(recorded.SnapshotPath);
+            pictures.Delete(recorded.ThumbnailPath);
+        }
+
+        await events.DeleteAsync([.. gone.Select(e => e.Id)]);
+        var bytes = gone.Sum(e => e.PictureBytes);
+        Add(-bytes);
+        return bytes;
     }
 }

@@ -37,11 +37,12 @@ public sealed class CameraCatalogTests
     {
         await using var harness = await CameraHarness.StartAsync();
         var saved = (await harness.Catalog.SaveAsync(null, new CameraForm("Porch", "rtsp://127.0.0.1:1/s", "", "viewer", "secret-9"))).Saved!;
-        var other = new CameraPasswordProtector(Options.Create(new Nightjar.Recorder.Hosting.RecorderOptions { DataDir = Path.Combine(Path.GetTempPath(), "nightjar-other-" + Guid.NewGuid().ToString("N")) }));
-        var cipher = other.Protect(saved.Id, "secret-9");
+        var other = new Nightjar.Recorder.Security.SecretProtector(Options.Create(new Nightjar.Recorder.Hosting.RecorderOptions { DataDir = Path.Combine(Path.GetTempPath(), "nightjar-other-" + Guid.NewGuid().ToString("N")) }));
+        var cipher = other.Protect(CameraStore.PasswordPurpose(saved.Id), "secret-9");
 
-        Assert.Null(harness.Services.Get<CameraPasswordProtector>().Unprotect(saved.Id, cipher));
-        Assert.Null(harness.Services.Get<CameraPasswordProtector>().Unprotect("cam-other", harness.Services.Get<CameraPasswordProtector>().Protect(saved.Id, "x")));
+        Assert.Null(harness.Services.Get<Nightjar.Recorder.Security.SecretProtector>().Unprotect(CameraStore.PasswordPurpose(saved.Id), cipher));
+        Assert.Null(harness.Services.Get<Nightjar.Recorder.Security.SecretProtector>().Unprotect(CameraStore.PasswordPurpose("cam-other"),
+            harness.Services.Get<Nightjar.Recorder.Security.SecretProtector>().Protect(CameraStore.PasswordPurpose(saved.Id), "x")));
     }
 
     [Fact]

@@ -1,5 +1,5 @@
 using CsCheck;
-using Nightjar.Recorder.Mail;
+using Nightjar.Recorder.Notifications;
 using Xunit;
 
 namespace Nightjar.Recorder.Tests.Mail;

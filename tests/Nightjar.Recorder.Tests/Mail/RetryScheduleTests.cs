@@ -1,4 +1,4 @@
-using Nightjar.Recorder.Mail;
+using Nightjar.Recorder.Notifications;
 using Xunit;
 
 namespace Nightjar.Recorder.Tests.Mail;

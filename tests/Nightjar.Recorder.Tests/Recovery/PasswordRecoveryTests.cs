@@ -1,6 +1,7 @@
 using MimeKit;
 using Nightjar.Recorder.Accounts;
 using Nightjar.Recorder.Mail;
+using Nightjar.Recorder.Notifications;
 using Nightjar.Recorder.Recovery;
 using Nightjar.Recorder.Setup;
 using Nightjar.Recorder.Storage;
@@ -81,7 +82,7 @@ public class PasswordRecoveryTests
         var login = harness.Get<ConsoleLogin>();
         Assert.IsType<LoginOutcome.WrongCredentials>(await login.LoginAsync("admin", OldPassword));
         Assert.IsType<LoginOutcome.Succeeded>(await login.LoginAsync("admin", NewPassword));
-        var outbox = await harness.Get<MailOutbox>().ListRecentAsync(10);
+        var outbox = await harness.Get<Outbox>().ListRecentAsync(10);
         Assert.Contains(outbox, m => m.Subject.StartsWith("Password changed", StringComparison.Ordinal));
     }
 
@@ -196,7 +197,7 @@ public class PasswordRecoveryTests
 
         Assert.Single(answers, a => a is RecoveryStart.Started);
         Assert.Equal(39, answers.Count(a => a is RecoveryStart.CoolingDown));
-        var emails = await harness.Get<MailOutbox>().ListRecentAsync(100);
+        var emails = await harness.Get<Outbox>().ListRecentAsync(100);
         Assert.Equal(2, emails.Count(m => m.Purpose == "reset-password"));
     }
 
@@ -245,7 +246,7 @@ public class PasswordRecoveryTests
         var answers = Nightjar.TestSupport.AllAtOnce.Run(20, recovery.StartAsync);
 
         Assert.Single(answers.Select(a => Started(a).Id).Distinct());
-        Assert.Single(await harness.Get<MailOutbox>().ListRecentAsync(100));
+        Assert.Single(await harness.Get<Outbox>().ListRecentAsync(100));
     }
 
     [Fact]
@@ -257,7 +258,7 @@ public class PasswordRecoveryTests
         var again = Started(await recovery.StartAsync());
 
         Assert.Equal(first.Id, again.Id);
-        Assert.Single(await harness.Get<MailOutbox>().ListRecentAsync(10));
+        Assert.Single(await harness.Get<Outbox>().ListRecentAsync(10));
     }
 
     [Fact]

@@ -1,5 +1,5 @@
 using Nightjar.Recorder.Accounts;
-using Nightjar.Recorder.Mail;
+using Nightjar.Recorder.Notifications;
 using Nightjar.Recorder.Recovery;
 using Nightjar.Recording.Storage;
 using Nightjar.TestSupport;
@@ -17,7 +17,7 @@ public class RecoveryOverSmtpTests
         var waited = System.Diagnostics.Stopwatch.StartNew();
         while (true)
         {
-            var entry = (await recorder.Get<MailOutbox>().GetAsync(messageId))!;
+            var entry = (await recorder.Get<Outbox>().GetAsync(messageId))!;
             if (done(entry))
             {
                 return entry;
@@ -103,7 +103,7 @@ public class RecoveryOverSmtpTests
         Assert.StartsWith("Not delivered: recipient refused (5", failed.StatusText, StringComparison.Ordinal);
         Assert.Equal(1, failed.Attempts);
         // Nothing is left for the sender to try, now or later: a refusal is final (no waiting out a retry time here).
-        Assert.Null(await recorder.Get<MailOutbox>().NextAttemptAsync());
+        Assert.Null(await recorder.Get<Outbox>().NextAttemptAsync(OutboxChannel.Email, OutboxPriority.Account));
     }
 
     [Fact]

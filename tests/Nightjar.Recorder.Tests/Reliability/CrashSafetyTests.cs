@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Nightjar.Recorder.Accounts;
+using Nightjar.Recorder.Notifications;
 using Nightjar.Recorder.Recovery;
 using Nightjar.Recording.Storage;
 using Nightjar.TestSupport;
@@ -88,7 +89,7 @@ public class CrashSafetyTests(ITestOutputHelper output)
             Assert.Equal(requests.Count + changed, all.Count);
             Assert.All(all, m =>
             {
-                Assert.Equal(nameof(Recorder.Mail.OutboxState.WrittenToPickup), m.State);
+                Assert.Equal(nameof(OutboxState.WrittenToPickup), m.State);
                 Assert.True(File.Exists(Path.Combine(dataDir, "mail-pickup", $"message-{m.Id}.eml")), $"message {m.Id} ({m.Purpose}) is not in the pickup folder");
             });
             output.WriteLine($"{changed} of {Iterations} resets completed before the kill; {all.Count} messages delivered");

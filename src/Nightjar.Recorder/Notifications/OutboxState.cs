@@ -1,4 +1,4 @@
-namespace Nightjar.Recorder.Mail;
+namespace Nightjar.Recorder.Notifications;
 
 /// <summary>Where a queued message stands. Stored by name: never rename a member.</summary>
 public enum OutboxState

@@ -3,21 +3,23 @@ using System.Text;
 using Microsoft.Extensions.Options;
 using Nightjar.Recorder.Hosting;
 
-namespace Nightjar.Recorder.Cameras;
+namespace Nightjar.Recorder.Security;
 
 /// <summary>
-/// Encrypts camera passwords at rest with AES-256-GCM under a device key kept in its own file
-/// (<c>keys/camera-passwords.key</c>, 0600), not in the database: a copy of <c>nightjar.db</c> alone (a backup, a
-/// support bundle) does not reveal them. Each password is bound to its camera id, so ciphertexts cannot be swapped.
+/// Encrypts the secrets the recorder must use again (camera passwords, the MQTT broker's password, the webhook's
+/// secret) at rest with AES-256-GCM under a device key kept in its own file (<c>keys/camera-passwords.key</c>, 0600,
+/// named for its first use), not in the database: a copy of <c>nightjar.db</c> alone (a backup, a support bundle)
+/// does not reveal them. Each secret is bound to its purpose ("camera password cam-x7k2m9"), so ciphertexts cannot be
+/// swapped between places.
 /// </summary>
-public sealed class CameraPasswordProtector(IOptions<RecorderOptions> options)
+public sealed class SecretProtector(IOptions<RecorderOptions> options)
 {
     private const byte Version = 1;
     private const int NonceSize = 12;
     private const int TagSize = 16;
     private readonly Lazy<byte[]> key = new(() => LoadOrCreateKey(options.Value.DataDirFullPath));
 
-    public byte[] Protect(string cameraId, string password)
+    public byte[] Protect(string purpose, string password)
     {
         var plain = Encoding.UTF8.GetBytes(password);
         var sealedBox = new byte[1 + NonceSize + plain.Length + TagSize];
@@ -25,13 +27,13 @@ public sealed class CameraPasswordProtector(IOptions<RecorderOptions> options)
         var nonce = sealedBox.AsSpan(1, NonceSize);
         RandomNumberGenerator.Fill(nonce);
         using var aes = new AesGcm(key.Value, TagSize);
-        aes.Encrypt(nonce, plain, sealedBox.AsSpan(1 + NonceSize, plain.Length), sealedBox.AsSpan(1 + NonceSize + plain.Length), Context(cameraId));
+        aes.Encrypt(nonce, plain, sealedBox.AsSpan(1 + NonceSize, plain.Length), sealedBox.AsSpan(1 + NonceSize + plain.Length), Context(purpose));
         CryptographicOperations.ZeroMemory(plain);
         return sealedBox;
     }
 
     /// <summary>The password, or null when the blob was not made with this device's key (the key file was lost or replaced).</summary>
-    public string? Unprotect(string cameraId, byte[] sealedBox)
+    public string? Unprotect(string purpose, byte[] sealedBox)
     {
         if (sealedBox.Length < 1 + NonceSize + TagSize || sealedBox[0] != Version)
         {
@@ -43,7 +45,7 @@ public sealed class CameraPasswordProtector(IOptions<RecorderOptions> options)
         try
         {
             using var aes = new AesGcm(key.Value, TagSize);
-            aes.Decrypt(sealedBox.AsSpan(1, NonceSize), sealedBox.AsSpan(1 + NonceSize, length), sealedBox.AsSpan(1 + NonceSize + length), plain, Context(cameraId));
+            aes.Decrypt(sealedBox.AsSpan(1, NonceSize), sealedBox.AsSpan(1 + NonceSize, length), sealedBox.AsSpan(1 + NonceSize + length), plain, Context(purpose));
             return Encoding.UTF8.GetString(plain);
         }
         catch (AuthenticationTagMismatchException)
@@ -56,7 +58,7 @@ public sealed class CameraPasswordProtector(IOptions<RecorderOptions> options)
         }
     }
 
-    private static byte[] Context(string cameraId) => Encoding.UTF8.GetBytes("nightjar camera password " + cameraId);
+    private static byte[] Context(string purpose) => Encoding.UTF8.GetBytes("nightjar " + purpose);
 
     private static byte[] LoadOrCreateKey(string dataDir)
     {

@@ -1,4 +1,4 @@
-namespace Nightjar.Recorder.Mail;
+namespace Nightjar.Recorder.Notifications;
 
 /// <summary>
 /// When to try a message again: 5 s after the first failure, doubling up to 5 minutes, and never after the

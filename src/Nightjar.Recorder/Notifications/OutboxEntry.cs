@@ -1,6 +1,6 @@
-namespace Nightjar.Recorder.Mail;
+namespace Nightjar.Recorder.Notifications;
 
-/// <summary>One message in the outbox, as the console shows it (never its content).</summary>
+/// <summary>One message in the outbox, as the console shows it (never its content). <see cref="Folded"/> later alerts were folded into it.</summary>
 public sealed record OutboxEntry(
     long Id,
     string Purpose,
@@ -12,7 +12,9 @@ public sealed record OutboxEntry(
     int Attempts,
     DateTimeOffset NextAttemptUtc,
     string? LastError,
-    DateTimeOffset? SentUtc)
+    DateTimeOffset? SentUtc,
+    string Channel = OutboxChannel.Email,
+    int Folded = 0)
 {
     /// <summary>The status line of SPEC §3: queued / sent / retrying: reason.</summary>
     public string StatusText => State switch

@@ -1,0 +1,270 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Nightjar.Contracts;
+using Nightjar.Recorder.Events;
+using Nightjar.Recorder.Storage;
+using Nightjar.Recording;
+using Nightjar.Recording.Events;
+
+namespace Nightjar.Recorder.Notifications;
+
+/// <summary>
+/// Turns events and the recorder's health into alerts. It reads the engine's event change log from where it last
+/// stopped and, for every change, queues in the <see cref="Outbox"/> what each channel set up sends, moving its cursor
+/// on in the same transaction: nothing is lost or queued twice across a crash, a reboot or a password reset, and
+/// nothing here ever waits for a broker or a webhook (their senders do). A channel that has been down for a while holds
+/// at most <see cref="MaxWaitingPerCamera"/> alerts per camera; later ones are folded into the newest ("and 12 more").
+/// </summary>
+public sealed class AlertDispatcher(
+    RecordingEngine engine,
+    NotificationSettingsStore store,
+    Outbox outbox,
+    Database database,
+    EventDescriptions descriptions,
+    AlertEmails emails,
+    TimeProvider clock,
+    ILogger<AlertDispatcher> logger) : BackgroundService
+{
+    /// <summary>An alert not delivered within this is given up: an hour-old "motion at the door" helps nobody.</summary>
+    public static readonly TimeSpan AlertLifetime = TimeSpan.FromHours(1);
+
+    public const int MaxWaitingPerCamera = 20;
+
+    private const string RecorderKey = "recorder";
+
+    private readonly SemaphoreSlim wake = new(0, 1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        engine.EventChanged += Wake;
+        try
+        {
+            var cursor = await store.GetCursorAsync();
+            if (cursor is null)
+            {
+                // The first start with alerts: what happened before is history, not news.
+                cursor = await engine.Events.LastSequenceAsync();
+                await database.InTransactionAsync(async (c, t) =>
+                {
+                    await NotificationSettingsStore.SetCursorAsync(c, t, cursor.Value);
+                    return true;
+                }, stoppingToken);
+            }
+
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                try
+                {
+                    var changes = await engine.Events.ChangesAfterAsync(cursor.Value, 100);
+                    foreach (var change in changes)
+                    {
+                        await HandleAsync(change);
+                        cursor = change.Sequence;
+                    }
+
+                    if (changes.Count == 0)
+                    {
+                        await WaitAsync(TimeSpan.FromSeconds(5), stoppingToken);
+                    }
+                }
+                catch (Exception ex) when (ex is IOException or SqliteException)
+                {
+                    logger.LogError("Alerts could not be queued: {Message}; trying again in 5 s.", ex.Message);
+                    await Task.Delay(TimeSpan.FromSeconds(5), clock, stoppingToken);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            engine.EventChanged -= Wake;
+        }
+    }
+
+    /// <summary>Queues a message about the recorder's health on every channel set up (with Send Alerts and health alerts on).</summary>
+    public async Task QueueHealthAsync(HealthInfo health)
+    {
+        var settings = (await store.GetEffectiveAsync()).Settings;
+        if (!settings.SendAlerts || !settings.HealthAlerts)
+        {
+            return;
+        }
+
+        var message = new EventMessage(EventMessageTypes.Health, null, health, await descriptions.DeviceAsync());
+        var key = health.Camera ?? RecorderKey;
+        var rows = new List<OutboxMessage>();
+        if (settings.HasMqtt)
+        {
+            rows.Add(Json(OutboxChannel.Mqtt, AlertPurpose.Health, MqttTarget(settings), health.Text, message, key));
+        }
+
+        if (settings.HasWebhook)
+        {
+            rows.Add(Json(OutboxChannel.Webhook, AlertPurpose.Health, WebhookTarget(settings), health.Text, message, key));
+        }
+
+        if (settings.HasEmail)
+        {
+            rows.Add(await emails.HealthAsync(settings.EmailTo.Trim(), health, clock.GetUtcNow() + AlertLifetime));
+        }
+
+        await QueueAsync(rows, cursor: null);
+    }
+
+    /// <summary>
+    /// Queues a test alert on one channel (Send Test), whatever Send Alerts and snoozes say; returns its outbox id, or
+    /// null when the channel is not set up.
+    /// </summary>
+    public async Task<long?> QueueTestAsync(string channel)
+    {
+        var settings = (await store.GetEffectiveAsync()).Settings;
+        var device = await descriptions.DeviceAsync();
+        var health = new HealthInfo("test", null, null, $"This is a test alert from {device.Name}.", clock.GetUtcNow());
+        var message = new EventMessage(EventMessageTypes.Health, null, health, device);
+        OutboxMessage? row = channel switch
+        {
+            OutboxChannel.Mqtt when settings.HasMqtt => Json(channel, AlertPurpose.Test, MqttTarget(settings), "Test", message, null),
+            OutboxChannel.Webhook when settings.HasWebhook => Json(channel, AlertPurpose.Test, WebhookTarget(settings), "Test", message, null),
+            OutboxChannel.Email when settings.HasEmail => await emails.TestAsync(settings.EmailTo.Trim(), device, clock.GetUtcNow() + AlertLifetime),
+            _ => null,
+        };
+        return row is null ? null : (await QueueAsync([row], cursor: null)).LastOrDefault();
+    }
+
+    private async Task HandleAsync(EventChange change)
+    {
+        var rows = new List<OutboxMessage>();
+        var settings = (await store.GetEffectiveAsync()).Settings;
+        var recorded = await engine.Events.GetAsync(change.EventId);
+        if (settings.SendAlerts && recorded is not null && clock.GetUtcNow() - change.At < AlertLifetime)
+        {
+            var snoozed = (await store.GetSnoozesAsync(clock.GetUtcNow())).ContainsKey(recorded.CameraId);
+            var names = await descriptions.CameraNamesAsync();
+            var described = EventDescriptions.Describe(recorded, names.GetValueOrDefault(recorded.CameraId, recorded.CameraId));
+            var device = await descriptions.DeviceAsync();
+            var subject = $"{EventDescriptions.WhatHappened(described)}: {described.CameraName}";
+            switch (change.Kind)
+            {
+                case EventChangeKind.Started or EventChangeKind.Ended:
+                    var type = change.Kind == EventChangeKind.Started ? EventMessageTypes.Start : EventMessageTypes.End;
+                    var message = new EventMessage(type, described, null, device);
+                    if (settings.HasMqtt)
+                    {
+                        rows.Add(Json(OutboxChannel.Mqtt, snoozed ? AlertPurpose.EventState : type == EventMessageTypes.Start ? AlertPurpose.EventStart : AlertPurpose.EventEnd,
+                            MqttTarget(settings), subject + (type == EventMessageTypes.End ? " (ended)" : ""), message, recorded.CameraId));
+                    }
+
+                    if (settings.HasWebhook && !snoozed)
+                    {
+                        rows.Add(Json(OutboxChannel.Webhook, type == EventMessageTypes.Start ? AlertPurpose.EventStart : AlertPurpose.EventEnd,
+                            WebhookTarget(settings), subject + (type == EventMessageTypes.End ? " (ended)" : ""), message, recorded.CameraId));
+                    }
+
+                    break;
+                case EventChangeKind.Pictured when !snoozed:
+                    if (settings.HasMqtt && recorded.SnapshotPath is not null)
+                    {
+                        rows.Add(Json(OutboxChannel.Mqtt, AlertPurpose.EventPicture, MqttTarget(settings), subject + " (picture)",
+                            new EventMessage(EventMessageTypes.Update, described, null, device), recorded.CameraId));
+                    }
+
+                    if (settings.HasEmail)
+                    {
+                        rows.Add(await emails.EventAsync(settings.EmailTo.Trim(), described, recorded, device, clock.GetUtcNow() + AlertLifetime));
+                    }
+
+                    break;
+            }
+        }
+
+        await QueueAsync(rows, change.Sequence, emailCooldown: settings.Cooldown, cameraId: recorded?.CameraId);
+    }
+
+    /// <summary>
+    /// Queues the rows and moves the cursor (when given) in one transaction; an email about an event only when its
+    /// camera's last one is older than the cool-down.
+    /// </summary>
+    private async Task<List<long>> QueueAsync(List<OutboxMessage> rows, long? cursor, TimeSpan? emailCooldown = null, string? cameraId = null)
+    {
+        var now = clock.GetUtcNow();
+        var ids = await database.InTransactionAsync(async (connection, transaction) =>
+        {
+            var queued = new List<long>();
+            foreach (var row in rows)
+            {
+                if (row.Purpose == AlertPurpose.EventEmail && cameraId is not null)
+                {
+                    if (await NotificationSettingsStore.GetLastEmailAsync(connection, transaction, cameraId) is { } last && now - last < emailCooldown)
+                    {
+                        continue;
+                    }
+
+                    await NotificationSettingsStore.SetLastEmailAsync(connection, transaction, cameraId, now);
+                }
+                else if (row.SequenceKey is { } key && row.Channel != OutboxChannel.Email
+                         && await outbox.FoldIfFullAsync(connection, transaction, row.Channel, key, MaxWaitingPerCamera))
+                {
+                    continue;
+                }
+
+                queued.Add(await outbox.EnqueueAsync(connection, transaction, row));
+            }
+
+            if (cursor is { } sequence)
+            {
+                await NotificationSettingsStore.SetCursorAsync(connection, transaction, sequence);
+            }
+
+            return queued;
+        });
+        foreach (var id in ids)
+        {
+            outbox.Queued(id);
+        }
+
+        return ids;
+    }
+
+    private OutboxMessage Json(string channel, string purpose, string target, string subject, EventMessage message, string? key) =>
+        new(channel, purpose, target, subject, JsonSerializer.SerializeToUtf8Bytes(message, EventJson.Options), false,
+            clock.GetUtcNow() + AlertLifetime, OutboxPriority.Alert, key);
+
+    private static string MqttTarget(NotificationSettings settings) =>
+        string.Create(CultureInfo.InvariantCulture, $"{settings.MqttHost.Trim()}:{settings.Port}");
+
+    private static string WebhookTarget(NotificationSettings settings) =>
+        Uri.TryCreate(settings.WebhookUrl.Trim(), UriKind.Absolute, out var url) ? url.GetLeftPart(UriPartial.Authority) : "webhook";
+
+    private void Wake(EventChange change)
+    {
+        try
+        {
+            wake.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+        }
+    }
+
+    private async Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var timer = new CancellationTokenSource(timeout, clock);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(timer.Token, cancellationToken);
+        try
+        {
+            await wake.WaitAsync(either.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    public override void Dispose()
+    {
+        wake.Dispose();
+        base.Dispose();
+    }
+}

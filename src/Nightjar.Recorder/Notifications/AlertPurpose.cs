@@ -1,0 +1,25 @@
+namespace Nightjar.Recorder.Notifications;
+
+/// <summary>What an alert in the outbox is for (its <c>purpose</c>): the senders act on it. Stored: never rename one.</summary>
+public static class AlertPurpose
+{
+    /// <summary>An event began: the message, and on MQTT the camera's motion ON.</summary>
+    public const string EventStart = "event.start";
+
+    /// <summary>An event ended: the message, and on MQTT the camera's motion OFF.</summary>
+    public const string EventEnd = "event.end";
+
+    /// <summary>MQTT only, for a snoozed camera: its motion ON or OFF, which Home Assistant shows as state, without the alert.</summary>
+    public const string EventState = "event.state";
+
+    /// <summary>MQTT only: the event's picture, published to the camera's snapshot topic.</summary>
+    public const string EventPicture = "event.picture";
+
+    /// <summary>An email about an event, with its picture.</summary>
+    public const string EventEmail = "event.email";
+
+    public const string Health = "health";
+
+    /// <summary>Send Test in Settings → Notifications.</summary>
+    public const string Test = "test";
+}

@@ -1,0 +1,127 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Nightjar.Recording.Live;
+
+namespace Nightjar.Recording.Motion;
+
+/// <summary>
+/// A camera's analysis pictures, decoded from its live fan-out: a viewer like any other, so recording never waits for
+/// it. When the box runs short of CPU the decoder falls behind, the fan-out drops what it missed up to the next
+/// keyframe (<see cref="LiveSubscription"/>), and analysis pictures are lost first, never a recorded frame. A new run
+/// of the stream (the camera reconnected) gets a new decoder; one that fails is started again at the next keyframe.
+/// </summary>
+internal sealed class DecodedFrameSource(LiveFeed feed, string ffmpegPath, ILogger logger) : IFrameSource
+{
+    public async IAsyncEnumerable<GrayFrame> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var frames = Channel.CreateBounded<GrayFrame>(new BoundedChannelOptions(8)
+        {
+            SingleReader = true,
+            SingleWriter = true,
+            FullMode = BoundedChannelFullMode.DropOldest,
+        });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var pump = Task.Run(() => PumpAsync(frames.Writer, stop.Token), CancellationToken.None);
+        try
+        {
+            await foreach (var frame in frames.Reader.ReadAllAsync(cancellationToken))
+            {
+                yield return frame;
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await pump.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    private async Task PumpAsync(ChannelWriter<GrayFrame> frames, CancellationToken cancellationToken)
+    {
+        using var viewer = feed.Subscribe();
+        byte[]? init = null;
+        FrameDecoder? decoder = null;
+        Task? reading = null;
+        try
+        {
+            await foreach (var packet in viewer.Packets.ReadAllAsync(cancellationToken))
+            {
+                if (packet.IsInit)
+                {
+                    init = packet.Bytes;
+                    await StopAsync(decoder, reading);
+                    decoder = null;
+                    continue;
+                }
+
+                if (decoder is null)
+                {
+                    if (init is null || !packet.IsKeyframe)
+                    {
+                        continue; // A decoder starts at a keyframe, or its first pictures are grey smears.
+                    }
+
+                    decoder = await FrameDecoder.StartAsync(ffmpegPath, init, logger, cancellationToken);
+                    if (decoder is null)
+                    {
+                        return; // No ffmpeg: logged; recording goes on without motion detection.
+                    }
+
+                    reading = CopyAsync(decoder, frames, cancellationToken);
+                }
+
+                try
+                {
+                    await decoder.WriteAsync(packet, cancellationToken);
+                }
+                catch (IOException)
+                {
+                    logger.LogWarning("Motion decoding of {Stream} stopped ({Error}); starting again at the next keyframe.", feed.Stream, decoder.LastError);
+                    await StopAsync(decoder, reading);
+                    decoder = null;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            await StopAsync(decoder, reading);
+            frames.TryComplete();
+        }
+    }
+
+    private async Task CopyAsync(FrameDecoder decoder, ChannelWriter<GrayFrame> frames, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var frame in decoder.ReadAsync(cancellationToken))
+            {
+                frames.TryWrite(frame);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or Mp4.Mp4FormatException)
+        {
+            logger.LogWarning("Motion decoding of {Stream} gave unreadable output: {Message}", feed.Stream, ex.Message);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private static async Task StopAsync(FrameDecoder? decoder, Task? reading)
+    {
+        if (decoder is null)
+        {
+            return;
+        }
+
+        await decoder.DisposeAsync();
+        if (reading is not null)
+        {
+            await reading.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+}

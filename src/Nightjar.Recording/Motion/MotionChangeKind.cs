@@ -1,0 +1,7 @@
+namespace Nightjar.Recording.Motion;
+
+public enum MotionChangeKind
+{
+    Started,
+    Ended,
+}

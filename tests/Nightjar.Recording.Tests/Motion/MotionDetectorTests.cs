@@ -1,0 +1,182 @@
+using Nightjar.Recording.Motion;
+
+namespace Nightjar.Recording.Tests.Motion;
+
+/// <summary>
+/// The motion detector on synthetic pictures at 8 a second: what moves makes one event, starting where it began;
+/// noise, the clock, a patch that moves all the time and the light switching make none.
+/// </summary>
+public sealed class MotionDetectorTests
+{
+    private const double Fps = 8;
+
+    /// <summary>Runs the scene from <paramref name="from"/> to <paramref name="to"/> seconds, with <paramref name="script"/> setting it up at each time.</summary>
+    private static List<MotionChange> Run(MotionDetector detector, MotionTracker tracker, SyntheticScene scene, double from, double to, Action<double>? script = null)
+    {
+        var changes = new List<MotionChange>();
+        for (var t = from; t < to; t += 1 / Fps)
+        {
+            script?.Invoke(t);
+            if (tracker.Observe(detector.Analyse(scene.Frame(t))) is { } change)
+            {
+                changes.Add(change);
+            }
+        }
+
+        return changes;
+    }
+
+    /// <summary>The box crosses from left to right in <paramref name="seconds"/> starting at <paramref name="start"/>.</summary>
+    private static Action<double> Walk(SyntheticScene scene, double start, double seconds, int width = 24, int height = 64, int y = 50)
+    {
+        return t =>
+        {
+            var progress = (t - start) / seconds;
+            scene.Box = progress is >= 0 and < 1 ? ((int)(-width + (progress * (SyntheticScene.Width + width))), y, width, height) : null;
+        };
+    }
+
+    [Fact]
+    public void AQuietScene_WithNoiseTheClockAndANoisyPatch_MakesNoEvent()
+    {
+        var detector = new MotionDetector(MotionSettings.Default);
+        var tracker = new MotionTracker();
+        var scene = new SyntheticScene();
+
+        var changes = Run(detector, tracker, scene, 0, 300);
+
+        Assert.Empty(changes);
+        Assert.InRange(detector.BusyCells, 1, 12); // the patch (and nothing much else) was learnt as busy
+    }
+
+    [Fact]
+    public void TheLightSwitchedOnAndOff_IsNotMotion()
+    {
+        var detector = new MotionDetector(MotionSettings.Default);
+        var tracker = new MotionTracker();
+        var scene = new SyntheticScene();
+
+        var changes = Run(detector, tracker, scene, 0, 120, t => scene.Brightness = (int)(t / 10) % 2 == 1 ? 70 : 0);
+
+        Assert.Empty(changes);
+    }
+
+    [Fact]
+    public void ABoxCrossingThePicture_IsOneEvent_StartingWhereItBegan_AndEndingAfterIt()
+    {
+        var detector = new MotionDetector(MotionSettings.Default);
+        var tracker = new MotionTracker();
+        var scene = new SyntheticScene();
+
+        var changes = Run(detector, tracker, scene, 0, 40, Walk(scene, 20, 3));
+
+        Assert.Equal(2, changes.Count);
+        var (start, end) = (changes[0], changes[1]);
+        Assert.Equal(MotionChangeKind.Started, start.Kind);
+        Assert.InRange(start.AtUs, SyntheticScene.Us(20), SyntheticScene.Us(20.5));
+        Assert.Equal(MotionChangeKind.Ended, end.Kind);
+        Assert.InRange(end.AtUs, SyntheticScene.Us(22.5), SyntheticScene.Us(23.2));
+        Assert.InRange(end.Region.Y, 0.30, 0.40); // the box is at rows 50–114 of 144
+        Assert.InRange(end.Region.Y + end.Region.Height, 0.75, 0.85);
+        Assert.True(end.Region.Width > 0.8, $"The region should span the crossing, not {end.Region}.");
+    }
+
+    [Fact]
+    public void ABoxThatPausesForASecondOnItsWay_IsStillOneEvent()
+    {
+        var detector = new MotionDetector(MotionSettings.Default);
+        var tracker = new MotionTracker();
+        var scene = new SyntheticScene();
+        var first = Walk(scene, 20, 4);
+
+        var changes = Run(detector, tracker, scene, 0, 40, t =>
+        {
+            // Walks half way, stands still for a second, walks on.
+            first(t < 22 ? t : t < 23 ? 22 : t - 1);
+        });
+
+        Assert.Equal([MotionChangeKind.Started, MotionChangeKind.Ended], changes.Select(c => c.Kind));
+    }
+
+    [Fact]
+    public void EveryCrossing_AmongTheClockTheNoiseThePatchAndTheLight_IsSeen_AndNothingElse()
+    {
+        var detector = new MotionDetector(MotionSettings.Default);
+        var tracker = new MotionTracker();
+        var scene = new SyntheticScene();
+        var walks = Enumerable.Range(0, 20).Select(i => 15.0 + (i * 20)).ToList();
+
+        var changes = Run(detector, tracker, scene, 0, 420, t =>
+        {
+            scene.Brightness = (int)((t + 7) / 50) % 2 == 1 ? 60 : 0;
+            var walk = walks.LastOrDefault(w => w <= t);
+            Walk(scene, walk == 0 ? -100 : walk, 3)(t);
+        });
+
+        var starts = changes.Where(c => c.Kind == MotionChangeKind.Started).ToList();
+        Assert.Equal(walks.Count, starts.Count);
+        for (var i = 0; i < walks.Count; i++)
+        {
+            Assert.InRange(starts[i].AtUs, SyntheticScene.Us(walks[i]), SyntheticScene.Us(walks[i] + 1));
+        }
+    }
+
+    [Fact]
+    public void MovementOnlyInCellsSwitchedOff_IsNeverSeen()
+    {
+        var area = MotionArea.All;
+        for (var column = 0; column < MotionArea.Columns; column++)
+        {
+            for (var row = 3; row <= 10; row++)
+            {
+                area = area.With(column, row, false);
+            }
+        }
+
+        var detector = new MotionDetector(MotionSettings.Default with { Area = area });
+        var tracker = new MotionTracker();
+        var scene = new SyntheticScene();
+
+        Assert.Empty(Run(detector, tracker, scene, 0, 40, Walk(scene, 20, 3, y: 40, height: 80)));
+    }
+
+    [Fact]
+    public void ASmallThing_IsSeenAtHighSensitivity_ButNotAtLow()
+    {
+        foreach (var (sensitivity, expected) in new[] { (MotionSensitivity.High, 2), (MotionSensitivity.Low, 0) })
+        {
+            var detector = new MotionDetector(MotionSettings.Default with { Sensitivity = sensitivity });
+            var tracker = new MotionTracker();
+            var scene = new SyntheticScene();
+
+            var changes = Run(detector, tracker, scene, 0, 40, Walk(scene, 20, 6, width: 6, height: 10, y: 100));
+
+            Assert.True(expected == changes.Count, $"{sensitivity}: " + string.Join("; ", changes.Select(c => $"{c.Kind} {(c.AtUs - SyntheticScene.Us(0)) / 1e6:F2}")));
+        }
+    }
+
+    [Fact]
+    public void APatchThatStartsMovingForGood_StopsMakingEventsOnceItHasBeenSeenForAWhile()
+    {
+        var detector = new MotionDetector(MotionSettings.Default);
+        var tracker = new MotionTracker();
+        var scene = new SyntheticScene { NoisyPatch = false };
+        Run(detector, tracker, scene, 0, 30);
+
+        scene.NoisyPatch = true; // the wind rises
+        var first = Run(detector, tracker, scene, 30, 130);
+        var later = Run(detector, tracker, scene, 130, 400);
+
+        Assert.NotEmpty(first); // at first it is movement, as for any recorder
+        Assert.Equal(MotionChangeKind.Ended, first[^1].Kind);
+        Assert.Empty(later);
+    }
+
+    [Fact]
+    public void PicturesOfTheWrongSize_AreRefused()
+    {
+        var detector = new MotionDetector(MotionSettings.Default);
+
+        Assert.Throws<ArgumentException>(() => detector.Analyse(new GrayFrame(10, 10, new byte[100], 0)));
+    }
+}

@@ -1,0 +1,101 @@
+using Nightjar.Recording.Motion;
+
+namespace Nightjar.Recording.Tests.Motion;
+
+/// <summary>
+/// A made-up camera picture at the detector's size, drawn frame by frame from a timeline, with what fools simpler
+/// detectors: sensor noise, a burned-in clock whose digits flip every second, a patch that changes every frame (leaves),
+/// and light switched on and off. A grey box crosses it when told to. Seeded: the same scene every run.
+/// </summary>
+internal sealed class SyntheticScene(int seed = 7)
+{
+    public const int Width = MotionDetector.Width;
+    public const int Height = MotionDetector.Height;
+
+    private readonly Random random = new(seed);
+    private readonly byte[] background = Background();
+    private readonly sbyte[][] noise = NoiseBank(seed);
+
+    public double Noise { get; set; } = 6;
+
+    public bool Clock { get; set; } = true;
+
+    public bool NoisyPatch { get; set; } = true;
+
+    /// <summary>Grey levels added to the whole picture (a light switched on).</summary>
+    public int Brightness { get; set; }
+
+    /// <summary>The box's left edge and size in pixels, or null when nothing crosses.</summary>
+    public (int X, int Y, int Width, int Height)? Box { get; set; }
+
+    public GrayFrame Frame(double seconds)
+    {
+        var pixels = new byte[Width * Height];
+        var second = (int)Math.Floor(seconds);
+        var grain = noise[random.Next(noise.Length)];
+        var patch = noise[random.Next(noise.Length)];
+        for (var y = 0; y < Height; y++)
+        {
+            for (var x = 0; x < Width; x++)
+            {
+                double value = background[(y * Width) + x];
+                if (Box is { } box && x >= box.X && x < box.X + box.Width && y >= box.Y && y < box.Y + box.Height)
+                {
+                    value = 128;
+                }
+
+                if (NoisyPatch && x >= 160 && x < 180 && y >= 8 && y < 26)
+                {
+                    value = 128 + patch[(y * Width) + x];
+                }
+
+                value += Brightness + (grain[(y * Width) + x] * Noise / 127);
+                if (Clock && x >= 4 && x < 64 && y >= 4 && y < 16)
+                {
+                    // Digits: a pattern of light and dark strokes that changes with the second, like a clock's text.
+                    value = ((x / 3) + (y / 4) + second) % 3 == 0 ? 235 : 20;
+                }
+
+                pixels[(y * Width) + x] = (byte)Math.Clamp(value, 0, 255);
+            }
+        }
+
+        return new GrayFrame(Width, Height, pixels, (long)(seconds * 1_000_000) + 1_700_000_000_000_000);
+    }
+
+    public static long Us(double seconds) => (long)(seconds * 1_000_000) + 1_700_000_000_000_000;
+
+    /// <summary>Pictures of random values from −127 to 127, drawn once: drawing a new one per frame made the tests slow.</summary>
+    private static sbyte[][] NoiseBank(int seed)
+    {
+        var random = new Random(seed);
+        var bank = new sbyte[32][];
+        for (var i = 0; i < bank.Length; i++)
+        {
+            bank[i] = new sbyte[Width * Height];
+            for (var p = 0; p < bank[i].Length; p++)
+            {
+                bank[i][p] = (sbyte)random.Next(-127, 128);
+            }
+        }
+
+        return bank;
+    }
+
+    /// <summary>A static scene with texture: stripes and blocks of different greys, as a garden or a street has.</summary>
+    private static byte[] Background()
+    {
+        var pixels = new byte[Width * Height];
+        for (var y = 0; y < Height; y++)
+        {
+            for (var x = 0; x < Width; x++)
+            {
+                var band = (x / 24 * 29) % 170;
+                var block = ((x / 7) + (y / 9)) % 2 == 0 ? 20 : 0;
+                pixels[(y * Width) + x] = (byte)(40 + band + block);
+            }
+        }
+
+        return pixels;
+    }
+}

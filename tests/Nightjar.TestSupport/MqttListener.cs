@@ -1,0 +1,104 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using MQTTnet;
+using MQTTnet.Protocol;
+
+namespace Nightjar.TestSupport;
+
+/// <summary>
+/// A subscriber to a test's broker (MQTTnet) that keeps every message it receives. Its session is persistent (QoS 1),
+/// so messages published while it reconnects after a broker restart reach it all the same.
+/// </summary>
+public sealed class MqttListener : IAsyncDisposable
+{
+    private readonly IMqttClient client = new MqttClientFactory().CreateMqttClient();
+    private readonly ConcurrentQueue<MqttMessageSeen> received = new();
+    private readonly MqttClientOptions options;
+    private readonly SemaphoreSlim arrived = new(0);
+    private bool disposed;
+
+    private MqttListener(int port, string? user, string? password)
+    {
+        var builder = new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId("test-" + Guid.NewGuid().ToString("N")[..12])
+            .WithCleanSession(false).WithSessionExpiryInterval(3600).WithTimeout(TimeSpan.FromSeconds(5));
+        if (user is not null)
+        {
+            builder.WithCredentials(user, password);
+        }
+
+        options = builder.Build();
+        client.ApplicationMessageReceivedAsync += e =>
+        {
+            received.Enqueue(new MqttMessageSeen(e.ApplicationMessage.Topic, e.ApplicationMessage.Payload.ToArray(), e.ApplicationMessage.Retain));
+            arrived.Release();
+            return Task.CompletedTask;
+        };
+        client.DisconnectedAsync += async _ =>
+        {
+            // Reconnect after a broker restart, for as long as the test runs.
+            while (!disposed && !client.IsConnected)
+            {
+                await Task.Delay(200);
+                try
+                {
+                    await client.ConnectAsync(options);
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                }
+            }
+        };
+    }
+
+    public IReadOnlyList<MqttMessageSeen> Received => [.. received];
+
+    public static async Task<MqttListener> StartAsync(MqttBroker broker, string filter = "#", string? user = null, string? password = null)
+    {
+        var listener = new MqttListener(broker.Port, user, password);
+        await listener.client.ConnectAsync(listener.options);
+        await listener.client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
+            .WithTopicFilter(f => f.WithTopic(filter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)).Build());
+        return listener;
+    }
+
+    /// <summary>The first message (received so far or later) that <paramref name="match"/> accepts.</summary>
+    public async Task<MqttMessageSeen> WaitForAsync(Func<MqttMessageSeen, bool> match, TimeSpan timeout, string what)
+    {
+        using var expiry = new CancellationTokenSource(timeout);
+        while (true)
+        {
+            if (received.FirstOrDefault(match) is { } found)
+            {
+                return found;
+            }
+
+            try
+            {
+                await arrived.WaitAsync(expiry.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"No MQTT message {what} within {timeout.TotalSeconds} s; received: "
+                    + string.Join(", ", received.Select(m => m.Topic + "=" + (m.Payload.Length > 40 ? $"{m.Payload.Length} bytes" : m.Text))));
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        disposed = true;
+        try
+        {
+            if (client.IsConnected)
+            {
+                await client.DisconnectAsync();
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+        }
+
+        client.Dispose();
+        arrived.Dispose();
+    }
+}
