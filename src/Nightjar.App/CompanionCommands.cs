@@ -12,7 +12,8 @@ namespace Nightjar.App;
 /// </summary>
 public static class CompanionCommands
 {
-    public static async Task<int> RunAsync(string[] args, TextReader input, TextWriter output, TextWriter error, DeviceStore store)
+    /// <param name="cancellationToken">Ends a command that goes on (<c>live</c>, <c>events --follow</c>) as Ctrl+C does.</param>
+    public static async Task<int> RunAsync(string[] args, TextReader input, TextWriter output, TextWriter error, DeviceStore store, CancellationToken cancellationToken = default)
     {
         var name = new Option<string>("--name") { Description = "A name for the recorder, such as home", Required = true };
         var uri = new Argument<string>("pairing-uri") { Description = "The Pairing URI from the recorder's Settings → Mobile App" };
@@ -50,8 +51,10 @@ public static class CompanionCommands
         var exports = new Command("exports", "List the exports made on the recorder's console, or download one") { device, exportName, downloadTo };
         exports.SetAction((result, cancellationToken) => ExportsAsync(result.GetValue(device)!, result.GetValue(exportName), result.GetValue(downloadTo), output, error, store, cancellationToken));
 
-        var root = new RootCommand("Nightjar companion app") { add, list, status, login, remove, cameras, snapshot, export, exports, live };
-        return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        var events = EventsCommand.Create(device, output, error, store);
+
+        var root = new RootCommand("Nightjar companion app") { add, list, status, login, remove, cameras, snapshot, export, exports, live, events };
+        return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken);
     }
 
     private static async Task<int> AddAsync(string text, string name, TextReader input, TextWriter output, TextWriter error, DeviceStore store, CancellationToken cancellationToken)
@@ -314,7 +317,7 @@ public static class CompanionCommands
     }
 
     /// <summary>A camera by id or by name (case does not matter), or the exit code after saying why there is none.</summary>
-    private static async Task<(CameraInfo? Camera, int ExitCode)> FindCameraAsync(
+    internal static async Task<(CameraInfo? Camera, int ExitCode)> FindCameraAsync(
         RecorderClient client, PairedDevice device, string text, TextWriter error, DeviceStore store, CancellationToken cancellationToken)
     {
         var cameras = await client.GetCamerasAsync(cancellationToken);
@@ -334,7 +337,6 @@ public static class CompanionCommands
         return (found, ExitCodes.Ok);
     }
 
-    /// <summary>A paired recorder with a token; says why not (and what to run) when there is none.</summary>
     /// <summary>Downloads into <c>file.partial</c> and renames it when whole, so a failed download never leaves a file that looks complete.</summary>
     private static async Task<ClientResult<long>> SaveAsync(string file, Func<Stream, Task<ClientResult<long>>> download)
     {
@@ -358,7 +360,7 @@ public static class CompanionCommands
     }
 
     /// <summary>The paired recorder with a token to use, or the exit code after saying why there is none.</summary>
-    private static async Task<(PairedDevice? Device, int ExitCode)> SignedInAsync(string name, TextWriter error, DeviceStore store)
+    internal static async Task<(PairedDevice? Device, int ExitCode)> SignedInAsync(string name, TextWriter error, DeviceStore store)
     {
         if (await store.FindAsync(name) is not { } device)
         {
@@ -382,7 +384,7 @@ public static class CompanionCommands
     }
 
     /// <summary>Says what went wrong; after "password changed" the token is dropped so nothing more is sent until the owner logs in.</summary>
-    private static async Task<int> FailedAsync<T>(ClientResult<T> result, PairedDevice device, TextWriter error, DeviceStore store)
+    internal static async Task<int> FailedAsync<T>(ClientResult<T> result, PairedDevice device, TextWriter error, DeviceStore store)
     {
         if (result.Status == ClientStatus.PasswordChanged)
         {
@@ -402,7 +404,7 @@ public static class CompanionCommands
         return result.Status == ClientStatus.Failed ? ExitCodes.Usage : ExitCodeFor(result.Status);
     }
 
-    private static bool TryTime(string text, out DateTimeOffset time) =>
+    internal static bool TryTime(string text, out DateTimeOffset time) =>
         DateTimeOffset.TryParse(text.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeLocal, out time);
 
     /// <summary>

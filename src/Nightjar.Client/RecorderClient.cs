@@ -68,6 +68,88 @@ public sealed class RecorderClient : IDisposable
     public Task<ClientResult<long>> DownloadVideoAsync(string cameraId, DateTimeOffset from, DateTimeOffset to, Stream destination, CancellationToken cancellationToken = default) =>
         DownloadAsync($"/api/v1/cameras/{Uri.EscapeDataString(cameraId)}/video.mp4?from={Time(from)}&to={Time(to)}", destination, cancellationToken);
 
+    /// <summary>Events newest first: of one camera or all, starting in [<paramref name="from"/>, <paramref name="to"/>) when given, at most <paramref name="limit"/>.</summary>
+    public Task<ClientResult<IReadOnlyList<EventInfo>>> GetEventsAsync(string? cameraId = null, DateTimeOffset? from = null, DateTimeOffset? to = null,
+        int limit = 100, CancellationToken cancellationToken = default)
+    {
+        var query = new List<string> { "limit=" + limit.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        if (cameraId is not null)
+        {
+            query.Add("camera=" + Uri.EscapeDataString(cameraId));
+        }
+
+        if (from is { } start)
+        {
+            query.Add("from=" + Time(start));
+        }
+
+        if (to is { } end)
+        {
+            query.Add("to=" + Time(end));
+        }
+
+        return SendAsync<IReadOnlyList<EventInfo>>(() => http.GetAsync("/api/v1/events?" + string.Join('&', query), cancellationToken), cancellationToken);
+    }
+
+    /// <summary>
+    /// Follows the recorder's events as they happen (the live events WebSocket): <paramref name="onMessage"/> gets each
+    /// event start and end and each health message, until <paramref name="cancellationToken"/> ends it, the recorder
+    /// closes the socket, or the password changes (then <see cref="ClientStatus.PasswordChanged"/>).
+    /// </summary>
+    public async Task<ClientResult<long>> FollowEventsAsync(Func<EventMessage, Task> onMessage, CancellationToken cancellationToken = default)
+    {
+        using var socket = new ClientWebSocket();
+        var connected = await ConnectAsync(socket, "/api/v1/events/live", "", cancellationToken);
+        if (connected is not null)
+        {
+            return connected;
+        }
+
+        long messages = 0;
+        var message = new MemoryStream();
+        var buffer = new byte[1 << 14];
+        try
+        {
+            while (true)
+            {
+                var received = await socket.ReceiveAsync(buffer, cancellationToken);
+                if (received.MessageType == WebSocketMessageType.Close)
+                {
+                    return (int?)socket.CloseStatus == PasswordChangedCloseStatus
+                        ? new(ClientStatus.PasswordChanged, messages, "The recorder's password was changed; following events ended.")
+                        : new(ClientStatus.Ok, messages, socket.CloseStatusDescription ?? "The recorder closed the events feed.");
+                }
+
+                if (message.Length + received.Count > 1 << 20)
+                {
+                    return new(ClientStatus.Failed, messages, "The recorder sent a message larger than any event.");
+                }
+
+                message.Write(buffer, 0, received.Count);
+                if (received.EndOfMessage)
+                {
+                    var parsed = System.Text.Json.JsonSerializer.Deserialize<EventMessage>(message.ToArray(), Json);
+                    message.SetLength(0);
+                    if (parsed is not null)
+                    {
+                        messages++;
+                        await onMessage(parsed);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return new(ClientStatus.Ok, messages, "Stopped.");
+        }
+        catch (Exception ex) when (ex is WebSocketException or IOException or System.Text.Json.JsonException)
+        {
+            return new(ClientStatus.Unreachable, messages, "The events feed broke off: " + ex.Message);
+        }
+    }
+
+    private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
+
     /// <summary>The MP4 files Export on the recorder's console wrote, newest first.</summary>
     public Task<ClientResult<IReadOnlyList<ExportInfo>>> GetExportsAsync(CancellationToken cancellationToken = default) =>
         SendAsync<IReadOnlyList<ExportInfo>>(() => http.GetAsync("/api/v1/exports", cancellationToken), cancellationToken);
@@ -97,33 +179,10 @@ public sealed class RecorderClient : IDisposable
     public async Task<ClientResult<long>> WatchLiveAsync(string cameraId, string stream, Stream destination, CancellationToken cancellationToken = default)
     {
         using var socket = new ClientWebSocket();
-        socket.Options.RemoteCertificateValidationCallback = (_, certificate, _, _) => IsPinned(certificate);
-        socket.Options.CollectHttpResponseDetails = true;
-        if (token is not null)
+        var connected = await ConnectAsync(socket, $"/api/v1/cameras/{Uri.EscapeDataString(cameraId)}/live", "stream=" + Uri.EscapeDataString(stream), cancellationToken);
+        if (connected is not null)
         {
-            socket.Options.SetRequestHeader("Authorization", "Bearer " + token);
-        }
-
-        var url = new UriBuilder(baseAddress) { Scheme = "wss", Path = $"/api/v1/cameras/{Uri.EscapeDataString(cameraId)}/live", Query = "stream=" + Uri.EscapeDataString(stream) }.Uri;
-        try
-        {
-            await socket.ConnectAsync(url, cancellationToken);
-        }
-        catch (WebSocketException) when (socket.HttpStatusCode is HttpStatusCode.Unauthorized)
-        {
-            // The answer's body is not kept for a refused upgrade: ask the ordinary way why.
-            var device = await GetDeviceAsync(cancellationToken);
-            return new(device.Status == ClientStatus.Ok ? ClientStatus.Failed : device.Status, 0, device.Message, device.PasswordChangedAt);
-        }
-        catch (WebSocketException) when (socket.HttpStatusCode is HttpStatusCode.NotFound or HttpStatusCode.ServiceUnavailable or HttpStatusCode.BadRequest)
-        {
-            return new(ClientStatus.Failed, 0, socket.HttpStatusCode == HttpStatusCode.NotFound ? "No such camera (or it has no such stream)." : "The camera is not recording.");
-        }
-        catch (Exception ex) when (ex is WebSocketException or HttpRequestException && !cancellationToken.IsCancellationRequested)
-        {
-            return presentedFingerprint is not null
-                ? new(ClientStatus.CertificateMismatch, 0, $"Certificate mismatch: the recorder presented sha256:{presentedFingerprint}, not the certificate paired.")
-                : new(ClientStatus.Unreachable, 0, "The recorder did not answer: " + ex.Message);
+            return connected;
         }
 
         long written = 0;
@@ -155,6 +214,40 @@ public sealed class RecorderClient : IDisposable
         catch (Exception ex) when (ex is WebSocketException or IOException)
         {
             return new(ClientStatus.Unreachable, written, "The live stream broke off: " + ex.Message);
+        }
+    }
+
+    /// <summary>Opens one of the recorder's WebSockets with the token and the pinned certificate; null when open, else why not.</summary>
+    private async Task<ClientResult<long>?> ConnectAsync(ClientWebSocket socket, string path, string query, CancellationToken cancellationToken)
+    {
+        socket.Options.RemoteCertificateValidationCallback = (_, certificate, _, _) => IsPinned(certificate);
+        socket.Options.CollectHttpResponseDetails = true;
+        if (token is not null)
+        {
+            socket.Options.SetRequestHeader("Authorization", "Bearer " + token);
+        }
+
+        var url = new UriBuilder(baseAddress) { Scheme = "wss", Path = path, Query = query }.Uri;
+        try
+        {
+            await socket.ConnectAsync(url, cancellationToken);
+            return null;
+        }
+        catch (WebSocketException) when (socket.HttpStatusCode is HttpStatusCode.Unauthorized)
+        {
+            // The answer's body is not kept for a refused upgrade: ask the ordinary way why.
+            var device = await GetDeviceAsync(cancellationToken);
+            return new(device.Status == ClientStatus.Ok ? ClientStatus.Failed : device.Status, 0, device.Message, device.PasswordChangedAt);
+        }
+        catch (WebSocketException) when (socket.HttpStatusCode is HttpStatusCode.NotFound or HttpStatusCode.ServiceUnavailable or HttpStatusCode.BadRequest)
+        {
+            return new(ClientStatus.Failed, 0, socket.HttpStatusCode == HttpStatusCode.NotFound ? "No such camera (or it has no such stream)." : "The camera is not recording.");
+        }
+        catch (Exception ex) when (ex is WebSocketException or HttpRequestException && !cancellationToken.IsCancellationRequested)
+        {
+            return presentedFingerprint is not null
+                ? new(ClientStatus.CertificateMismatch, 0, $"Certificate mismatch: the recorder presented sha256:{presentedFingerprint}, not the certificate paired.")
+                : new(ClientStatus.Unreachable, 0, "The recorder did not answer: " + ex.Message);
         }
     }
 

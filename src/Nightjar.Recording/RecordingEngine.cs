@@ -325,6 +325,9 @@ public sealed class RecordingEngine : IAsyncDisposable
     public Task<ProbeResult> ProbeAsync(StreamEndpoint endpoint, CancellationToken cancellationToken) =>
         new CameraProbe(sources, clock).ProbeAsync(endpoint, cancellationToken);
 
+    /// <summary>Records a motion change as a camera's watcher would (for tests of what follows an event: alerts, retention).</summary>
+    internal Task RecordMotionAsync(string cameraId, MotionChange change) => eventRecorder.RecordAsync(cameraId, change);
+
     /// <summary>
     /// Keeps an event (or stops keeping it): retention then spares the recordings its clip needs, as long as kept events
     /// take at most <see cref="KeptShare"/> of the recordings space.

@@ -12,4 +12,8 @@ public static class AppRun
         var code = await CompanionCommands.RunAsync(args, new StringReader(stdin), output, error, store);
         return (code, output.ToString(), error.ToString());
     }
+
+    /// <summary>Runs a command that goes on (<c>events --follow</c>) until <paramref name="stop"/>, its output readable meanwhile.</summary>
+    public static Task<int> RunUntilAsync(DeviceStore store, TextWriter output, TextWriter error, CancellationToken stop, params string[] args) =>
+        CompanionCommands.RunAsync(args, new StringReader(""), output, error, store, stop);
 }

@@ -16,6 +16,7 @@ public sealed class MqttListener : IAsyncDisposable
     private readonly MqttClientOptions options;
     private readonly SemaphoreSlim arrived = new(0);
     private bool disposed;
+    private Task? staying;
 
     private MqttListener(int port, string? user, string? password)
     {
@@ -33,22 +34,37 @@ public sealed class MqttListener : IAsyncDisposable
             arrived.Release();
             return Task.CompletedTask;
         };
-        client.DisconnectedAsync += async _ =>
-        {
-            // Reconnect after a broker restart, for as long as the test runs.
-            while (!disposed && !client.IsConnected)
-            {
-                await Task.Delay(200);
-                try
-                {
-                    await client.ConnectAsync(options);
-                }
-                catch (Exception ex) when (ex is not OutOfMemoryException)
-                {
-                }
-            }
-        };
     }
+
+    /// <summary>Connects again whenever the broker went away (a restart), for as long as the test runs, and subscribes again.</summary>
+    private async Task StayConnectedAsync(string filter)
+    {
+        while (!disposed)
+        {
+            await Task.Delay(100);
+            if (client.IsConnected)
+            {
+                continue;
+            }
+
+            try
+            {
+                await client.ConnectAsync(options);
+                await SubscribeAsync(filter);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // Not back yet.
+            }
+        }
+    }
+
+    private Task<MqttClientSubscribeResult> SubscribeAsync(string filter) =>
+        client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
+            .WithTopicFilter(f => f.WithTopic(filter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)).Build());
+
+    /// <summary>True while connected to the broker.</summary>
+    public bool IsConnected => client.IsConnected;
 
     public IReadOnlyList<MqttMessageSeen> Received => [.. received];
 
@@ -56,8 +72,8 @@ public sealed class MqttListener : IAsyncDisposable
     {
         var listener = new MqttListener(broker.Port, user, password);
         await listener.client.ConnectAsync(listener.options);
-        await listener.client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
-            .WithTopicFilter(f => f.WithTopic(filter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)).Build());
+        await listener.SubscribeAsync(filter);
+        listener.staying = listener.StayConnectedAsync(filter);
         return listener;
     }
 
@@ -87,6 +103,11 @@ public sealed class MqttListener : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         disposed = true;
+        if (staying is not null)
+        {
+            await staying;
+        }
+
         try
         {
             if (client.IsConnected)

@@ -31,4 +31,5 @@ public enum AuditEvent
     AppSignedOut,
     AppRevoked,
     RecoveryEmailChanged,
+    NotificationSettingsChanged,
 }

@@ -35,6 +35,7 @@ public static class AuditWords
         AuditEvent.AppSignedOut => "App signed out",
         AuditEvent.AppRevoked => "App revoked",
         AuditEvent.RecoveryEmailChanged => "Recovery email changed",
+        AuditEvent.NotificationSettingsChanged => "Notification settings changed",
         _ => auditEvent.ToString(),
     };
 }

@@ -5,12 +5,13 @@ public static class ConsolePaths
 {
     public const string LiveView = "/";
     public const string Playback = "/playback";
+    public const string Events = "/events";
     public const string Cameras = "/cameras";
     public const string Settings = "/settings";
     public const string Power = "/power";
     public const string Setup = "/setup";
 
-    private static readonly string[] Known = [LiveView, Playback, Cameras, Settings, Power];
+    private static readonly string[] Known = [LiveView, Playback, Events, Cameras, Settings, Power];
 
     /// <summary>A known local screen path, else the live view: an open redirect would let a page send the kiosk anywhere.</summary>
     public static string SafeReturnPath(string? returnUrl)

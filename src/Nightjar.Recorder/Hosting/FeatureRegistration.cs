@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Nightjar.Recorder.Accounts;
 using Nightjar.Recorder.Audit;
@@ -40,6 +41,8 @@ public static class FeatureRegistration
         services.AddOptions<MailOptions>().BindConfiguration(MailOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<MailOptions>, MailOptionsValidator>();
         services.AddSingleton<MailRelaySettingsStore>();
+        // The outbox is Notifications' (every channel's), which mail cannot go without.
+        services.TryAddSingleton<Notifications.Outbox>();
         services.AddSingleton<MailComposer>();
         services.AddSingleton<SmtpRelay>();
         services.AddSingleton<PickupFolder>();

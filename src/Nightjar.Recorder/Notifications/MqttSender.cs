@@ -149,7 +149,7 @@ public sealed class MqttSender(
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             connectedTo = null;
-            await outbox.RetryOrExpireAsync(due, Describe(ex));
+            await outbox.RetryOrExpireAsync(due, Describe(ex, settings.MqttTls));
         }
     }
 
@@ -203,7 +203,7 @@ public sealed class MqttSender(
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            var problem = Describe(ex);
+            var problem = Describe(ex, settings.MqttTls);
             logger.LogWarning("MQTT broker {Host}:{Port}: {Problem}", settings.MqttHost.Trim(), settings.Port, problem);
             await DisconnectAsync();
             return problem;
@@ -274,8 +274,11 @@ public sealed class MqttSender(
         return custom.Build(certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()));
     }
 
-    /// <summary>Why the broker could not be used, in words for the delivery log (never the password).</summary>
-    internal static string Describe(Exception ex) => ex switch
+    /// <summary>
+    /// Why the broker could not be used, in words for the delivery log (never the password). With <paramref name="tls"/>,
+    /// a connection the broker cut during the handshake is TLS's failure: a broker that speaks no TLS does just that.
+    /// </summary>
+    internal static string Describe(Exception ex, bool tls) => ex switch
     {
         BrokerRefusedException refused => refused.Code switch
         {
@@ -285,7 +288,10 @@ public sealed class MqttSender(
         },
         MqttConnectingFailedException when ex.Message.Contains("NotAuthorized", StringComparison.Ordinal)
             || ex.Message.Contains("BadUserNameOrPassword", StringComparison.Ordinal) => "the broker refused the user name or password",
-        _ when Find<System.Security.Authentication.AuthenticationException>(ex) is not null => "TLS failed: the broker's certificate is not trusted, or it does not speak TLS",
+        _ when Find<System.Security.Authentication.AuthenticationException>(ex) is not null
+            || tls && (Find<SocketException>(ex) is { SocketErrorCode: SocketError.ConnectionReset or SocketError.ConnectionAborted }
+                || Find<SocketException>(ex) is null && Find<IOException>(ex) is not null)
+            => "TLS failed: the broker's certificate is not trusted, or it does not speak TLS",
         _ when Find<SocketException>(ex) is { SocketErrorCode: SocketError.ConnectionRefused } => "the broker refused the connection (is it running on this port?)",
         _ when Find<SocketException>(ex) is { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain } => "the broker's host name is not known",
         _ when Find<SocketException>(ex) is not null => "the broker cannot be reached",

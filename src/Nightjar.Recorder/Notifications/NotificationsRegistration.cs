@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Nightjar.Recorder.Notifications;
@@ -12,7 +13,7 @@ public static class NotificationsRegistration
     {
         services.AddOptions<NotificationsOptions>().BindConfiguration(NotificationsOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<NotificationsOptions>, NotificationsOptionsValidator>();
-        services.AddSingleton<Outbox>();
+        services.TryAddSingleton<Outbox>();
         services.AddSingleton<NotificationSettingsStore>();
         services.AddSingleton<AlertEmails>();
         services.AddSingleton<AlertDispatcher>();

@@ -9,10 +9,15 @@ namespace Nightjar.Recording.Motion;
 /// A camera's analysis pictures, decoded from its live fan-out: a viewer like any other, so recording never waits for
 /// it. When the box runs short of CPU the decoder falls behind, the fan-out drops what it missed up to the next
 /// keyframe (<see cref="LiveSubscription"/>), and analysis pictures are lost first, never a recorded frame. A new run
-/// of the stream (the camera reconnected) gets a new decoder; one that fails is started again at the next keyframe.
+/// of the stream (the camera reconnected) gets a new decoder; one that fails is started again at a later keyframe,
+/// after a pause that doubles with each failure that gave no picture (up to a minute), so a stream ffmpeg cannot
+/// decode costs a start a minute, not one a second.
 /// </summary>
-internal sealed class DecodedFrameSource(LiveFeed feed, string ffmpegPath, ILogger logger) : IFrameSource
+internal sealed class DecodedFrameSource(LiveFeed feed, string ffmpegPath, TimeProvider clock, ILogger logger) : IFrameSource
 {
+    private static readonly TimeSpan FirstPause = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan LongestPause = TimeSpan.FromMinutes(1);
+
     public async IAsyncEnumerable<GrayFrame> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var frames = Channel.CreateBounded<GrayFrame>(new BoundedChannelOptions(8)
@@ -42,7 +47,9 @@ internal sealed class DecodedFrameSource(LiveFeed feed, string ffmpegPath, ILogg
         using var viewer = feed.Subscribe();
         byte[]? init = null;
         FrameDecoder? decoder = null;
-        Task? reading = null;
+        Task<bool>? reading = null;
+        var pause = TimeSpan.Zero;
+        var notBefore = clock.GetTimestamp();
         try
         {
             await foreach (var packet in viewer.Packets.ReadAllAsync(cancellationToken))
@@ -57,7 +64,7 @@ internal sealed class DecodedFrameSource(LiveFeed feed, string ffmpegPath, ILogg
 
                 if (decoder is null)
                 {
-                    if (init is null || !packet.IsKeyframe)
+                    if (init is null || !packet.IsKeyframe || clock.GetTimestamp() < notBefore)
                     {
                         continue; // A decoder starts at a keyframe, or its first pictures are grey smears.
                     }
@@ -77,8 +84,10 @@ internal sealed class DecodedFrameSource(LiveFeed feed, string ffmpegPath, ILogg
                 }
                 catch (IOException)
                 {
-                    logger.LogWarning("Motion decoding of {Stream} stopped ({Error}); starting again at the next keyframe.", feed.Stream, decoder.LastError);
-                    await StopAsync(decoder, reading);
+                    var gavePictures = await StopAsync(decoder, reading);
+                    pause = gavePictures ? TimeSpan.Zero : pause == TimeSpan.Zero ? FirstPause : TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, LongestPause.Ticks));
+                    notBefore = clock.GetTimestamp() + (long)(pause.TotalSeconds * clock.TimestampFrequency);
+                    logger.LogWarning("Motion decoding of {Stream} stopped ({Error}); starting again in {Pause} s.", feed.Stream, decoder.LastError, pause.TotalSeconds);
                     decoder = null;
                 }
             }
@@ -93,12 +102,15 @@ internal sealed class DecodedFrameSource(LiveFeed feed, string ffmpegPath, ILogg
         }
     }
 
-    private async Task CopyAsync(FrameDecoder decoder, ChannelWriter<GrayFrame> frames, CancellationToken cancellationToken)
+    /// <summary>Hands the decoder's pictures on; true when it gave any.</summary>
+    private async Task<bool> CopyAsync(FrameDecoder decoder, ChannelWriter<GrayFrame> frames, CancellationToken cancellationToken)
     {
+        var any = false;
         try
         {
             await foreach (var frame in decoder.ReadAsync(cancellationToken))
             {
+                any = true;
                 frames.TryWrite(frame);
             }
         }
@@ -109,19 +121,19 @@ internal sealed class DecodedFrameSource(LiveFeed feed, string ffmpegPath, ILogg
         catch (OperationCanceledException)
         {
         }
+
+        return any;
     }
 
-    private static async Task StopAsync(FrameDecoder? decoder, Task? reading)
+    /// <summary>Stops a decoder; true when it gave pictures.</summary>
+    private static async Task<bool> StopAsync(FrameDecoder? decoder, Task<bool>? reading)
     {
         if (decoder is null)
         {
-            return;
+            return false;
         }
 
         await decoder.DisposeAsync();
-        if (reading is not null)
-        {
-            await reading.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
+        return reading is not null && await reading;
     }
 }

@@ -34,7 +34,7 @@ internal sealed class MotionWatchers(Func<string, MotionChange, Task> record, st
                 continue;
             }
 
-            var watcher = new MotionWatcher(cameraId, settings, new DecodedFrameSource(live, ffmpegPath, logger), record, clock, logger);
+            var watcher = new MotionWatcher(cameraId, settings, new DecodedFrameSource(live, ffmpegPath, clock, logger), record, clock, logger);
             running[cameraId] = (watcher, stream);
             watcher.Start();
         }

@@ -24,7 +24,7 @@ public sealed class ReconcileTests
             (closedPath, openPath) = (files[0].Path, files[1].Path);
 
             // The power goes: what is on disk now is what the next start finds.
-            CopyFolder(scripted.Folder.Path, crashed.Path);
+            crashed.CopyFrom(scripted.Folder.Path);
         }
 
         var open = Path.Combine(crashed.Path, openPath);
@@ -95,15 +95,5 @@ public sealed class ReconcileTests
         var gap = Assert.Single(timeline.Gaps);
         Assert.Equal("recorder rebooted", gap.Reason);
         Assert.InRange(gap.Duration, TimeSpan.FromSeconds(57), TimeSpan.FromSeconds(59));
-    }
-
-    private static void CopyFolder(string from, string to)
-    {
-        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(to, Path.GetRelativePath(from, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
     }
 }

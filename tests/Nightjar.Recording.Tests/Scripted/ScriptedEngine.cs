@@ -44,7 +44,8 @@ internal sealed class ScriptedEngine : IAsyncDisposable
 
     public static Uri Url(string camera) => new($"rtsp://{camera}.invalid/main");
 
-    public static CameraSource Camera(string id) => new(id, id, new StreamEndpoint(Url(id), "", ""), null);
+    /// <summary>A scripted camera. Its made-up fragments are not video a decoder could read, so motion detection is off.</summary>
+    public static CameraSource Camera(string id) => new(id, id, new StreamEndpoint(Url(id), "", ""), null) { Motion = Nightjar.Recording.Motion.MotionSettings.Off };
 
     /// <summary>Starts recording <paramref name="ids"/> and returns each one's first connection, answered with the sample's init segment.</summary>
     public async Task<ScriptedSource[]> ConnectAsync(params string[] ids)
