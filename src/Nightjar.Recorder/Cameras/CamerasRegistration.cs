@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Nightjar.Recorder.Cameras;
@@ -10,7 +11,7 @@ public static class CamerasRegistration
         // Bound from "Nightjar", so that Nightjar:Cameras:N:* fills the dictionary by camera number.
         services.AddOptions<CamerasOptions>().BindConfiguration("Nightjar").ValidateOnStart();
         services.AddSingleton<IValidateOptions<CamerasOptions>, CamerasOptionsValidator>();
-        services.AddSingleton<Security.SecretProtector>();
+        services.TryAddSingleton<Security.SecretProtector>();
         services.AddSingleton<CameraStore>();
         services.AddSingleton<CameraCatalog>();
         return services.AddHostedService<CameraStartup>();

@@ -108,7 +108,7 @@ public static class EventsEndpoints
         // A new event's pictures take a moment: its alert links them at once.
         var waited = clock.GetTimestamp();
         while ((thumbnail ? recorded.ThumbnailPath : recorded.SnapshotPath) is null
-            && clock.GetUtcNow() - recorded.Start < TimeSpan.FromSeconds(15) && clock.GetElapsedTime(waited) < PictureWait)
+            && clock.GetElapsedTime(waited) < PictureWait && !await engine.Events.PicturesSettledAsync(recorded.Id))
         {
             await Task.Delay(TimeSpan.FromMilliseconds(100), clock, context.RequestAborted);
             recorded = await engine.Events.GetAsync(recorded.Id) ?? recorded;

@@ -14,6 +14,7 @@ public static class NotificationsRegistration
         services.AddOptions<NotificationsOptions>().BindConfiguration(NotificationsOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<NotificationsOptions>, NotificationsOptionsValidator>();
         services.TryAddSingleton<Outbox>();
+        services.TryAddSingleton<Security.SecretProtector>();
         services.AddSingleton<NotificationSettingsStore>();
         services.AddSingleton<AlertEmails>();
         services.AddSingleton<AlertDispatcher>();

@@ -158,6 +158,14 @@ public sealed class EventIndex
             new { CameraId = cameraId, From = WallClock.ToMicroseconds(from), To = WallClock.ToMicroseconds(to) });
     }
 
+    /// <summary>Whether the event's pictures were made, or could not be (its Pictured change is in the log).</summary>
+    public async Task<bool> PicturesSettledAsync(long id)
+    {
+        await using var connection = await index.OpenConnectionAsync();
+        return await connection.ExecuteScalarAsync<bool>(
+            "SELECT EXISTS (SELECT 1 FROM event_change WHERE event_id = @Id AND kind = @Kind)", new { Id = id, Kind = nameof(EventChangeKind.Pictured) });
+    }
+
     /// <summary>The cameras with an event going on now.</summary>
     public async Task<IReadOnlySet<string>> OpenEventCamerasAsync()
     {
