@@ -338,7 +338,7 @@ public static class CompanionCommands
     }
 
     /// <summary>Downloads into <c>file.partial</c> and renames it when whole, so a failed download never leaves a file that looks complete.</summary>
-    private static async Task<ClientResult<long>> SaveAsync(string file, Func<Stream, Task<ClientResult<long>>> download)
+    internal static async Task<ClientResult<long>> SaveAsync(string file, Func<Stream, Task<ClientResult<long>>> download)
     {
         var partial = file + ".partial";
         ClientResult<long> result;

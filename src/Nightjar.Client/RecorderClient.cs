@@ -91,6 +91,18 @@ public sealed class RecorderClient : IDisposable
         return SendAsync<IReadOnlyList<EventInfo>>(() => http.GetAsync("/api/v1/events?" + string.Join('&', query), cancellationToken), cancellationToken);
     }
 
+    /// <summary>Writes an event's clip (its camera from 5 s before it to 5 s after) into <paramref name="destination"/>; the value is the bytes written.</summary>
+    public Task<ClientResult<long>> DownloadEventClipAsync(long eventId, Stream destination, CancellationToken cancellationToken = default) =>
+        DownloadAsync($"/api/v1/events/{eventId.ToString(System.Globalization.CultureInfo.InvariantCulture)}/clip.mp4", destination, cancellationToken);
+
+    /// <summary>Keeps an event from retention, or stops keeping it. Refused (Failed, with the reason) past the kept events' share of the space.</summary>
+    public Task<ClientResult<bool>> KeepEventAsync(long eventId, bool keep, CancellationToken cancellationToken = default)
+    {
+        var path = $"/api/v1/events/{eventId.ToString(System.Globalization.CultureInfo.InvariantCulture)}/keep";
+        return SendAsync(() => keep ? http.PostAsync(path, null, cancellationToken) : http.DeleteAsync(path, cancellationToken),
+            (_, _) => Task.FromResult(true), cancellationToken);
+    }
+
     /// <summary>
     /// Follows the recorder's events as they happen (the live events WebSocket): <paramref name="onMessage"/> gets each
     /// event start and end and each health message, until <paramref name="cancellationToken"/> ends it, the recorder

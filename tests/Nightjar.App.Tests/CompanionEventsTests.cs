@@ -43,7 +43,19 @@ public sealed class CompanionEventsTests : IAsyncLifetime
         var listed = await AppRun.RunAsync(store, "", "events", "home");
         Assert.Equal(ExitCodes.Ok, listed.Code);
         var line = Assert.Single(listed.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.Matches(@"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\tYard\tmotion\t-\t[2-5] s$", line);
+        Assert.Matches(@"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\tYard\tmotion\t-\t[2-5] s\t\d+$", line);
+        var id = line.Split('\t')[^1];
+
+        // Its clip and Keep, by the id the list shows.
+        var clip = Path.Combine(home, "walk.mp4");
+        var saved = await AppRun.RunAsync(store, "", "events", "home", "--download", id, "-o", clip);
+        Assert.Equal(ExitCodes.Ok, saved.Code);
+        Assert.InRange(await Ffprobe.DurationAsync(clip), 9, 20);
+        var kept = await AppRun.RunAsync(store, "", "events", "home", "--keep", id);
+        Assert.Equal((ExitCodes.Ok, $"Event {id} is kept."), (kept.Code, kept.Output.Trim()));
+        Assert.True((await recorder.Get<Nightjar.Recording.RecordingEngine>().Events.GetAsync(long.Parse(id, System.Globalization.CultureInfo.InvariantCulture)))!.Kept);
+        Assert.Equal(ExitCodes.Ok, (await AppRun.RunAsync(store, "", "events", "home", "--unkeep", id)).Code);
+        Assert.NotEqual(ExitCodes.Ok, (await AppRun.RunAsync(store, "", "events", "home", "--keep", "987654")).Code);
 
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var printed = new StringBuilder();
@@ -62,8 +74,8 @@ public sealed class CompanionEventsTests : IAsyncLifetime
         Assert.Equal(ExitCodes.Ok, await following);
         var lines = Lines(output, printed);
         Assert.True(lines.Count == 3, $"The walk listed first, then the next one's start and end; got: {printed} {said}");
-        Assert.EndsWith("\tYard\tmotion\t-\tgoing on", lines[1], StringComparison.Ordinal);
-        Assert.Matches(@"\tYard\tmotion\t-\t[2-5] s$", lines[2]);
+        Assert.Matches(@"\tYard\tmotion\t-\tgoing on\t\d+$", lines[1]);
+        Assert.Matches(@"\tYard\tmotion\t-\t[2-5] s\t\d+$", lines[2]);
         Assert.Equal(lines[1].Split('\t')[0], lines[2].Split('\t')[0]); // the same event
     }
 

@@ -115,11 +115,20 @@ public sealed class EventsTests(ConsoleBrowser browser, WalkingCameraFixture wal
     [Fact]
     public async Task TheCameraDialogsMotionArea_IsDrawnWithTheMouse_AndSavedWithSensitivity()
     {
+        await using var shed = await FakeCamera.StartAsync(gop: 15, walkEvery: 0);
         var catalog = walking.Recorder.Get<CameraCatalog>();
-        var saved = await catalog.SaveAsync(null, new CameraForm("Shed", walking.Camera.Url("motion").AbsoluteUri, walking.Camera.Url("motion-sub").AbsoluteUri, "", "")
+        var saved = await catalog.SaveAsync(null, new CameraForm("Shed", shed.Url("motion").AbsoluteUri, shed.Url("motion-sub").AbsoluteUri, "", "")
         {
             Motion = Nightjar.Recording.Motion.MotionSettings.Off,
         });
+        var engine = walking.Recorder.Get<RecordingEngine>();
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (engine.Live(new StreamKey(saved.Saved!.Id, StreamKind.Main))?.LatestKeyframe() is null)
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(20), "The shed camera did not start recording.");
+            await Task.Delay(100);
+        }
+
         var console = await OpenAsync("/cameras");
         try
         {
@@ -128,9 +137,13 @@ public sealed class EventsTests(ConsoleBrowser browser, WalkingCameraFixture wal
             var grid = dialog.GetByRole(AriaRole.Grid, new() { Name = "Motion Area" });
             await Expect(grid).ToHaveAttributeAsync("style", new Regex("/console/media/snapshot/" + saved.Saved!.Id));
             await Expect(dialog.GetByRole(AriaRole.Checkbox, new() { Name = "Detect Motion" })).Not.ToBeCheckedAsync();
-            // The picture under the grid comes from the camera (from its recordings while it is offline).
-            var picture = await console.Page.EvaluateAsync<string>("async () => { const r = await fetch('/console/media/snapshot/cfg0'); return r.status + ' ' + r.headers.get('content-type'); }");
-            Assert.Equal("200 image/jpeg", picture);
+            // The picture under the grid is the camera's latest (and, while a camera is offline, its last recorded one).
+            foreach (var camera in new[] { saved.Saved!.Id, "cfg0" })
+            {
+                var picture = await console.Page.EvaluateAsync<string>(
+                    "async id => { const r = await fetch('/console/media/snapshot/' + id); return r.status + ' ' + r.headers.get('content-type'); }", camera);
+                Assert.Equal("200 image/jpeg", picture);
+            }
 
             // A click switches one cell off; a drag from another paints a row of them off.
             await grid.GetByRole(AriaRole.Gridcell, new() { Name = "Row 1, column 1", Exact = true }).ClickAsync();

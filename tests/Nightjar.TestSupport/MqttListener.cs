@@ -30,7 +30,7 @@ public sealed class MqttListener : IAsyncDisposable
         options = builder.Build();
         client.ApplicationMessageReceivedAsync += e =>
         {
-            received.Enqueue(new MqttMessageSeen(e.ApplicationMessage.Topic, e.ApplicationMessage.Payload.ToArray(), e.ApplicationMessage.Retain));
+            received.Enqueue(new MqttMessageSeen(e.ApplicationMessage.Topic, e.ApplicationMessage.Payload.ToArray(), e.ApplicationMessage.Retain, TimeProvider.System.GetUtcNow()));
             arrived.Release();
             return Task.CompletedTask;
         };

@@ -28,7 +28,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
         {
             using var body = new MemoryStream();
             await context.Request.Body.CopyToAsync(body);
-            var call = new WebhookCall(body.ToArray(), context.Request.Headers["X-Nightjar-Signature"].ToString(), context.Request.ContentType ?? "");
+            var call = new WebhookCall(body.ToArray(), context.Request.Headers["X-Nightjar-Signature"].ToString(), context.Request.ContentType ?? "",
+                TimeProvider.System.GetUtcNow());
             received.Enqueue(call);
             arrived.Release();
             await Answer(context, call);

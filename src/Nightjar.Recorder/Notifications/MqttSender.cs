@@ -1,11 +1,6 @@
-using System.Net.Security;
-using System.Net.Sockets;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using MQTTnet;
-using MQTTnet.Adapter;
-using MQTTnet.Exceptions;
 using MQTTnet.Protocol;
 using Nightjar.Contracts;
 using Nightjar.Recorder.Cameras;
@@ -67,7 +62,16 @@ public sealed class MqttSender(
     private async Task RunOnceAsync(CancellationToken cancellationToken)
     {
         var settings = (await store.GetEffectiveAsync()).Settings;
-        if (!settings.HasMqtt || !settings.SendAlerts && await outbox.NextDueAsync(OutboxChannel.Mqtt, OutboxPriority.Alert) is null)
+        if (!settings.HasMqtt)
+        {
+            // Set up no more: what waits cannot be delivered anywhere.
+            await DisconnectAsync();
+            while (await outbox.NextDueAsync(OutboxChannel.Mqtt, OutboxPriority.Alert) is { } due)
+            {
+                await outbox.MarkFailedAsync(due.Id, "no MQTT broker is set up any more");
+            }
+        }
+        else if (!settings.SendAlerts && await outbox.NextDueAsync(OutboxChannel.Mqtt, OutboxPriority.Alert) is null)
         {
             await DisconnectAsync();
         }
@@ -149,7 +153,7 @@ public sealed class MqttSender(
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             connectedTo = null;
-            await outbox.RetryOrExpireAsync(due, Describe(ex, settings.MqttTls));
+            await outbox.RetryOrExpireAsync(due, MqttTrouble.Describe(ex, settings.MqttTls));
         }
     }
 
@@ -183,7 +187,7 @@ public sealed class MqttSender(
         {
             var caFile = settings.MqttCaFile.Trim();
             builder.WithTlsOptions(tls => tls.UseTls().WithTargetHost(settings.MqttHost.Trim())
-                .WithCertificateValidationHandler(context => Trusted(context.Certificate, context.Chain, context.SslPolicyErrors, caFile)));
+                .WithCertificateValidationHandler(context => BrokerCertificate.Trusted(context.Certificate, context.SslPolicyErrors, caFile)));
         }
 
         try
@@ -203,7 +207,7 @@ public sealed class MqttSender(
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            var problem = Describe(ex, settings.MqttTls);
+            var problem = MqttTrouble.Describe(ex, settings.MqttTls);
             logger.LogWarning("MQTT broker {Host}:{Port}: {Problem}", settings.MqttHost.Trim(), settings.Port, problem);
             await DisconnectAsync();
             return problem;
@@ -243,82 +247,8 @@ public sealed class MqttSender(
         new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithRetainFlag(retain)
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build();
 
-    /// <summary>
-    /// The broker's certificate is trusted when it names the broker and chains to the system's certificate authorities,
-    /// or to those in <paramref name="caFile"/> when one is given.
-    /// </summary>
-    private static bool Trusted(X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors, string caFile)
-    {
-        if (errors == SslPolicyErrors.None && caFile.Length == 0)
-        {
-            return true;
-        }
-
-        if (caFile.Length == 0 || certificate is null || (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != 0)
-        {
-            return false;
-        }
-
-        using var custom = new X509Chain();
-        custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        try
-        {
-            custom.ChainPolicy.CustomTrustStore.ImportFromPemFile(caFile);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
-        {
-            return false;
-        }
-
-        return custom.Build(certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()));
-    }
-
-    /// <summary>
-    /// Why the broker could not be used, in words for the delivery log (never the password). With <paramref name="tls"/>,
-    /// a connection the broker cut during the handshake is TLS's failure: a broker that speaks no TLS does just that.
-    /// </summary>
-    internal static string Describe(Exception ex, bool tls) => ex switch
-    {
-        BrokerRefusedException refused => refused.Code switch
-        {
-            MqttClientConnectResultCode.BadUserNameOrPassword or MqttClientConnectResultCode.NotAuthorized => "the broker refused the user name or password",
-            MqttClientConnectResultCode.ServerUnavailable or MqttClientConnectResultCode.ServerBusy => "the broker is busy or unavailable",
-            _ => $"the broker refused the connection ({refused.Code})",
-        },
-        MqttConnectingFailedException when ex.Message.Contains("NotAuthorized", StringComparison.Ordinal)
-            || ex.Message.Contains("BadUserNameOrPassword", StringComparison.Ordinal) => "the broker refused the user name or password",
-        _ when Find<System.Security.Authentication.AuthenticationException>(ex) is not null
-            || tls && (Find<SocketException>(ex) is { SocketErrorCode: SocketError.ConnectionReset or SocketError.ConnectionAborted }
-                || Find<SocketException>(ex) is null && Find<IOException>(ex) is not null)
-            => "TLS failed: the broker's certificate is not trusted, or it does not speak TLS",
-        _ when Find<SocketException>(ex) is { SocketErrorCode: SocketError.ConnectionRefused } => "the broker refused the connection (is it running on this port?)",
-        _ when Find<SocketException>(ex) is { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain } => "the broker's host name is not known",
-        _ when Find<SocketException>(ex) is not null => "the broker cannot be reached",
-        OperationCanceledException or TimeoutException or MqttCommunicationTimedOutException => "the broker did not answer in time",
-        _ => "the connection to the broker failed: " + ex.Message,
-    };
-
-    private static T? Find<T>(Exception? ex) where T : Exception
-    {
-        for (; ex is not null; ex = ex.InnerException)
-        {
-            if (ex is T found)
-            {
-                return found;
-            }
-        }
-
-        return null;
-    }
-
     private void SettingsChanged() => connectedTo = null;
 
-    /// <summary>The broker answered the connection with a refusal.</summary>
-    private sealed class BrokerRefusedException(MqttClientConnectResultCode code) : Exception($"The broker refused the connection: {code}.")
-    {
-        public MqttClientConnectResultCode Code { get; } = code;
-    }
 
     private async Task DisconnectAsync()
     {

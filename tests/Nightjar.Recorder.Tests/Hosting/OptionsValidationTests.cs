@@ -135,4 +135,52 @@ public class OptionsValidationTests
 
         Assert.Equal(RecorderProcess.ConfigurationErrorExitCode, code);
     }
+
+    [Theory]
+    [InlineData("Sensitivity", "Extreme", "Nightjar:Cameras:0:Motion:Sensitivity: takes Low, Medium or High")]
+    [InlineData("Area", "1111", "Nightjar:Cameras:0:Motion:Area: The motion area has 12 rows of 16 cells")]
+    [InlineData("Area", "111111111111111x,1", "Nightjar:Cameras:0:Motion:Area: The motion area takes only 0, 1")]
+    public void AConfiguredCamerasMotion_OfTheWrongShape_IsRefused_NamingTheKey(string key, string value, string expected)
+    {
+        var options = new Nightjar.Recorder.Cameras.CamerasOptions();
+        var camera = new Nightjar.Recorder.Cameras.ConfiguredCamera { Name = "Porch", StreamUrl = "rtsp://127.0.0.1:1/s" };
+        if (key == "Area")
+        {
+            camera.Motion.Area = value;
+        }
+        else
+        {
+            camera.Motion.Sensitivity = value;
+        }
+
+        options.Cameras["0"] = camera;
+        var failures = new Nightjar.Recorder.Cameras.CamerasOptionsValidator().Validate(null, options).Failures!;
+
+        Assert.Contains(failures, f => f.StartsWith(expected, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("Nightjar:Notifications:Mqtt:TopicPrefix", "home/#")]
+    [InlineData("Nightjar:Notifications:Webhook:Url", "ftp://example.com/x")]
+    [InlineData("Nightjar:Notifications:Email:To", "nobody")]
+    public void NotificationOptions_Bad_AreRefused_NamingTheKey(string key, string value)
+    {
+        var options = new Nightjar.Recorder.Notifications.NotificationsOptions();
+        switch (key)
+        {
+            case "Nightjar:Notifications:Mqtt:TopicPrefix":
+                options.Mqtt.Host = "broker.lan";
+                options.Mqtt.TopicPrefix = value;
+                break;
+            case "Nightjar:Notifications:Webhook:Url":
+                options.Webhook.Url = value;
+                break;
+            default:
+                options.Email.To = value;
+                break;
+        }
+
+        var failures = new Nightjar.Recorder.Notifications.NotificationsOptionsValidator().Validate(null, options).Failures!;
+        Assert.Contains(failures, f => f.StartsWith(key + ": ", StringComparison.Ordinal));
+    }
 }
