@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Nightjar.Recording.Detection;
 using Nightjar.Recording.Events;
 using Nightjar.Recording.Ingest;
 using Nightjar.Recording.Live;
@@ -35,6 +36,7 @@ public sealed class RecordingEngine : IAsyncDisposable
     private readonly EventPictures pictures;
     private readonly EventRecorder eventRecorder;
     private readonly MotionWatchers watchers;
+    private readonly SharedDetector? detector;
     private readonly long runId;
     private readonly string? restartReason;
     private readonly IReadOnlyDictionary<StreamKey, (long LastEndUs, string? PendingGapReason)> previousEnds;
@@ -51,7 +53,7 @@ public sealed class RecordingEngine : IAsyncDisposable
 
     private RecordingEngine(RecordingOptions options, TimeProvider clock, ILoggerFactory loggers, IFragmentSourceFactory sources,
         RecordingLayout layout, RecordingIndex index, EventIndex events, EventPictures pictures, long runId, string? restartReason,
-        IReadOnlyDictionary<StreamKey, (long, string?)> previousEnds, long usedBytes)
+        IReadOnlyDictionary<StreamKey, (long, string?)> previousEnds, long usedBytes, ObjectDetector? objectDetector, string? detectionProblem)
     {
         this.options = options;
         this.clock = clock;
@@ -71,7 +73,9 @@ public sealed class RecordingEngine : IAsyncDisposable
         eventRecorder = new EventRecorder(events, pictures, cameraId => Live(new StreamKey(cameraId, StreamKind.Main)), retention.Add, clock,
             loggers.CreateLogger<EventRecorder>());
         eventRecorder.Changed += change => EventChanged?.Invoke(change);
-        watchers = new MotionWatchers(eventRecorder.RecordAsync, options.FfmpegPath, clock, loggers);
+        DetectionProblem = detectionProblem;
+        detector = objectDetector is null ? null : new SharedDetector(objectDetector, options.DetectionPerSecond, clock, loggers.CreateLogger<SharedDetector>());
+        watchers = new MotionWatchers(eventRecorder.RecordAsync, detector, eventRecorder.AddDetectionsAsync, options.FfmpegPath, clock, loggers);
         flushLoop = Task.Run(FlushLoopAsync);
     }
 
@@ -83,6 +87,12 @@ public sealed class RecordingEngine : IAsyncDisposable
     public EventIndex Events { get; }
 
     public RecordingOptions Options => options;
+
+    /// <summary>Why events carry no people or vehicles (the detector's model is missing or damaged), in words; null when they do.</summary>
+    public string? DetectionProblem { get; }
+
+    /// <summary>The object detector's figures: inferences run, and pictures dropped because the budget was spent; null without one.</summary>
+    public (long Run, long Dropped)? DetectionFigures => detector is null ? null : (detector.Run, detector.Dropped);
 
     /// <summary>A stream changed state, or its figures were updated (at most once a second per stream).</summary>
     public event Action? Changed;
@@ -114,7 +124,15 @@ public sealed class RecordingEngine : IAsyncDisposable
         var restartReason = previous is null ? null : previous.Stopped is null ? CrashReason : previous.StopReason;
         var ends = await index.GetStreamEndsAsync();
         var used = await index.GetTotalBytesAsync() + await events.PictureBytesAsync();
-        return new RecordingEngine(options, clock, loggers, sources, layout, index, events, pictures, runId, restartReason, ends, used);
+        var modelPath = options.DetectionModel ?? ObjectDetector.ShippedModelPath;
+        var objectDetector = ObjectDetector.Load(modelPath, shipped: options.DetectionModel is null, out var detectionProblem);
+        if (detectionProblem is not null)
+        {
+            loggers.CreateLogger<RecordingEngine>().LogWarning("{Problem}", detectionProblem);
+        }
+
+        return new RecordingEngine(options, clock, loggers, sources, layout, index, events, pictures, runId, restartReason, ends, used,
+            objectDetector, detectionProblem);
     }
 
     /// <summary>Every configured stream's state.</summary>
@@ -487,6 +505,11 @@ public sealed class RecordingEngine : IAsyncDisposable
             stopped = true;
             // Motion first: its open events end at their last movement, while the index is still written.
             await watchers.StopAsync();
+            if (detector is not null)
+            {
+                await detector.DisposeAsync(); // after the watchers, which offer it pictures; it finishes the one it is on
+            }
+
             await eventRecorder.DrainAsync();
             List<StreamSupervisor> all;
             lock (gate)

@@ -61,6 +61,10 @@ public sealed class ApplianceBuildTests(ConsoleBrowser browser) : IAsyncLifetime
         // Self-contained (its own runtime, no shared framework to resolve) and trimmed (the framework's unused code is gone).
         Assert.Contains("\"includedFrameworks\"", File.ReadAllText(Path.Combine(publishDir, "Nightjar.Recorder.runtimeconfig.json")), StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(publishDir, "Microsoft.VisualBasic.Core.dll")), "the framework was not trimmed");
+        // The object detector's model, its licence, and ONNX Runtime's native library travel with it.
+        Assert.True(File.Exists(Path.Combine(publishDir, "Detection", "Model", "yolox_nano.onnx")), "the model was not published");
+        Assert.True(File.Exists(Path.Combine(publishDir, "Detection", "Model", "LICENSE-Apache-2.0.txt")), "the model's licence was not published");
+        Assert.True(File.Exists(Path.Combine(publishDir, "libonnxruntime.so")), "ONNX Runtime's native library was not published");
         await using var recorder = await RecorderChildProcess.StartPublishedAsync(Path.Combine(publishDir, "Nightjar.Recorder"), dataDir);
 
         // The console: Blazor's prerendering, its circuit, the on-screen keyboard and the setup that writes the database.

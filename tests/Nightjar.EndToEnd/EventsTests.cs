@@ -113,7 +113,7 @@ public sealed class EventsTests(ConsoleBrowser browser, WalkingCameraFixture wal
     }
 
     [Fact]
-    public async Task TheCameraDialogsMotionArea_IsDrawnWithTheMouse_AndSavedWithSensitivity()
+    public async Task TheCameraDialogsMotionArea_IsDrawnWithTheMouse_AndSavedWithSensitivityAndAlertOn()
     {
         await using var shed = await FakeCamera.StartAsync(gop: 15, walkEvery: 0);
         var catalog = walking.Recorder.Get<CameraCatalog>();
@@ -155,6 +155,9 @@ public sealed class EventsTests(ConsoleBrowser browser, WalkingCameraFixture wal
             await console.Page.Mouse.UpAsync();
             await Expect(grid.GetByRole(AriaRole.Gridcell, new() { Name = "Row 12, column 9" })).ToHaveAttributeAsync("aria-pressed", "false");
             await dialog.GetByRole(AriaRole.Radiogroup, new() { Name = "Sensitivity" }).GetByRole(AriaRole.Radio, new() { Name = "High" }).ClickAsync();
+            await dialog.GetByRole(AriaRole.Radiogroup, new() { Name = "Alert On" }).GetByRole(AriaRole.Radio, new() { Name = "People", Exact = true }).ClickAsync();
+            await dialog.GetByRole(AriaRole.Radiogroup, new() { Name = "Minimum Score" }).GetByRole(AriaRole.Radio, new() { Name = "70 %" }).ClickAsync();
+            await Expect(dialog.GetByRole(AriaRole.Radio, new() { Name = "People", Exact = true })).ToHaveAttributeAsync("aria-checked", "true");
             await console.ScreenshotAsync("61-camera-motion-area");
             await console.Button("Save").ClickAsync();
             await Expect(dialog).ToBeHiddenAsync();
@@ -162,6 +165,7 @@ public sealed class EventsTests(ConsoleBrowser browser, WalkingCameraFixture wal
             var motion = (await catalog.ListAsync()).Single(c => c.Name == "Shed").Motion;
             Assert.False(motion.Enabled);
             Assert.Equal(Nightjar.Recording.Motion.MotionSensitivity.High, motion.Sensitivity);
+            Assert.Equal((Nightjar.Recording.Motion.AlertOn.People, 0.7), (motion.AlertOn, motion.MinScore));
             Assert.False(motion.Area.IsOn(0, 0));
             Assert.All(Enumerable.Range(0, 16), column => Assert.False(motion.Area.IsOn(column, 11)));
             Assert.Equal(192 - 17, motion.Area.CountOn);

@@ -56,15 +56,20 @@ public sealed class FakeCamera : IAsyncDisposable
     /// their first keyframe sooner. With <paramref name="user"/>, every mount asks for digest authentication. With
     /// <paramref name="timeCode"/>, every picture carries the wall time it was made (read it with <see cref="TimeCode"/>).
     /// The rest script the motion scene (<c>motion</c>, <c>motion-sub</c>), in seconds from the camera process's start;
-    /// null leaves the script's default (a walk every 20 s from 5 s, taking 3 s; no lights; noise at 0.07): walk k runs
-    /// over [<paramref name="walkOffset"/> + k × <paramref name="walkEvery"/>, + <paramref name="walkSeconds"/>), light k
-    /// is on over [<paramref name="lightOffset"/> + k × <paramref name="lightEvery"/>, + <paramref name="lightSeconds"/>);
-    /// an every of 0 means never. The scripted times are in <see cref="Happenings"/> as they come.
+    /// null leaves the script's default (a walk every 20 s from 5 s, taking 3 s; no lights; noise at 0.07; no person):
+    /// walk k runs over [<paramref name="walkOffset"/> + k × <paramref name="walkEvery"/>,
+    /// + <paramref name="walkSeconds"/>), light k is on over [<paramref name="lightOffset"/> +
+    /// k × <paramref name="lightEvery"/>, + <paramref name="lightSeconds"/>), and person k (a real photograph of a
+    /// person, 60% of the picture's height, crossing it like a walk, for object detection) runs over
+    /// [<paramref name="personOffset"/> + k × <paramref name="personEvery"/>, + <paramref name="personSeconds"/>)
+    /// (15 s and 4 s unless given); an every of 0 means never. The camera does not keep walks and person crossings
+    /// apart: schedule them so they do not overlap. The scripted times are in <see cref="Happenings"/> as they come.
     /// </summary>
     public static async Task<FakeCamera> StartAsync(int gop = 25, string mainSize = "640x360", string subSize = "320x180", string? user = null,
         string? password = null, int mainKbps = 1000, bool timeCode = false, double? walkEvery = null, double? walkOffset = null,
         double? walkSeconds = null, double? lightEvery = null, double? lightOffset = null, double? lightSeconds = null,
-        bool noisyPatch = true, double? noiseAlpha = null)
+        bool noisyPatch = true, double? noiseAlpha = null, double? personEvery = null, double? personOffset = null,
+        double? personSeconds = null)
     {
         List<string> options =
         [
@@ -88,6 +93,9 @@ public sealed class FakeCamera : IAsyncDisposable
         AddSeconds(options, "--light-offset", lightOffset);
         AddSeconds(options, "--light-seconds", lightSeconds);
         AddSeconds(options, "--noise-alpha", noiseAlpha);
+        AddSeconds(options, "--person-every", personEvery);
+        AddSeconds(options, "--person-offset", personOffset);
+        AddSeconds(options, "--person-seconds", personSeconds);
         if (!noisyPatch)
         {
             options.Add("--no-noisy-patch");
@@ -109,9 +117,10 @@ public sealed class FakeCamera : IAsyncDisposable
 
     /// <summary>
     /// Waits until the running camera process has announced <paramref name="kind"/> (<see cref="SceneHappening.Walk"/>,
-    /// <see cref="SceneHappening.LightOn"/>, <see cref="SceneHappening.LightOff"/>) number <paramref name="number"/>,
-    /// and returns it at once if it already has. Only the running process counts, because numbering starts again at 0
-    /// in a restarted camera: an earlier process's walk 0 is not the one a test after a restart waits for.
+    /// <see cref="SceneHappening.Person"/>, <see cref="SceneHappening.LightOn"/>, <see cref="SceneHappening.LightOff"/>)
+    /// number <paramref name="number"/>, and returns it at once if it already has. Only the running process counts,
+    /// because numbering starts again at 0 in a restarted camera: an earlier process's walk 0 is not the one a test
+    /// after a restart waits for.
     /// </summary>
     public async Task<SceneHappening> WaitForHappeningAsync(string kind, int number, TimeSpan timeout)
     {
@@ -229,7 +238,10 @@ public sealed class FakeCamera : IAsyncDisposable
         }
     }
 
-    /// <summary>"walk k start end", "light-on k time", "light-off k time" (Unix seconds); null for any other line.</summary>
+    /// <summary>
+    /// "walk k start end", "person k start end", "light-on k time", "light-off k time" (Unix seconds); null for any other
+    /// line.
+    /// </summary>
     private static SceneHappening? ParseHappening(string line)
     {
         var parts = line.Split(' ');
@@ -240,8 +252,8 @@ public sealed class FakeCamera : IAsyncDisposable
 
         return parts[0] switch
         {
-            SceneHappening.Walk when parts.Length == 4 && UnixSeconds(parts[2]) is { } start && UnixSeconds(parts[3]) is { } end =>
-                new SceneHappening(SceneHappening.Walk, number, start, end),
+            SceneHappening.Walk or SceneHappening.Person when parts.Length == 4 && UnixSeconds(parts[2]) is { } start &&
+                UnixSeconds(parts[3]) is { } end => new SceneHappening(parts[0], number, start, end),
             SceneHappening.LightOn or SceneHappening.LightOff when parts.Length == 3 && UnixSeconds(parts[2]) is { } at =>
                 new SceneHappening(parts[0], number, at, at),
             _ => null,

@@ -61,10 +61,17 @@ public static class Ffprobe
     }
 
     /// <summary>The first picture of an image or video (given as bytes), decoded by ffmpeg to one grey byte per pixel.</summary>
-    public static async Task<byte[]> GrayPictureAsync(byte[] input)
+    public static Task<byte[]> GrayPictureAsync(byte[] input) => RawPictureAsync(input, "gray");
+
+    /// <summary>
+    /// The first picture of an image or video (given as bytes), through ffmpeg's <paramref name="filter"/> when given,
+    /// as raw pixels of <paramref name="pixelFormat"/> (<c>gray</c>, <c>rgb24</c>, <c>bgr24</c>).
+    /// </summary>
+    public static async Task<byte[]> RawPictureAsync(byte[] input, string pixelFormat, string? filter = null)
     {
         var start = new ProcessStartInfo("ffmpeg") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { "-v", "error", "-i", "pipe:0", "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "gray", "pipe:1" })
+        string[] filtering = filter is null ? [] : ["-vf", filter];
+        foreach (var arg in new[] { "-v", "error", "-i", "pipe:0" }.Concat(filtering).Concat(["-frames:v", "1", "-f", "rawvideo", "-pix_fmt", pixelFormat, "pipe:1"]))
         {
             start.ArgumentList.Add(arg);
         }

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Collections.Concurrent;
 using MQTTnet;
 using MQTTnet.Protocol;
 
@@ -12,9 +11,8 @@ namespace Nightjar.TestSupport;
 public sealed class MqttListener : IAsyncDisposable
 {
     private readonly IMqttClient client = new MqttClientFactory().CreateMqttClient();
-    private readonly ConcurrentQueue<MqttMessageSeen> received = new();
+    private readonly Arrivals<MqttMessageSeen> received = new(m => m.Topic + "=" + (m.Payload.Length > 40 ? $"{m.Payload.Length} bytes" : m.Text));
     private readonly MqttClientOptions options;
-    private readonly SemaphoreSlim arrived = new(0);
     private bool disposed;
     private Task? staying;
 
@@ -30,8 +28,7 @@ public sealed class MqttListener : IAsyncDisposable
         options = builder.Build();
         client.ApplicationMessageReceivedAsync += e =>
         {
-            received.Enqueue(new MqttMessageSeen(e.ApplicationMessage.Topic, e.ApplicationMessage.Payload.ToArray(), e.ApplicationMessage.Retain, TimeProvider.System.GetUtcNow()));
-            arrived.Release();
+            received.Add(new MqttMessageSeen(e.ApplicationMessage.Topic, e.ApplicationMessage.Payload.ToArray(), e.ApplicationMessage.Retain, TimeProvider.System.GetUtcNow()));
             return Task.CompletedTask;
         };
     }
@@ -66,7 +63,7 @@ public sealed class MqttListener : IAsyncDisposable
     /// <summary>True while connected to the broker.</summary>
     public bool IsConnected => client.IsConnected;
 
-    public IReadOnlyList<MqttMessageSeen> Received => [.. received];
+    public IReadOnlyList<MqttMessageSeen> Received => received.All;
 
     public static async Task<MqttListener> StartAsync(MqttBroker broker, string filter = "#", string? user = null, string? password = null)
     {
@@ -78,27 +75,8 @@ public sealed class MqttListener : IAsyncDisposable
     }
 
     /// <summary>The first message (received so far or later) that <paramref name="match"/> accepts.</summary>
-    public async Task<MqttMessageSeen> WaitForAsync(Func<MqttMessageSeen, bool> match, TimeSpan timeout, string what)
-    {
-        using var expiry = new CancellationTokenSource(timeout);
-        while (true)
-        {
-            if (received.FirstOrDefault(match) is { } found)
-            {
-                return found;
-            }
-
-            try
-            {
-                await arrived.WaitAsync(expiry.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new TimeoutException($"No MQTT message {what} within {timeout.TotalSeconds} s; received: "
-                    + string.Join(", ", received.Select(m => m.Topic + "=" + (m.Payload.Length > 40 ? $"{m.Payload.Length} bytes" : m.Text))));
-            }
-        }
-    }
+    public Task<MqttMessageSeen> WaitForAsync(Func<MqttMessageSeen, bool> match, TimeSpan timeout, string what) =>
+        received.WaitForAsync(match, timeout, "on MQTT " + what);
 
     public async ValueTask DisposeAsync()
     {
@@ -120,6 +98,6 @@ public sealed class MqttListener : IAsyncDisposable
         }
 
         client.Dispose();
-        arrived.Dispose();
+        received.Dispose();
     }
 }

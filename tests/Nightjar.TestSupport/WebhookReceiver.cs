@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -14,8 +13,7 @@ namespace Nightjar.TestSupport;
 public sealed class WebhookReceiver : IAsyncDisposable
 {
     private readonly WebApplication app;
-    private readonly ConcurrentQueue<WebhookCall> received = new();
-    private readonly SemaphoreSlim arrived = new(0);
+    private readonly Arrivals<WebhookCall> received = new(c => c.Text.Length > 120 ? c.Text[..120] : c.Text);
 
     private WebhookReceiver(int port)
     {
@@ -30,8 +28,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
             await context.Request.Body.CopyToAsync(body);
             var call = new WebhookCall(body.ToArray(), context.Request.Headers["X-Nightjar-Signature"].ToString(), context.Request.ContentType ?? "",
                 TimeProvider.System.GetUtcNow());
-            received.Enqueue(call);
-            arrived.Release();
+            received.Add(call);
             await Answer(context, call);
         });
     }
@@ -45,7 +42,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
         return Task.CompletedTask;
     };
 
-    public IReadOnlyList<WebhookCall> Received => [.. received];
+    public IReadOnlyList<WebhookCall> Received => received.All;
 
     public static async Task<WebhookReceiver> StartAsync()
     {
@@ -55,32 +52,13 @@ public sealed class WebhookReceiver : IAsyncDisposable
     }
 
     /// <summary>The first request (received so far or later) that <paramref name="match"/> accepts.</summary>
-    public async Task<WebhookCall> WaitForAsync(Func<WebhookCall, bool> match, TimeSpan timeout, string what)
-    {
-        using var expiry = new CancellationTokenSource(timeout);
-        while (true)
-        {
-            if (received.FirstOrDefault(match) is { } found)
-            {
-                return found;
-            }
-
-            try
-            {
-                await arrived.WaitAsync(expiry.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new TimeoutException($"No webhook call {what} within {timeout.TotalSeconds} s; received {received.Count}: "
-                    + string.Join(" | ", received.Select(c => c.Text.Length > 120 ? c.Text[..120] : c.Text)));
-            }
-        }
-    }
+    public Task<WebhookCall> WaitForAsync(Func<WebhookCall, bool> match, TimeSpan timeout, string what) =>
+        received.WaitForAsync(match, timeout, "at the webhook " + what);
 
     public async ValueTask DisposeAsync()
     {
         await app.StopAsync();
         await app.DisposeAsync();
-        arrived.Dispose();
+        received.Dispose();
     }
 }

@@ -157,7 +157,7 @@ public sealed class CameraCatalog(
             var check = CameraRules.Check(new CameraForm(camera.Name ?? "", camera.StreamUrl ?? "", camera.SubStreamUrl ?? "",
                 camera.UserName ?? "", camera.Password ?? ""), [], hasSavedPassword: false);
             var settings = check.Settings!;
-            var motion = camera.Motion.Read().Settings!;
+            var motion = camera.ReadMotion().Settings!;
             cameras.Add(new Loaded(
                 new CameraEntry(id, cameras.Count + 1, settings.Name, settings.StreamUrl, settings.SubStreamUrl, settings.UserName,
                     !string.IsNullOrEmpty(settings.Password), Enabled: true, FromConfiguration: true, motion),

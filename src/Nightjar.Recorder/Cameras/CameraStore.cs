@@ -16,18 +16,23 @@ public sealed class CameraStore(Database database, Security.SecretProtector prot
         await using var connection = await database.OpenAsync();
         return await connection.QueryAsync(
             """
-            SELECT id, name, stream_url, sub_stream_url, user_name, password_cipher, enabled, motion_enabled, motion_sensitivity, motion_area
+            SELECT id, name, stream_url, sub_stream_url, user_name, password_cipher, enabled, motion_enabled, motion_sensitivity, motion_area,
+                alert_on, min_score
             FROM camera WHERE removed_utc IS NULL ORDER BY created_utc, id
             """,
             r => new SavedCamera(r.GetString(0), r.GetString(1), r.GetString(2), r.GetStringOrNull(3), r.GetString(4), r.GetBytesOrNull(5), r.GetInt64(6) != 0,
-                ReadMotion(r.GetInt64(7) != 0, r.GetString(8), r.GetStringOrNull(9))));
+                ReadMotion(r.GetInt64(7) != 0, r.GetString(8), r.GetStringOrNull(9), r.GetString(10), r.GetDouble(11))));
     }
 
     /// <summary>Motion settings as saved; a value this version cannot read (written by a newer one) falls back to the default.</summary>
-    private static MotionSettings ReadMotion(bool enabled, string sensitivity, string? area) => new(
+    private static MotionSettings ReadMotion(bool enabled, string sensitivity, string? area, string alertOn, double minScore) => new(
         enabled,
         Enum.TryParse<MotionSensitivity>(sensitivity, out var s) && Enum.IsDefined(s) ? s : MotionSensitivity.Medium,
-        area is not null && MotionArea.TryParse(area, out var parsed, out _) ? parsed : MotionArea.All);
+        area is not null && MotionArea.TryParse(area, out var parsed, out _) ? parsed : MotionArea.All)
+    {
+        AlertOn = Enum.TryParse<AlertOn>(alertOn, out var a) && Enum.IsDefined(a) ? a : AlertOn.AnyMotion,
+        MinScore = minScore is >= MotionSettings.LowestMinScore and <= MotionSettings.HighestMinScore ? minScore : MotionSettings.DefaultMinScore,
+    };
 
     /// <summary>Names of removed cameras whose recordings were kept, by id.</summary>
     public async Task<IReadOnlyDictionary<string, string>> RemovedNamesAsync()
@@ -43,8 +48,9 @@ public sealed class CameraStore(Database database, Security.SecretProtector prot
         await connection.ExecuteAsync(
             """
             INSERT INTO camera (id, name, stream_url, sub_stream_url, user_name, password_cipher, enabled, created_utc,
-                motion_enabled, motion_sensitivity, motion_area)
-            VALUES (@Id, @Name, @StreamUrl, @SubStreamUrl, @UserName, @Cipher, @Enabled, @Now, @MotionEnabled, @MotionSensitivity, @MotionArea)
+                motion_enabled, motion_sensitivity, motion_area, alert_on, min_score)
+            VALUES (@Id, @Name, @StreamUrl, @SubStreamUrl, @UserName, @Cipher, @Enabled, @Now, @MotionEnabled, @MotionSensitivity, @MotionArea,
+                @AlertOn, @MinScore)
             """,
             Columns(id, settings, keepPassword: false));
     }
@@ -57,7 +63,8 @@ public sealed class CameraStore(Database database, Security.SecretProtector prot
             """
             UPDATE camera SET name = @Name, stream_url = @StreamUrl, sub_stream_url = @SubStreamUrl, user_name = @UserName,
                 password_cipher = CASE WHEN @KeepPassword THEN password_cipher ELSE @Cipher END, enabled = @Enabled,
-                motion_enabled = @MotionEnabled, motion_sensitivity = @MotionSensitivity, motion_area = @MotionArea
+                motion_enabled = @MotionEnabled, motion_sensitivity = @MotionSensitivity, motion_area = @MotionArea,
+                alert_on = @AlertOn, min_score = @MinScore
             WHERE id = @Id AND removed_utc IS NULL
             """,
             Columns(id, settings, keepPassword: settings.Password is null));
@@ -78,6 +85,8 @@ public sealed class CameraStore(Database database, Security.SecretProtector prot
         MotionEnabled = settings.Motion.Enabled ? 1 : 0,
         MotionSensitivity = settings.Motion.Sensitivity.ToString(),
         MotionArea = settings.Motion.Area.Equals(Nightjar.Recording.Motion.MotionArea.All) ? null : settings.Motion.Area.ToString(),
+        AlertOn = settings.Motion.AlertOn.ToString(),
+        settings.Motion.MinScore,
     };
 
     /// <summary>The camera stops being a camera; its name stays for the recordings that were kept, its credentials go.</summary>

@@ -30,9 +30,9 @@ public sealed class CamerasOptionsValidator : IValidateOptions<CamerasOptions>
                 failures.Add($"{prefix}:{field}: {message}");
             }
 
-            foreach (var (key2, message) in camera.Motion.Read().Errors)
+            foreach (var (key2, message) in camera.ReadMotion().Errors)
             {
-                failures.Add($"{prefix}:Motion:{key2}: {message}");
+                failures.Add($"{prefix}:{key2}: {message}");
             }
 
             names.Add(form.Name);

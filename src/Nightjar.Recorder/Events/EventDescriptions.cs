@@ -49,6 +49,7 @@ public sealed class EventDescriptions(CameraCatalog catalog, RecorderIdentitySto
         var type = change.Kind switch
         {
             EventChangeKind.Started => EventMessageTypes.Start,
+            EventChangeKind.Updated => EventMessageTypes.Update,
             EventChangeKind.Ended => EventMessageTypes.End,
             _ => null,
         };

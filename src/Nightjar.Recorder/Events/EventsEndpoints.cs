@@ -108,7 +108,7 @@ public static class EventsEndpoints
         // A new event's pictures take a moment: its alert links them at once.
         var waited = clock.GetTimestamp();
         while ((thumbnail ? recorded.ThumbnailPath : recorded.SnapshotPath) is null
-            && clock.GetElapsedTime(waited) < PictureWait && !await engine.Events.PicturesSettledAsync(recorded.Id))
+            && clock.GetElapsedTime(waited) < PictureWait && !await engine.Events.Changes.PicturesSettledAsync(recorded.Id))
         {
             await Task.Delay(TimeSpan.FromMilliseconds(100), clock, context.RequestAborted);
             recorded = await engine.Events.GetAsync(recorded.Id) ?? recorded;
@@ -121,8 +121,17 @@ public static class EventsEndpoints
             return Problem(StatusCodes.Status404NotFound, ProblemTypes.NotFound, "This event has no picture.");
         }
 
-        context.Response.Headers.CacheControl = "private, max-age=86400";
-        return Results.File(file, "image/jpeg");
+        if (!thumbnail)
+        {
+            context.Response.Headers.CacheControl = "private, max-age=86400";
+            return Results.File(file, "image/jpeg");
+        }
+
+        // A thumbnail is redrawn once the detector has seen what moved: asked again each time, answered 304 while the same.
+        var written = File.GetLastWriteTimeUtc(file);
+        context.Response.Headers.CacheControl = "private, no-cache";
+        return Results.File(file, "image/jpeg", lastModified: written,
+            entityTag: new Microsoft.Net.Http.Headers.EntityTagHeaderValue($"\"{written.Ticks.ToString("x", CultureInfo.InvariantCulture)}\""));
     }
 
     private static async Task<IResult> ClipAsync(HttpContext context, string eventId, RecordingEngine engine, OpenStreams open)

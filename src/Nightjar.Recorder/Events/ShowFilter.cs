@@ -1,3 +1,5 @@
+using Nightjar.Recording.Detection;
+
 namespace Nightjar.Recorder.Events;
 
 /// <summary>The "Show" filter of the Events screen and <c>GET /api/v1/events?show=</c>: which detector labels each choice means (SPEC §4).</summary>
@@ -12,9 +14,9 @@ public static class ShowFilter
         labels = show switch
         {
             null or "" or "all" => null,
-            "people" => ["person"],
-            "vehicles" => ["car", "truck", "bus", "motorcycle", "bicycle"],
-            "animals" => ["cat", "dog", "bird", "horse"],
+            "people" => [.. CocoLabels.People],
+            "vehicles" => [.. CocoLabels.Vehicles],
+            "animals" => [.. CocoLabels.Animals],
             _ => [],
         };
         return labels is null || labels.Count > 0;

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Nightjar.Recorder.Accounts;
 using Nightjar.Recorder.Cameras;
 using Nightjar.Recorder.Console;
+using Nightjar.Recorder.Detection;
 using Nightjar.Recorder.Events;
 using Nightjar.Recorder.Notifications;
 using Nightjar.Recorder.Pairing;
@@ -42,6 +43,7 @@ public static class RecorderApp
         var recorderOptions = ReadOptions(builder.Configuration, RecorderOptions.Section, new RecorderOptionsValidator());
         var recordingsOptions = ReadOptions(builder.Configuration, RecordingsOptions.Section, new RecordingsOptionsValidator());
         var ffmpegOptions = ReadOptions(builder.Configuration, FfmpegOptions.Section, new FfmpegOptionsValidator());
+        var detectionOptions = ReadOptions(builder.Configuration, DetectionOptions.Section, new DetectionOptionsValidator());
         var clock = TimeProvider.System;
         DataFolder.CreatePrivate(recorderOptions.DataDirFullPath);
         var certificate = DeviceCertificate.LoadOrCreate(recorderOptions.DataDirFullPath, clock);
@@ -54,6 +56,8 @@ public static class RecorderApp
                 MinFreeBytes = recordingsOptions.MinFreeBytes,
                 FfmpegPath = ffmpegOptions.Path,
                 FilePeriod = TimeSpan.FromSeconds(recordingsOptions.FileSeconds),
+                DetectionModel = detectionOptions.ModelFullPath,
+                DetectionPerSecond = detectionOptions.PerSecond,
             },
             builder.Configuration,
             clock);

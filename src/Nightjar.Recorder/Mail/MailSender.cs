@@ -14,42 +14,11 @@ public sealed class MailSender(
     PickupFolder pickup,
     MailRelaySettingsStore settings,
     Audit.AuditLog audit,
-    TimeProvider clock,
     ILogger<MailSender> log) : BackgroundService
 {
-    private static readonly TimeSpan IdleCheck = TimeSpan.FromMinutes(1);
-
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(SendAsync(OutboxPriority.Account, stoppingToken), SendAsync(OutboxPriority.Alert, stoppingToken));
-
-    private async Task SendAsync(int priority, CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await outbox.ExpireOverdueAsync();
-                while (!stoppingToken.IsCancellationRequested && await outbox.NextDueAsync(OutboxChannel.Email, priority) is { } due)
-                {
-                    await DeliverAsync(due, stoppingToken);
-                }
-
-                var next = await outbox.NextAttemptAsync(OutboxChannel.Email, priority);
-                var wait = next is { } at ? at - clock.GetUtcNow() : IdleCheck;
-                await outbox.WaitForWorkAsync(OutboxChannel.Email, priority, wait < TimeSpan.Zero ? TimeSpan.Zero : wait > IdleCheck ? IdleCheck : wait, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                // Storage trouble, most likely; the messages stay queued and the next round tries again.
-                log.LogError(ex, "The mail sender failed; trying again in 5 s.");
-                await Task.Delay(TimeSpan.FromSeconds(5), clock, stoppingToken);
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(
+        outbox.SendForeverAsync(OutboxChannel.Email, OutboxPriority.Account, DeliverAsync, log, stoppingToken),
+        outbox.SendForeverAsync(OutboxChannel.Email, OutboxPriority.Alert, DeliverAsync, log, stoppingToken));
 
     private async Task DeliverAsync(DueMessage due, CancellationToken cancellationToken)
     {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Nightjar.Contracts;
+using Nightjar.Recorder.Cameras;
 using Nightjar.Recorder.Events;
 using Nightjar.Recorder.Storage;
 using Nightjar.Recording;
@@ -22,6 +23,7 @@ public sealed class AlertDispatcher(
     Outbox outbox,
     Database database,
     EventDescriptions descriptions,
+    CameraCatalog catalog,
     AlertEmails emails,
     TimeProvider clock,
     ILogger<AlertDispatcher> logger) : BackgroundService
@@ -44,7 +46,7 @@ public sealed class AlertDispatcher(
             if (cursor is null)
             {
                 // The first start with alerts: what happened before is history, not news.
-                cursor = await engine.Events.LastSequenceAsync();
+                cursor = await engine.Events.Changes.LastSequenceAsync();
                 await database.InTransactionAsync(async (c, t) =>
                 {
                     await NotificationSettingsStore.SetCursorAsync(c, t, cursor.Value);
@@ -56,7 +58,7 @@ public sealed class AlertDispatcher(
             {
                 try
                 {
-                    var changes = await engine.Events.ChangesAfterAsync(cursor.Value, 100);
+                    var changes = await engine.Events.Changes.AfterAsync(cursor.Value, 100);
                     foreach (var change in changes)
                     {
                         await HandleAsync(change);
@@ -134,6 +136,12 @@ public sealed class AlertDispatcher(
         return row is null ? null : (await QueueAsync([row], cursor: null)).LastOrDefault();
     }
 
+    /// <summary>
+    /// The alerts one change makes. A camera that alerts on any motion alerts from an event's start; one that alerts on
+    /// people or vehicles alerts from the change where the detector first saw one in the event (sent as its start, so
+    /// every receiver sees a start and an end), and never for an event without. Email goes once an event alerts and
+    /// has its picture, whichever comes second. MQTT's state topics follow every event, alerting or not.
+    /// </summary>
     private async Task HandleAsync(EventChange change)
     {
         var rows = new List<OutboxMessage>();
@@ -146,37 +154,50 @@ public sealed class AlertDispatcher(
             var described = EventDescriptions.Describe(recorded, names.GetValueOrDefault(recorded.CameraId, recorded.CameraId));
             var device = await descriptions.DeviceAsync();
             var subject = $"{EventDescriptions.WhatHappened(described)}: {described.CameraName}";
-            switch (change.Kind)
+            // Without a detector (its model missing or damaged) nothing would ever alert on people: motion does, rather than silence.
+            var wanted = engine.DetectionProblem is null ? (await catalog.ListAsync()).FirstOrDefault(c => c.Id == recorded.CameraId)?.Motion.AlertLabels : null;
+            var seenBefore = wanted is null ? null : await engine.Events.Changes.LabelsBeforeAsync(change.EventId, change.Sequence);
+            var alertedBefore = wanted is null || seenBefore!.Overlaps(wanted);
+            var firstMatch = !alertedBefore && change.Kind == EventChangeKind.Updated && change.Labels.Any(wanted!.Contains);
+            var (type, purpose) = change.Kind switch
             {
-                case EventChangeKind.Started or EventChangeKind.Ended:
-                    var type = change.Kind == EventChangeKind.Started ? EventMessageTypes.Start : EventMessageTypes.End;
-                    var message = new EventMessage(type, described, null, device);
-                    if (settings.HasMqtt)
-                    {
-                        rows.Add(Json(OutboxChannel.Mqtt, snoozed ? AlertPurpose.EventState : type == EventMessageTypes.Start ? AlertPurpose.EventStart : AlertPurpose.EventEnd,
-                            MqttTarget(settings), subject + (type == EventMessageTypes.End ? " (ended)" : ""), message, recorded.CameraId));
-                    }
+                EventChangeKind.Started => (EventMessageTypes.Start, alertedBefore ? AlertPurpose.EventStart : null),
+                EventChangeKind.Updated when firstMatch => (EventMessageTypes.Start, AlertPurpose.EventStart),
+                EventChangeKind.Updated => (EventMessageTypes.Update, alertedBefore ? AlertPurpose.EventUpdate : null),
+                EventChangeKind.Ended => (EventMessageTypes.End, alertedBefore ? AlertPurpose.EventEnd : null),
+                _ => ((string?)null, (string?)null),
+            };
+            if (snoozed)
+            {
+                purpose = null;
+            }
 
-                    if (settings.HasWebhook && !snoozed)
-                    {
-                        rows.Add(Json(OutboxChannel.Webhook, type == EventMessageTypes.Start ? AlertPurpose.EventStart : AlertPurpose.EventEnd,
-                            WebhookTarget(settings), subject + (type == EventMessageTypes.End ? " (ended)" : ""), message, recorded.CameraId));
-                    }
+            if (type is not null)
+            {
+                var message = new EventMessage(type, described, null, device);
+                var said = subject + (type == EventMessageTypes.End ? " (ended)" : "");
+                if (settings.HasMqtt)
+                {
+                    rows.Add(Json(OutboxChannel.Mqtt, purpose ?? AlertPurpose.EventState, MqttTarget(settings), said, message, recorded.CameraId));
+                }
 
-                    break;
-                case EventChangeKind.Pictured when !snoozed:
-                    if (settings.HasMqtt && recorded.SnapshotPath is not null)
-                    {
-                        rows.Add(Json(OutboxChannel.Mqtt, AlertPurpose.EventPicture, MqttTarget(settings), subject + " (picture)",
-                            new EventMessage(EventMessageTypes.Update, described, null, device), recorded.CameraId));
-                    }
+                if (settings.HasWebhook && purpose is not null)
+                {
+                    rows.Add(Json(OutboxChannel.Webhook, purpose, WebhookTarget(settings), said, message, recorded.CameraId));
+                }
+            }
 
-                    if (settings.HasEmail)
-                    {
-                        rows.Add(await emails.EventAsync(settings.EmailTo.Trim(), described, recorded, device, clock.GetUtcNow() + AlertLifetime));
-                    }
+            var pictured = change.Kind == EventChangeKind.Pictured && alertedBefore && !snoozed;
+            if (pictured && settings.HasMqtt && recorded.SnapshotPath is not null)
+            {
+                rows.Add(Json(OutboxChannel.Mqtt, AlertPurpose.EventPicture, MqttTarget(settings), subject + " (picture)",
+                    new EventMessage(EventMessageTypes.Update, described, null, device), recorded.CameraId));
+            }
 
-                    break;
+            var emailNow = pictured || (firstMatch && !snoozed && await engine.Events.Changes.PicturesSettledAsync(change.EventId, change.Sequence));
+            if (emailNow && settings.HasEmail)
+            {
+                rows.Add(await emails.EventAsync(settings.EmailTo.Trim(), described, recorded, device, clock.GetUtcNow() + AlertLifetime));
             }
         }
 

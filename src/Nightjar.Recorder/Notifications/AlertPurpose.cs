@@ -9,7 +9,13 @@ public static class AlertPurpose
     /// <summary>An event ended: the message, and on MQTT the camera's motion OFF.</summary>
     public const string EventEnd = "event.end";
 
-    /// <summary>MQTT only, for a snoozed camera: its motion ON or OFF, which Home Assistant shows as state, without the alert.</summary>
+    /// <summary>The detector saw something new in an event that alerts: the message, and on MQTT the camera's states.</summary>
+    public const string EventUpdate = "event.update";
+
+    /// <summary>
+    /// MQTT only, for an event that does not alert (its camera snoozed, or alerting on what it did not show): its
+    /// motion, person, vehicle and animal ON or OFF, which Home Assistant shows as state, without the alert.
+    /// </summary>
     public const string EventState = "event.state";
 
     /// <summary>MQTT only: the event's picture, published to the camera's snapshot topic.</summary>

@@ -5,7 +5,8 @@ using Nightjar.Recorder.Identity;
 namespace Nightjar.Recorder.Notifications;
 
 /// <summary>
-/// Home Assistant's MQTT discovery: for each camera a motion binary sensor and a camera showing the event pictures,
+/// Home Assistant's MQTT discovery: for each camera binary sensors for motion and for a person, a vehicle or an animal
+/// seen in it (occupancy: on while an event shows one), and a camera showing the event pictures,
 /// under <c>homeassistant/</c>, so the cameras appear in Home Assistant by themselves, grouped under their recorder.
 /// </summary>
 public static class HomeAssistantDiscovery
@@ -45,6 +46,21 @@ public static class HomeAssistantDiscovery
             ["device"] = camera,
         };
         yield return ($"homeassistant/binary_sensor/{id}_motion/config", JsonSerializer.SerializeToUtf8Bytes(motion));
+        foreach (var (group, name) in new[] { ("person", "Person"), ("vehicle", "Vehicle"), ("animal", "Animal") })
+        {
+            var seen = new Dictionary<string, object>(availability)
+            {
+                ["name"] = name,
+                ["unique_id"] = $"{id}_{group}",
+                ["state_topic"] = $"{prefix}/{cameraId}/{group}",
+                ["device_class"] = "occupancy",
+                ["payload_on"] = "ON",
+                ["payload_off"] = "OFF",
+                ["device"] = camera,
+            };
+            yield return ($"homeassistant/binary_sensor/{id}_{group}/config", JsonSerializer.SerializeToUtf8Bytes(seen));
+        }
+
         yield return ($"homeassistant/camera/{id}_snapshot/config", JsonSerializer.SerializeToUtf8Bytes(snapshot));
     }
 }

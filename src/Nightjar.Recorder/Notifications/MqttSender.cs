@@ -6,14 +6,16 @@ using Nightjar.Contracts;
 using Nightjar.Recorder.Cameras;
 using Nightjar.Recorder.Events;
 using Nightjar.Recording;
+using Nightjar.Recording.Detection;
 
 namespace Nightjar.Recorder.Notifications;
 
 /// <summary>
 /// Delivers MQTT alerts to the owner's broker (QoS 1: each counts as sent once the broker has it) and keeps the
 /// recorder's state there: <c>&lt;prefix&gt;/status</c> <c>online</c> (retained, <c>offline</c> as the last will), each
-/// camera's <c>&lt;prefix&gt;/&lt;camera&gt;/motion</c> <c>ON</c>/<c>OFF</c> (retained, published again at every connection,
-/// so after a restart a camera whose event ended meanwhile says <c>OFF</c>), <c>&lt;prefix&gt;/events</c> the message,
+/// camera's <c>&lt;prefix&gt;/&lt;camera&gt;/motion</c>, <c>/person</c>, <c>/vehicle</c> and <c>/animal</c> <c>ON</c>/<c>OFF</c>
+/// (retained, published again at every connection, so after a restart a camera whose event ended meanwhile says
+/// <c>OFF</c>), <c>&lt;prefix&gt;/events</c> the message,
 /// <c>&lt;prefix&gt;/&lt;camera&gt;/snapshot</c> the event's picture (retained), and Home Assistant's discovery configs.
 /// One connection, opened when there is something to say and kept; a broker that is down or refuses costs a retry on
 /// the outbox's schedule, never memory.
@@ -26,6 +28,9 @@ public sealed class MqttSender(
 
     /// <summary>How often a configured broker is looked at while nothing is to be sent: a broker that restarted hears "online" again.</summary>
     private static readonly TimeSpan IdleCheck = TimeSpan.FromSeconds(10);
+
+    /// <summary>The object groups with a topic of their own per camera (<see cref="CocoLabels.GroupOf"/>).</summary>
+    private static readonly string[] ObjectTopics = ["person", "vehicle", "animal"];
 
     private readonly IMqttClient client = new MqttClientFactory().CreateMqttClient();
     private string? connectedTo;
@@ -105,13 +110,15 @@ public sealed class MqttSender(
         var publications = new List<MqttApplicationMessage>();
         switch (due.Purpose)
         {
-            case AlertPurpose.EventStart or AlertPurpose.EventEnd or AlertPurpose.EventState:
+            case AlertPurpose.EventStart or AlertPurpose.EventUpdate or AlertPurpose.EventEnd or AlertPurpose.EventState:
                 if (due.Purpose != AlertPurpose.EventState)
                 {
                     publications.Add(Message($"{prefix}/events", WebhookSender.WithFolded(due), retain: false));
                 }
 
-                publications.Add(Message($"{prefix}/{camera}/motion", Encoding.UTF8.GetBytes(message.Type == EventMessageTypes.End ? "OFF" : "ON"), retain: true));
+                var going = message.Type != EventMessageTypes.End && message.Event?.End is null;
+                var seen = going ? message.Event!.Objects.Select(o => CocoLabels.GroupOf(o.Label)).ToHashSet() : [];
+                publications.AddRange(States(prefix, camera!, going, seen));
                 break;
             case AlertPurpose.EventPicture:
                 if (message.Event is { } described && await engine.Events.GetAsync(described.Id) is { SnapshotPath: { } path })
@@ -235,11 +242,25 @@ public sealed class MqttSender(
 
     private async Task PublishStateAsync(NotificationSettings settings, CancellationToken cancellationToken)
     {
-        var moving = await engine.Events.OpenEventCamerasAsync();
+        var open = (await engine.Events.ListOpenAsync()).ToLookup(e => e.CameraId, StringComparer.Ordinal);
         foreach (var camera in await catalog.ListAsync())
         {
-            var state = moving.Contains(camera.Id) ? "ON" : "OFF";
-            await client.PublishAsync(Message($"{settings.TopicPrefix}/{camera.Id}/motion", Encoding.UTF8.GetBytes(state), retain: true), cancellationToken);
+            var events = open[camera.Id].ToList();
+            var seen = events.SelectMany(e => e.Objects).Select(o => CocoLabels.GroupOf(o.Label)).ToHashSet();
+            foreach (var state in States(settings.TopicPrefix, camera.Id, events.Count > 0, seen))
+            {
+                await client.PublishAsync(state, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>A camera's motion, person, vehicle and animal topics: ON while an event goes on and, for the last three, shows one.</summary>
+    private static IEnumerable<MqttApplicationMessage> States(string prefix, string camera, bool going, HashSet<string?> seen)
+    {
+        yield return Message($"{prefix}/{camera}/motion", Encoding.UTF8.GetBytes(going ? "ON" : "OFF"), retain: true);
+        foreach (var group in ObjectTopics)
+        {
+            yield return Message($"{prefix}/{camera}/{group}", Encoding.UTF8.GetBytes(going && seen.Contains(group) ? "ON" : "OFF"), retain: true);
         }
     }
 

@@ -237,6 +237,40 @@ public sealed class Outbox(Database database, TimeProvider clock) : IDisposable
         }
     }
 
+    /// <summary>
+    /// A sender's life: delivers each due message of a channel and priority band in turn with <paramref name="deliver"/>
+    /// (which marks it sent, retrying or failed), then sleeps until the next one is due or one is queued, for ever.
+    /// Storage trouble is logged and tried again after 5 s; the messages stay queued.
+    /// </summary>
+    internal async Task SendForeverAsync(string channel, int priority, Func<DueMessage, CancellationToken, Task> deliver, ILogger logger, CancellationToken stoppingToken)
+    {
+        var idleCheck = TimeSpan.FromMinutes(1);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await ExpireOverdueAsync();
+                while (!stoppingToken.IsCancellationRequested && await NextDueAsync(channel, priority) is { } due)
+                {
+                    await deliver(due, stoppingToken);
+                }
+
+                var next = await NextAttemptAsync(channel, priority);
+                var wait = next is { } at ? at - clock.GetUtcNow() : idleCheck;
+                await WaitForWorkAsync(channel, priority, wait < TimeSpan.Zero ? TimeSpan.Zero : wait > idleCheck ? idleCheck : wait, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "The {Channel} sender failed; trying again in 5 s.", channel);
+                await Task.Delay(TimeSpan.FromSeconds(5), clock, stoppingToken);
+            }
+        }
+    }
+
     /// <summary>Waits until a message is queued for any sender or <paramref name="timeout"/> passes on the recorder's clock.</summary>
     internal async Task WaitForWorkAsync(string channel, int priority, TimeSpan timeout, CancellationToken cancellationToken)
     {

@@ -13,11 +13,10 @@ namespace Nightjar.Recorder.Notifications;
 /// again on the outbox's schedule for an hour, a camera's alerts in order; a redirect is never followed and no answer
 /// body is read, so a hostile or broken receiver costs a connection for 5 s and nothing more.
 /// </summary>
-public sealed class WebhookSender(Outbox outbox, NotificationSettingsStore store, TimeProvider clock, ILogger<WebhookSender> logger) : BackgroundService
+public sealed class WebhookSender(Outbox outbox, NotificationSettingsStore store, ILogger<WebhookSender> logger) : BackgroundService
 {
     public const string SignatureHeader = "X-Nightjar-Signature";
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan IdleCheck = TimeSpan.FromMinutes(1);
 
     private readonly HttpClient http = new(new SocketsHttpHandler
     {
@@ -37,32 +36,8 @@ public sealed class WebhookSender(Outbox outbox, NotificationSettingsStore store
     public static string Sign(byte[] body, string secret) =>
         "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(System.Text.Encoding.UTF8.GetBytes(secret), body));
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                while (!stoppingToken.IsCancellationRequested && await outbox.NextDueAsync(OutboxChannel.Webhook, OutboxPriority.Alert) is { } due)
-                {
-                    await DeliverAsync(due, stoppingToken);
-                }
-
-                var next = await outbox.NextAttemptAsync(OutboxChannel.Webhook, OutboxPriority.Alert);
-                var wait = next is { } at ? at - clock.GetUtcNow() : IdleCheck;
-                await outbox.WaitForWorkAsync(OutboxChannel.Webhook, OutboxPriority.Alert, wait < TimeSpan.Zero ? TimeSpan.Zero : wait > IdleCheck ? IdleCheck : wait, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                logger.LogError(ex, "The webhook sender failed; trying again in 5 s.");
-                await Task.Delay(TimeSpan.FromSeconds(5), clock, stoppingToken);
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        outbox.SendForeverAsync(OutboxChannel.Webhook, OutboxPriority.Alert, DeliverAsync, logger, stoppingToken);
 
     private async Task DeliverAsync(DueMessage due, CancellationToken cancellationToken)
     {

@@ -135,6 +135,12 @@ public static class SchemaMigrations
         CREATE INDEX outbox_channel_due ON outbox (channel, priority, state, next_attempt_utc);
         CREATE INDEX outbox_sequence ON outbox (channel, sequence_key, state);
         """,
+
+        // 8: which of a camera's events alert, and how sure the object detector must be of what it saw.
+        """
+        ALTER TABLE camera ADD COLUMN alert_on TEXT NOT NULL DEFAULT 'AnyMotion';
+        ALTER TABLE camera ADD COLUMN min_score REAL NOT NULL DEFAULT 0.5;
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;

@@ -1,7 +1,7 @@
 namespace Nightjar.Recording.Events;
 
 /// <summary>
-/// One entry of the index's change log: what happened to which event, numbered in the order it happened. Whoever
-/// sends alerts keeps the last number it handled, so nothing is lost or sent twice across a restart.
+/// One entry of <see cref="EventChangeLog"/>: what happened to which event, numbered in the order it happened, and for
+/// an <see cref="EventChangeKind.Updated"/> change the labels the detector added.
 /// </summary>
-public sealed record EventChange(long Sequence, EventChangeKind Kind, long EventId, string CameraId, DateTimeOffset At);
+public sealed record EventChange(long Sequence, EventChangeKind Kind, long EventId, string CameraId, DateTimeOffset At, IReadOnlyList<string> Labels);

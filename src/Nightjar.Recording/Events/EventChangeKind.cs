@@ -11,4 +11,7 @@ public enum EventChangeKind
 
     /// <summary>It ended (also when the recorder found it still open at start, after a crash).</summary>
     Ended,
+
+    /// <summary>The object detector saw something in it that it had not seen in it before (<see cref="EventChange.Labels"/>).</summary>
+    Updated,
 }

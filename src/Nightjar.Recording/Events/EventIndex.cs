@@ -17,16 +17,20 @@ public sealed class EventIndex
 
     private static readonly long ClipMarginUs = (long)ClipMargin.TotalMicroseconds;
 
-    /// <summary>The change log is for sending alerts, which give up after an hour: two days is plenty.</summary>
-    private static readonly TimeSpan ChangesKept = TimeSpan.FromDays(2);
-
     /// <summary>The columns <see cref="ReadEvent"/> reads, in its order.</summary>
     private const string EventColumns =
         "e.id, e.camera_id, e.kind, e.start_us, e.end_us, e.region_x, e.region_y, e.region_width, e.region_height, e.objects, e.snapshot_path, e.thumbnail_path, e.picture_bytes, e.kept";
 
     private readonly RecordingIndex index;
 
-    internal EventIndex(RecordingIndex index) => this.index = index;
+    internal EventIndex(RecordingIndex index)
+    {
+        this.index = index;
+        Changes = new EventChangeLog(index);
+    }
+
+    /// <summary>Every change to an event, in order: what alerts are sent from.</summary>
+    public EventChangeLog Changes { get; }
 
     /// <summary>Stores a new event, open (no end yet), and its <see cref="EventChangeKind.Started"/> change.</summary>
     internal async Task<EventChange> StartAsync(string cameraId, string kind, long startUs, MotionRegion region, DateTimeOffset now)
@@ -39,7 +43,7 @@ public sealed class EventIndex
             VALUES (@CameraId, @Kind, @StartUs, @X, @Y, @Width, @Height) RETURNING id
             """,
             new { CameraId = cameraId, Kind = kind, StartUs = startUs, region.X, region.Y, region.Width, region.Height }, transaction);
-        var change = await AppendChangeAsync(connection, transaction, EventChangeKind.Started, id, cameraId, now);
+        var change = await EventChangeLog.AppendAsync(connection, transaction, EventChangeKind.Started, id, cameraId, now);
         await transaction.CommitAsync();
         return change;
     }
@@ -57,9 +61,40 @@ public sealed class EventIndex
             return null; // Deleted meanwhile (its camera was removed with its recordings).
         }
 
-        var change = await AppendChangeAsync(connection, transaction, EventChangeKind.Pictured, id, cameraId, now);
+        var change = await EventChangeLog.AppendAsync(connection, transaction, EventChangeKind.Pictured, id, cameraId, now);
         await transaction.CommitAsync();
         return change;
+    }
+
+    /// <summary>
+    /// Stores what the detector saw in an event (each label once, at its best), and with it, when it saw labels the
+    /// event did not have (<paramref name="added"/>), an <see cref="EventChangeKind.Updated"/> change. Null when the
+    /// event is gone, or nothing was added (then only its objects changed, which no one is told of).
+    /// </summary>
+    internal async Task<EventChange?> SetObjectsAsync(long id, IReadOnlyList<DetectedObject> objects, IReadOnlyList<string> added, DateTimeOffset now)
+    {
+        await using var connection = await index.OpenConnectionAsync();
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        var cameraId = await connection.ExecuteScalarAsync<string>(
+            "UPDATE event SET objects = @Objects WHERE id = @Id RETURNING camera_id",
+            new { Id = id, Objects = JsonSerializer.Serialize(objects.ToList(), EventJson.Default.ListDetectedObject) }, transaction);
+        EventChange? change = null;
+        if (cameraId is not null && added.Count > 0)
+        {
+            change = await EventChangeLog.AppendAsync(connection, transaction, EventChangeKind.Updated, id, cameraId, now, added);
+        }
+
+        await transaction.CommitAsync();
+        return change;
+    }
+
+    /// <summary>Replaces an event's thumbnail (redrawn with what the detector saw) and adds the difference in its size.</summary>
+    internal async Task<bool> SetThumbnailAsync(long id, string thumbnailPath, long bytesAdded)
+    {
+        await using var connection = await index.OpenConnectionAsync();
+        return await connection.ExecuteAsync(
+            "UPDATE event SET thumbnail_path = @Thumbnail, picture_bytes = picture_bytes + @Added WHERE id = @Id",
+            new { Id = id, Thumbnail = thumbnailPath, Added = bytesAdded }) > 0;
     }
 
     /// <summary>Ends an open event at <paramref name="endUs"/> with the whole region it moved in; null when it is gone or already ended.</summary>
@@ -84,7 +119,7 @@ public sealed class EventIndex
             await MarkKeptRecordingsAsync(connection, transaction, row.CameraId, now);
         }
 
-        var change = await AppendChangeAsync(connection, transaction, EventChangeKind.Ended, id, row.CameraId, now);
+        var change = await EventChangeLog.AppendAsync(connection, transaction, EventChangeKind.Ended, id, row.CameraId, now);
         await transaction.CommitAsync();
         return change;
     }
@@ -107,11 +142,10 @@ public sealed class EventIndex
         var changes = new List<EventChange>();
         foreach (var (id, cameraId) in open)
         {
-            changes.Add(await AppendChangeAsync(connection, transaction, EventChangeKind.Ended, id, cameraId, now));
+            changes.Add(await EventChangeLog.AppendAsync(connection, transaction, EventChangeKind.Ended, id, cameraId, now));
         }
 
-        await connection.ExecuteAsync("DELETE FROM event_change WHERE at_us < @Oldest",
-            new { Oldest = WallClock.ToMicroseconds(now - ChangesKept) }, transaction);
+        await EventChangeLog.PruneAsync(connection, transaction, now);
         await transaction.CommitAsync();
         return changes;
     }
@@ -158,36 +192,11 @@ public sealed class EventIndex
             new { CameraId = cameraId, From = WallClock.ToMicroseconds(from), To = WallClock.ToMicroseconds(to) });
     }
 
-    /// <summary>Whether the event's pictures were made, or could not be (its Pictured change is in the log).</summary>
-    public async Task<bool> PicturesSettledAsync(long id)
+    /// <summary>The events going on now.</summary>
+    public async Task<IReadOnlyList<RecordedEvent>> ListOpenAsync()
     {
         await using var connection = await index.OpenConnectionAsync();
-        return await connection.ExecuteScalarAsync<bool>(
-            "SELECT EXISTS (SELECT 1 FROM event_change WHERE event_id = @Id AND kind = @Kind)", new { Id = id, Kind = nameof(EventChangeKind.Pictured) });
-    }
-
-    /// <summary>The cameras with an event going on now.</summary>
-    public async Task<IReadOnlySet<string>> OpenEventCamerasAsync()
-    {
-        await using var connection = await index.OpenConnectionAsync();
-        return (await connection.QueryAsync("SELECT DISTINCT camera_id FROM event WHERE end_us IS NULL", r => r.GetString(0))).ToHashSet(StringComparer.Ordinal);
-    }
-
-    /// <summary>The changes after <paramref name="sequence"/>, oldest first.</summary>
-    public async Task<IReadOnlyList<EventChange>> ChangesAfterAsync(long sequence, int limit)
-    {
-        await using var connection = await index.OpenConnectionAsync();
-        return await connection.QueryAsync(
-            "SELECT c.seq, c.kind, c.event_id, c.camera_id, c.at_us FROM event_change c WHERE c.seq > @Sequence ORDER BY c.seq LIMIT @Limit",
-            r => new EventChange(r.GetInt64(0), Enum.Parse<EventChangeKind>(r.GetString(1)), r.GetInt64(2), r.GetString(3), WallClock.FromMicroseconds(r.GetInt64(4))),
-            new { Sequence = sequence, Limit = limit });
-    }
-
-    /// <summary>The number of the newest change, or 0.</summary>
-    public async Task<long> LastSequenceAsync()
-    {
-        await using var connection = await index.OpenConnectionAsync();
-        return await connection.ExecuteScalarAsync<long?>("SELECT MAX(seq) FROM event_change") ?? 0;
+        return await connection.QueryAsync($"SELECT {EventColumns} FROM event e WHERE e.end_us IS NULL", ReadEvent);
     }
 
     /// <summary>
@@ -316,15 +325,6 @@ public sealed class EventIndex
             WHERE stream_id IN (SELECT id FROM stream WHERE camera_id = @CameraId)
             """,
             new { CameraId = cameraId, Now = WallClock.ToMicroseconds(now), Margin = ClipMarginUs }, transaction);
-
-    private static async Task<EventChange> AppendChangeAsync(
-        SqliteConnection connection, SqliteTransaction transaction, EventChangeKind kind, long id, string cameraId, DateTimeOffset now)
-    {
-        var sequence = await connection.ExecuteScalarAsync<long>(
-            "INSERT INTO event_change (event_id, camera_id, kind, at_us) VALUES (@Id, @CameraId, @Kind, @At) RETURNING seq",
-            new { Id = id, CameraId = cameraId, Kind = kind.ToString(), At = WallClock.ToMicroseconds(now) }, transaction);
-        return new EventChange(sequence, kind, id, cameraId, now);
-    }
 
     /// <summary>A row of <see cref="EventColumns"/>, by position.</summary>
     private static RecordedEvent ReadEvent(SqliteDataReader r) => new(

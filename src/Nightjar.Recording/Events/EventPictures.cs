@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using Nightjar.Recording.Detection;
+using Nightjar.Recording.Motion;
 using Nightjar.Recording.Mp4;
 using Nightjar.Recording.Storage;
 
@@ -23,6 +25,8 @@ internal sealed class EventPictures(RecordingLayout layout, string ffmpegPath, I
     private const int MaxFramesDecoded = 75;
 
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
+
+    private static readonly string[] CommonArguments = ["-nostdin", "-hide_banner", "-loglevel", "error", "-protocol_whitelist", "pipe", "-threads", "1"];
 
     private readonly SemaphoreSlim running = new(2, 2);
 
@@ -74,6 +78,57 @@ internal sealed class EventPictures(RecordingLayout layout, string ffmpegPath, I
             logger.LogWarning("The pictures of event {Event} could not be written: {Message}", eventId, ex.Message);
             Delete(snapshot);
             Delete(thumbnail);
+            return null;
+        }
+        finally
+        {
+            running.Release();
+        }
+    }
+
+    /// <summary>
+    /// Redraws an event's thumbnail from a picture the detector looked at, with a box around what it saw there, in place
+    /// of the one from the event's start (where the person may not yet have been). Returns how many bytes the thumbnail
+    /// grew by (or shrank: negative), or null when it could not be drawn (logged; the old one stays).
+    /// </summary>
+    public async Task<long?> RedrawThumbnailAsync(string thumbnail, DetectionPicture picture, MotionRegion box, CancellationToken cancellationToken)
+    {
+        await running.WaitAsync(cancellationToken);
+        var file = layout.FullPath(thumbnail);
+        // Written beside it and renamed over it, so a reader never gets half a picture; a crash leaves an orphan that
+        // start-up deletes.
+        var drawing = file[..^".jpg".Length] + ".new.jpg";
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+            var content = picture.Content;
+            var filter = string.Create(CultureInfo.InvariantCulture,
+                $"crop={content.Width}:{content.Height}:{content.X}:{content.Y},scale={ThumbnailWidth}:-2,"
+                + $"drawbox=x=iw*{box.X:0.####}:y=ih*{box.Y:0.####}:w=iw*{box.Width:0.####}:h=ih*{box.Height:0.####}:color=yellow@0.9:t=2");
+            string[] arguments =
+            [
+                "-f", "rawvideo", "-pix_fmt", "bgr24", "-s", string.Create(CultureInfo.InvariantCulture, $"{picture.Width}x{picture.Height}"), "-i", "pipe:0",
+                "-vf", filter, "-frames:v", "1", "-q:v", "5", "-f", "image2", "-update", "1", "-y", drawing,
+            ];
+            if (!await RunFfmpegAsync(arguments, [drawing], (input, token) => input.WriteAsync(picture.Bgr, token).AsTask(), cancellationToken))
+            {
+                File.Delete(drawing);
+                return null;
+            }
+
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(drawing, OwnerOnly.FileMode);
+            }
+
+            var before = File.Exists(file) ? new FileInfo(file).Length : 0;
+            var after = new FileInfo(drawing).Length;
+            File.Move(drawing, file, overwrite: true);
+            return after - before;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            logger.LogWarning("The thumbnail {Path} could not be redrawn: {Message}", thumbnail, ex.Message);
             return null;
         }
         finally
@@ -151,7 +206,29 @@ internal sealed class EventPictures(RecordingLayout layout, string ffmpegPath, I
         }
     }
 
-    private async Task<bool> RunAsync(InitSegment init, IReadOnlyList<MediaFragment> fragments, string snapshotFile, string thumbnailFile, CancellationToken cancellationToken)
+    private Task<bool> RunAsync(InitSegment init, IReadOnlyList<MediaFragment> fragments, string snapshotFile, string thumbnailFile, CancellationToken cancellationToken)
+    {
+        var last = fragments.Count - 1;
+        string[] arguments =
+        [
+            "-f", "mp4", "-i", "pipe:0",
+            "-filter_complex", string.Create(CultureInfo.InvariantCulture, $"[0:v]select=gte(n\\,{last}),split=2[full][small];[small]scale={ThumbnailWidth}:-2[thumb]"),
+            "-map", "[full]", "-frames:v", "1", "-q:v", "3", "-f", "image2", "-update", "1", "-y", snapshotFile,
+            "-map", "[thumb]", "-frames:v", "1", "-q:v", "5", "-f", "image2", "-update", "1", "-y", thumbnailFile,
+        ];
+        return RunFfmpegAsync(arguments, [snapshotFile, thumbnailFile], async (input, token) =>
+        {
+            await input.WriteAsync(init.Bytes, token);
+            foreach (var fragment in fragments)
+            {
+                await input.WriteAsync(fragment.Bytes, token);
+            }
+        }, cancellationToken);
+    }
+
+    /// <summary>Runs ffmpeg once on what <paramref name="writeInput"/> writes to it; true when every output file was made.</summary>
+    private async Task<bool> RunFfmpegAsync(
+        IEnumerable<string> arguments, IReadOnlyList<string> outputs, Func<Stream, CancellationToken, Task> writeInput, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo(ffmpegPath)
         {
@@ -160,15 +237,7 @@ internal sealed class EventPictures(RecordingLayout layout, string ffmpegPath, I
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        var last = fragments.Count - 1;
-        foreach (var arg in new[]
-        {
-            "-nostdin", "-hide_banner", "-loglevel", "error", "-protocol_whitelist", "pipe", "-threads", "1",
-            "-f", "mp4", "-i", "pipe:0",
-            "-filter_complex", string.Create(CultureInfo.InvariantCulture, $"[0:v]select=gte(n\\,{last}),split=2[full][small];[small]scale={ThumbnailWidth}:-2[thumb]"),
-            "-map", "[full]", "-frames:v", "1", "-q:v", "3", "-f", "image2", "-update", "1", "-y", snapshotFile,
-            "-map", "[thumb]", "-frames:v", "1", "-q:v", "5", "-f", "image2", "-update", "1", "-y", thumbnailFile,
-        })
+        foreach (var arg in CommonArguments.Concat(arguments))
         {
             start.ArgumentList.Add(arg);
         }
@@ -184,17 +253,11 @@ internal sealed class EventPictures(RecordingLayout layout, string ffmpegPath, I
         try
         {
             var errors = process.StandardError.ReadToEndAsync(timeout.Token);
-            var input = process.StandardInput.BaseStream;
-            await input.WriteAsync(init.Bytes, timeout.Token);
-            foreach (var fragment in fragments)
-            {
-                await input.WriteAsync(fragment.Bytes, timeout.Token);
-            }
-
+            await writeInput(process.StandardInput.BaseStream, timeout.Token);
             process.StandardInput.Close();
             await process.WaitForExitAsync(timeout.Token);
             var said = await errors;
-            if (process.ExitCode != 0 || !File.Exists(snapshotFile) || !File.Exists(thumbnailFile))
+            if (process.ExitCode != 0 || !outputs.All(File.Exists))
             {
                 logger.LogWarning("An event picture could not be made: {Error}", said.Length > 300 ? said[..300] : said);
                 return false;

@@ -13,14 +13,15 @@ namespace Nightjar.Recording.Motion;
 /// after a pause that doubles with each failure that gave no picture (up to a minute), so a stream ffmpeg cannot
 /// decode costs a start a minute, not one a second.
 /// </summary>
-internal sealed class DecodedFrameSource(LiveFeed feed, string ffmpegPath, TimeProvider clock, ILogger logger) : IFrameSource
+/// <param name="colour">Null for motion's grey pictures of every frame; the detector's size and rate for its colour ones.</param>
+internal sealed class DecodedFrameSource(LiveFeed feed, string ffmpegPath, DetectionSize? colour, TimeProvider clock, ILogger logger) : IFrameSource
 {
     private static readonly TimeSpan FirstPause = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan LongestPause = TimeSpan.FromMinutes(1);
 
-    public async IAsyncEnumerable<GrayFrame> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<AnalysisPicture> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var frames = Channel.CreateBounded<GrayFrame>(new BoundedChannelOptions(8)
+        var frames = Channel.CreateBounded<AnalysisPicture>(new BoundedChannelOptions(8)
         {
             SingleReader = true,
             SingleWriter = true,
@@ -42,10 +43,11 @@ internal sealed class DecodedFrameSource(LiveFeed feed, string ffmpegPath, TimeP
         }
     }
 
-    private async Task PumpAsync(ChannelWriter<GrayFrame> frames, CancellationToken cancellationToken)
+    private async Task PumpAsync(ChannelWriter<AnalysisPicture> frames, CancellationToken cancellationToken)
     {
         using var viewer = feed.Subscribe();
         byte[]? init = null;
+        (int Width, int Height) size = (0, 0);
         FrameDecoder? decoder = null;
         Task<bool>? reading = null;
         var pause = TimeSpan.Zero;
@@ -57,6 +59,7 @@ internal sealed class DecodedFrameSource(LiveFeed feed, string ffmpegPath, TimeP
                 if (packet.IsInit)
                 {
                     init = packet.Bytes;
+                    size = SizeOf(init);
                     await StopAsync(decoder, reading);
                     decoder = null;
                     continue;
@@ -69,7 +72,7 @@ internal sealed class DecodedFrameSource(LiveFeed feed, string ffmpegPath, TimeP
                         continue; // A decoder starts at a keyframe, or its first pictures are grey smears.
                     }
 
-                    decoder = await FrameDecoder.StartAsync(ffmpegPath, init, logger, cancellationToken);
+                    decoder = await FrameDecoder.StartAsync(ffmpegPath, init, size.Width, size.Height, colour, logger, cancellationToken);
                     if (decoder is null)
                     {
                         return; // No ffmpeg: logged; recording goes on without motion detection.
@@ -103,7 +106,7 @@ internal sealed class DecodedFrameSource(LiveFeed feed, string ffmpegPath, TimeP
     }
 
     /// <summary>Hands the decoder's pictures on; true when it gave any.</summary>
-    private async Task<bool> CopyAsync(FrameDecoder decoder, ChannelWriter<GrayFrame> frames, CancellationToken cancellationToken)
+    private async Task<bool> CopyAsync(FrameDecoder decoder, ChannelWriter<AnalysisPicture> frames, CancellationToken cancellationToken)
     {
         var any = false;
         try
@@ -123,6 +126,19 @@ internal sealed class DecodedFrameSource(LiveFeed feed, string ffmpegPath, TimeP
         }
 
         return any;
+    }
+
+    /// <summary>The stream's picture size, from its init segment (0 × 0 when it cannot be read: the decoder will say why).</summary>
+    private static (int Width, int Height) SizeOf(byte[] init)
+    {
+        try
+        {
+            return Mp4.InitSegment.Parse(init).Video is { } video ? (video.Width, video.Height) : (0, 0);
+        }
+        catch (Mp4.Mp4FormatException)
+        {
+            return (0, 0);
+        }
     }
 
     /// <summary>Stops a decoder; true when it gave pictures.</summary>

@@ -6,12 +6,15 @@ namespace Nightjar.Recording.Motion;
 /// <list type="bullet">
 /// <item>Sensor noise: a 3×3 blur and a per-pixel threshold that noise does not reach.</item>
 /// <item>Light switched on, auto-exposure, night mode: the median change of the whole picture is taken off every
-/// pixel first; what still changes in more than half of the picture at once is a new scene, learnt, never motion.</item>
+/// pixel first; what still changes in more than half of the picture at once is a new scene, learnt, never motion. A
+/// step of the median itself is a light switched: for the next second, while the camera's encoder and exposure catch
+/// up (parts of the picture brighten over several frames), nothing is reported as motion.</item>
 /// <item>Burned-in clock and text: a digit that flips changes between one pair of pictures and is then still, but
 /// motion must go on in the same or a neighbouring cell of the 16 × 12 grid in the next picture too.</item>
 /// <item>A patch that moves all the time (leaves, rain, a flag, a running counter): each cell keeps how often it
 /// changed; a cell that changed in more than 15 % of pictures over the last minute (two seconds while learning the
-/// scene after start) is busy and ignored until it has been calm for a while.</item>
+/// scene after start), or 6 % beside a busy one (the patch's fringe), is busy and ignored until it has been calm for a
+/// while.</item>
 /// </list>
 /// Cells switched off in the <see cref="MotionArea"/> are never looked at. Not thread-safe: one per camera.
 /// </summary>
@@ -33,7 +36,14 @@ public sealed class MotionDetector
     /// <summary>More than this share of the analysed cells changed at once: the light, not something moving.</summary>
     private const double SceneChangeShare = 0.5;
 
+    /// <summary>The whole picture brightened or darkened by this many grey levels at once: a light, not movement.</summary>
+    private const int LightStep = 10;
+
+    /// <summary>How long after a light's step the picture is left to settle before anything in it counts as motion.</summary>
+    private const long SettleUs = 1_000_000;
+
     private const double BusyAbove = 0.15;
+    private const double FringeBusyAbove = 0.06;
     private const double CalmBelow = 0.05;
 
     /// <summary>Pictures further apart than this are not compared (the stream stalled or skipped).</summary>
@@ -61,6 +71,7 @@ public sealed class MotionDetector
     /// <summary>The median change of the last comparison (blurred grey levels), taken off every pixel's.</summary>
     private int offset;
     private long? warmUntilUs;
+    private long settledAfterUs = long.MinValue;
 
     public MotionDetector(MotionSettings settings)
     {
@@ -100,16 +111,23 @@ public sealed class MotionDetector
         }
 
         var hotCount = FindHotCells();
-        if (hotCount > SceneChangeShare * analysedCells)
+        if (hotCount > SceneChangeShare * analysedCells || Math.Abs(offset) >= LightStep * 9)
         {
-            // The picture changed as a whole: compare the next one with this, and let nothing here count as movement.
+            // The picture changed as a whole: compare the next one with this, and let nothing count as movement until
+            // it has settled.
+            settledAfterUs = frame.WallUs + SettleUs;
             Keep(frame.WallUs, forgetChanges: true);
             return new MotionObservation(frame.WallUs, sinceUs, null, 0, true, warming);
         }
 
-        Learn(stepUs, warming);
+        var settling = frame.WallUs < settledAfterUs;
+        if (!settling)
+        {
+            Learn(stepUs, warming); // what the encoder does while it catches up is not how often a cell moves
+        }
+
         var moving = 0;
-        var region = warming ? null : MovingRegion(out moving);
+        var region = warming || settling ? null : MovingRegion(out moving);
         Keep(frame.WallUs, forgetChanges: false);
         return new MotionObservation(frame.WallUs, sinceUs, region, moving, false, warming);
     }
@@ -224,8 +242,33 @@ public sealed class MotionDetector
         for (var cell = 0; cell < MotionArea.CellCount; cell++)
         {
             activity[cell] += ((hot[cell] ? 1 : 0) - activity[cell]) * rate;
-            busy[cell] = busy[cell] ? activity[cell] > CalmBelow : activity[cell] > BusyAbove;
         }
+
+        for (var cell = 0; cell < MotionArea.CellCount; cell++)
+        {
+            // The fringe of a busy patch (leaves reaching into a cell by a few pixels) changes less often than its
+            // middle, but it is the same leaves: beside a busy cell, a cell is busy at a lower rate.
+            var busyAbove = NextToBusy(cell) ? FringeBusyAbove : BusyAbove;
+            busy[cell] = busy[cell] ? activity[cell] > CalmBelow : activity[cell] > busyAbove;
+        }
+    }
+
+    private bool NextToBusy(int cell)
+    {
+        var column = cell % MotionArea.Columns;
+        var row = cell / MotionArea.Columns;
+        for (var r = Math.Max(row - 1, 0); r <= Math.Min(row + 1, MotionArea.Rows - 1); r++)
+        {
+            for (var c = Math.Max(column - 1, 0); c <= Math.Min(column + 1, MotionArea.Columns - 1); c++)
+            {
+                if ((r != row || c != column) && busy[(r * MotionArea.Columns) + c])
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

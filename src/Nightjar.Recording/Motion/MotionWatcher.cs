@@ -6,7 +6,9 @@ namespace Nightjar.Recording.Motion;
 /// <summary>
 /// Watches one camera for motion: takes its pictures from an <see cref="IFrameSource"/> at up to
 /// <see cref="AnalysisRate"/> a second, runs them through a <see cref="MotionDetector"/> and a
-/// <see cref="MotionTracker"/>, and hands each start and end of an event, in order, to whoever records them. When the
+/// <see cref="MotionTracker"/>, and hands each start and end of an event, in order, to whoever records them. While an
+/// event goes on, a second source decodes a few colour pictures a second of the camera for the object detector, from
+/// the keyframe before the event on; it stops when the event ends, so a quiet camera costs no colour decoding. When the
 /// pictures stop (the camera went offline) an open event ends at its last movement after
 /// <see cref="MotionTracker.QuietToEnd"/> of the recorder's own time.
 /// </summary>
@@ -21,6 +23,8 @@ internal sealed class MotionWatcher : IAsyncDisposable
     private readonly string cameraId;
     private readonly IFrameSource frames;
     private readonly Func<string, MotionChange, Task> record;
+    private readonly IFrameSource? colourFrames;
+    private readonly Action<Detection.DetectionPicture>? look;
     private readonly TimeProvider clock;
     private readonly ILogger logger;
     private readonly MotionDetector detector;
@@ -33,13 +37,19 @@ internal sealed class MotionWatcher : IAsyncDisposable
     private Task? reading;
     private Task? recording;
     private ITimer? silence;
+    private CancellationTokenSource? looking;
+    private Task? lookingTask;
 
-    public MotionWatcher(string cameraId, MotionSettings settings, IFrameSource frames, Func<string, MotionChange, Task> record, TimeProvider clock, ILogger logger)
+    /// <param name="colourFrames">The detector's pictures of the camera, with <paramref name="look"/> that takes them; null without a detector.</param>
+    public MotionWatcher(string cameraId, MotionSettings settings, IFrameSource frames, Func<string, MotionChange, Task> record,
+        IFrameSource? colourFrames, Action<Detection.DetectionPicture>? look, TimeProvider clock, ILogger logger)
     {
         this.cameraId = cameraId;
         Settings = settings;
         this.frames = frames;
         this.record = record;
+        this.colourFrames = colourFrames;
+        this.look = look;
         this.clock = clock;
         this.logger = logger;
         detector = new MotionDetector(settings);
@@ -62,8 +72,9 @@ internal sealed class MotionWatcher : IAsyncDisposable
     {
         try
         {
-            await foreach (var frame in frames.ReadAsync(cancellationToken))
+            await foreach (var picture in frames.ReadAsync(cancellationToken))
             {
+                var frame = (GrayFrame)picture;
                 MotionChange? change;
                 lock (gate)
                 {
@@ -110,6 +121,15 @@ internal sealed class MotionWatcher : IAsyncDisposable
     {
         await foreach (var change in changes.Reader.ReadAllAsync())
         {
+            if (change.Kind == MotionChangeKind.Started)
+            {
+                StartLooking(change.AtUs);
+            }
+            else
+            {
+                await StopLookingAsync();
+            }
+
             try
             {
                 await record(cameraId, change);
@@ -119,6 +139,51 @@ internal sealed class MotionWatcher : IAsyncDisposable
                 logger.LogError(ex, "An event of camera {Camera} could not be recorded.", cameraId);
             }
         }
+    }
+
+    /// <summary>Starts decoding colour pictures for the detector: those taken since the event began go to it.</summary>
+    private void StartLooking(long sinceUs)
+    {
+        if (colourFrames is null || look is null)
+        {
+            return;
+        }
+
+        looking = new CancellationTokenSource();
+        var token = looking.Token;
+        lookingTask = Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var picture in colourFrames.ReadAsync(token))
+                {
+                    if (picture is Detection.DetectionPicture colour && colour.WallUs >= sinceUs)
+                    {
+                        look(colour);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "Object detection of camera {Camera} failed for this event.", cameraId);
+            }
+        });
+    }
+
+    private async Task StopLookingAsync()
+    {
+        if (looking is null)
+        {
+            return;
+        }
+
+        await looking.CancelAsync();
+        await lookingTask!;
+        looking.Dispose();
+        (looking, lookingTask) = (null, null);
     }
 
     /// <summary>Stops watching; an event still open ends at its last movement.</summary>
@@ -148,6 +213,8 @@ internal sealed class MotionWatcher : IAsyncDisposable
         {
             await recording;
         }
+
+        await StopLookingAsync();
 
         stopping.Dispose();
     }

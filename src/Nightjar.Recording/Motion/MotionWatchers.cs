@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Nightjar.Recording.Detection;
 using Nightjar.Recording.Live;
 
 namespace Nightjar.Recording.Motion;
@@ -6,10 +7,17 @@ namespace Nightjar.Recording.Motion;
 /// <summary>
 /// One <see cref="MotionWatcher"/> per camera that records with motion detection on, on its sub-stream where it has one
 /// (the smallest picture there is), else on its main stream. A camera whose motion settings or streams change gets a new
-/// watcher; one removed, disabled or switched off loses its own, which ends its open event.
+/// watcher; one removed, disabled or switched off loses its own, which ends its open event. With an object detector,
+/// each watcher also decodes colour pictures of its camera while it has motion, for the detector; what it finds at the
+/// camera's minimum score or better goes to <paramref name="found"/>.
 /// </summary>
-internal sealed class MotionWatchers(Func<string, MotionChange, Task> record, string ffmpegPath, TimeProvider clock, ILoggerFactory loggers)
+internal sealed class MotionWatchers(
+    Func<string, MotionChange, Task> record, SharedDetector? detector, Func<string, DetectionPicture, IReadOnlyList<Detection.Detection>, Task> found,
+    string ffmpegPath, TimeProvider clock, ILoggerFactory loggers)
 {
+    /// <summary>Colour pictures a second of a camera with motion offered to the detector: a walker is in several.</summary>
+    public const double DetectionRate = 5;
+
     private readonly Dictionary<string, (MotionWatcher Watcher, StreamKey Stream)> running = [];
     private readonly ILogger logger = loggers.CreateLogger<MotionWatcher>();
 
@@ -20,7 +28,8 @@ internal sealed class MotionWatchers(Func<string, MotionChange, Task> record, st
             .ToDictionary(c => c.CameraId, c => (c.Motion, Stream: new StreamKey(c.CameraId, c.Sub is null ? StreamKind.Main : StreamKind.Sub)));
         foreach (var (cameraId, (watcher, stream)) in running.ToList())
         {
-            if (!wanted.TryGetValue(cameraId, out var want) || want.Motion != watcher.Settings || want.Stream != stream)
+            if (!wanted.TryGetValue(cameraId, out var want) || want.Motion with { AlertOn = watcher.Settings.AlertOn } != watcher.Settings
+                || want.Stream != stream)
             {
                 running.Remove(cameraId);
                 await watcher.DisposeAsync();
@@ -34,7 +43,17 @@ internal sealed class MotionWatchers(Func<string, MotionChange, Task> record, st
                 continue;
             }
 
-            var watcher = new MotionWatcher(cameraId, settings, new DecodedFrameSource(live, ffmpegPath, clock, logger), record, clock, logger);
+            // Colour pictures only when there is a detector (its model loaded), and only while there is motion.
+            IFrameSource? colour = null;
+            Action<DetectionPicture>? look = null;
+            if (detector is not null)
+            {
+                var size = new DetectionSize(detector.InputSize.Width, detector.InputSize.Height, DetectionRate);
+                colour = new DecodedFrameSource(live, ffmpegPath, size, clock, logger);
+                look = picture => detector.Offer(cameraId, picture, (seen, all) => found(cameraId, seen, [.. all.Where(d => d.Score >= settings.MinScore)]));
+            }
+
+            var watcher = new MotionWatcher(cameraId, settings, new DecodedFrameSource(live, ffmpegPath, null, clock, logger), record, colour, look, clock, logger);
             running[cameraId] = (watcher, stream);
             watcher.Start();
         }

@@ -85,6 +85,11 @@ public sealed class RecordingIndex
         );
         ALTER TABLE recording ADD COLUMN kept INTEGER NOT NULL DEFAULT 0;
         """,
+
+        // 3: the labels an Updated change added to its event (JSON array), so alerts for people or vehicles go out once.
+        """
+        ALTER TABLE event_change ADD COLUMN labels TEXT NULL;
+        """,
     ];
 
     /// <summary>

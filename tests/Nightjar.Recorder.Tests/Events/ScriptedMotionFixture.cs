@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.WebSockets;
 using System.Text.Json;
 using Nightjar.Contracts;
 using Nightjar.Recorder.Events;
@@ -23,9 +22,7 @@ public sealed class ScriptedMotionFixture : IAsyncLifetime
     public const string TopicPrefix = "home/nightjar";
     public const int Walks = 3;
 
-    private readonly List<EventMessage> liveMessages = [];
-    private ClientWebSocket? live;
-    private Task? liveReading;
+    private LiveEventsListener? live;
 
     public FakeCamera Camera { get; private set; } = null!;
 
@@ -43,16 +40,7 @@ public sealed class ScriptedMotionFixture : IAsyncLifetime
 
     public IReadOnlyList<SceneHappening> WalksSeen { get; private set; } = [];
 
-    public IReadOnlyList<EventMessage> LiveMessages
-    {
-        get
-        {
-            lock (liveMessages)
-            {
-                return [.. liveMessages];
-            }
-        }
-    }
+    public IReadOnlyList<EventMessage> LiveMessages => live?.Messages ?? [];
 
     public async Task InitializeAsync()
     {
@@ -70,8 +58,7 @@ public sealed class ScriptedMotionFixture : IAsyncLifetime
             "--Nightjar:Notifications:Email:To=alerts@example.com", "--Nightjar:Notifications:Email:Cooldown=00:00:00");
         await Recorder.CompleteSetupAsync(relay: Smtp);
         Token = await VideoConnections.SignInAsync(Recorder);
-        live = await VideoConnections.OpenApiLiveAsync(Recorder, "/api/v1/events/live", Token);
-        liveReading = ReadLiveAsync(live);
+        live = await LiveEventsListener.OpenAsync(Recorder, Token);
 
         var walks = new List<SceneHappening>();
         for (var k = 0; k < Walks; k++)
@@ -93,41 +80,16 @@ public sealed class ScriptedMotionFixture : IAsyncLifetime
         return JsonSerializer.Deserialize<List<EventInfo>>(await response.Content.ReadAsStringAsync(), EventJson.Options)!;
     }
 
-    private async Task ReadLiveAsync(ClientWebSocket socket)
-    {
-        try
-        {
-            while (socket.State == WebSocketState.Open)
-            {
-                var (type, bytes) = await VideoConnections.ReceiveAsync(socket, TimeSpan.FromMinutes(5));
-                if (type == WebSocketMessageType.Close)
-                {
-                    return;
-                }
-
-                lock (liveMessages)
-                {
-                    liveMessages.Add(JsonSerializer.Deserialize<EventMessage>(bytes, EventJson.Options)!);
-                }
-            }
-        }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
-        {
-        }
-    }
-
     public static string Describe(IEnumerable<EventInfo> events) =>
         string.Join("; ", events.Select(e => string.Create(CultureInfo.InvariantCulture, $"#{e.Id} {e.Start:HH:mm:ss.fff}–{e.End:HH:mm:ss.fff}")));
 
     public async Task DisposeAsync()
     {
-        live?.Abort();
-        if (liveReading is not null)
+        if (live is not null)
         {
-            await liveReading;
+            await live.DisposeAsync();
         }
 
-        live?.Dispose();
         await Recorder.DisposeAsync();
         await Camera.DisposeAsync();
         await Mqtt.DisposeAsync();

@@ -91,8 +91,9 @@ public sealed class ScriptedMotionTests(ScriptedMotionFixture run) : IClassFixtu
         var picture = Assert.Single(received, m => m.Topic == $"{prefix}/cfg0/snapshot" && m == received.Last(n => n.Topic == $"{prefix}/cfg0/snapshot"));
         Assert.Equal((640, 360), Jpeg.Size(picture.Payload));
         Assert.Contains(received, m => m.Topic == $"{prefix}/status" && m.Text == "online");
-        var discovery = received.Single(m => m.Topic.StartsWith("homeassistant/binary_sensor/", StringComparison.Ordinal));
-        Assert.EndsWith("_cfg0_motion/config", discovery.Topic, StringComparison.Ordinal);
+        var sensors = received.Where(m => m.Topic.StartsWith("homeassistant/binary_sensor/", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["animal", "motion", "person", "vehicle"], sensors.Select(m => m.Topic.Split('_')[^1].Split('/')[0]).Order());
+        var discovery = sensors.Single(m => m.Topic.EndsWith("_cfg0_motion/config", StringComparison.Ordinal));
         using var config = JsonDocument.Parse(discovery.Payload);
         Assert.Equal($"{prefix}/cfg0/motion", config.RootElement.GetProperty("state_topic").GetString());
         Assert.Contains(received, m => m.Topic.StartsWith("homeassistant/camera/", StringComparison.Ordinal));

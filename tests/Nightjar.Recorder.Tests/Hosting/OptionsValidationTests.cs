@@ -140,23 +140,59 @@ public class OptionsValidationTests
     [InlineData("Sensitivity", "Extreme", "Nightjar:Cameras:0:Motion:Sensitivity: takes Low, Medium or High")]
     [InlineData("Area", "1111", "Nightjar:Cameras:0:Motion:Area: The motion area has 12 rows of 16 cells")]
     [InlineData("Area", "111111111111111x,1", "Nightjar:Cameras:0:Motion:Area: The motion area takes only 0, 1")]
+    [InlineData("AlertOn", "Cats", "Nightjar:Cameras:0:AlertOn: takes AnyMotion, People, Vehicles or PeopleAndVehicles (got 'Cats')")]
+    [InlineData("AlertOn", "1", "Nightjar:Cameras:0:AlertOn: takes AnyMotion")]
+    [InlineData("MinScore", "0.1", "Nightjar:Cameras:0:MinScore: takes a score from 0.3 to 0.95")]
+    [InlineData("MinScore", "NaN", "Nightjar:Cameras:0:MinScore: takes a score from 0.3 to 0.95")]
+    [InlineData("MinScore", "half", "Nightjar:Cameras:0:MinScore: takes a score from 0.3 to 0.95")]
     public void AConfiguredCamerasMotion_OfTheWrongShape_IsRefused_NamingTheKey(string key, string value, string expected)
     {
         var options = new Nightjar.Recorder.Cameras.CamerasOptions();
         var camera = new Nightjar.Recorder.Cameras.ConfiguredCamera { Name = "Porch", StreamUrl = "rtsp://127.0.0.1:1/s" };
-        if (key == "Area")
+        switch (key)
         {
-            camera.Motion.Area = value;
-        }
-        else
-        {
-            camera.Motion.Sensitivity = value;
+            case "Area":
+                camera.Motion.Area = value;
+                break;
+            case "AlertOn":
+                camera.AlertOn = value;
+                break;
+            case "MinScore":
+                camera.MinScore = value;
+                break;
+            default:
+                camera.Motion.Sensitivity = value;
+                break;
         }
 
         options.Cameras["0"] = camera;
         var failures = new Nightjar.Recorder.Cameras.CamerasOptionsValidator().Validate(null, options).Failures!;
 
         Assert.Contains(failures, f => f.StartsWith(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AConfiguredCamera_AlertingOnPeople_WithAHigherMinimumScore_IsRead()
+    {
+        var camera = new Nightjar.Recorder.Cameras.ConfiguredCamera { Name = "Porch", StreamUrl = "rtsp://127.0.0.1:1/s", AlertOn = " people ", MinScore = "0.7" };
+
+        var (settings, errors) = camera.ReadMotion();
+
+        Assert.Empty(errors);
+        Assert.Equal((Nightjar.Recording.Motion.AlertOn.People, 0.7), (settings!.AlertOn, settings.MinScore));
+        Assert.Equal(["person"], settings.AlertLabels!);
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(51.0)]
+    [InlineData(double.NaN)]
+    public void ADetectionBudgetOutOfRange_IsRefused_NamingTheKey(double perSecond)
+    {
+        var failures = new Nightjar.Recorder.Detection.DetectionOptionsValidator()
+            .Validate(null, new Nightjar.Recorder.Detection.DetectionOptions { PerSecond = perSecond }).Failures!;
+
+        Assert.StartsWith("Nightjar:Detection:PerSecond takes 1 to 50 inferences a second", Assert.Single(failures), StringComparison.Ordinal);
     }
 
     [Theory]

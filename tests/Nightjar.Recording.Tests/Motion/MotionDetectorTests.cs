@@ -62,6 +62,45 @@ public sealed class MotionDetectorTests
     }
 
     [Fact]
+    public void TheLightSwitchedOn_WhileTheEncoderCatchesUpOverAFewFrames_IsNotMotion()
+    {
+        var detector = new MotionDetector(MotionSettings.Default);
+        var tracker = new MotionTracker();
+        var scene = new SyntheticScene();
+
+        // A real camera's encoder cannot send a whole new picture at once: after the light's step, a part of the
+        // picture comes brighter over the next frames, which looks like something there changing twice in a row.
+        var changes = Run(detector, tracker, scene, 0, 60, t =>
+        {
+            var sinceSwitch = t % 10;
+            scene.Brightness = (int)(t / 10) % 2 == 1 ? 70 : 0;
+            scene.Lagging = sinceSwitch < 0.4 ? (40, 40, 60, 60) : null;
+            var caughtUp = (int)Math.Min(70, sinceSwitch * 240); // 0, 30, 60, 70 in the pictures after the step
+            scene.LaggingBrightness = (int)(t / 10) % 2 == 1 ? caughtUp : 70 - caughtUp;
+        });
+
+        Assert.Empty(changes);
+    }
+
+    [Fact]
+    public void ABoxCrossingJustAfterTheLightSwitched_IsStillSeen()
+    {
+        var detector = new MotionDetector(MotionSettings.Default);
+        var tracker = new MotionTracker();
+        var scene = new SyntheticScene();
+        var walk = Walk(scene, 21, 3);
+
+        var changes = Run(detector, tracker, scene, 0, 30, t =>
+        {
+            scene.Brightness = t >= 20 ? 70 : 0;
+            walk(t);
+        });
+
+        var started = Assert.Single(changes, c => c.Kind == MotionChangeKind.Started);
+        Assert.InRange(started.AtUs, SyntheticScene.Us(21), SyntheticScene.Us(22));
+    }
+
+    [Fact]
     public void ABoxCrossingThePicture_IsOneEvent_StartingWhereItBegan_AndEndingAfterIt()
     {
         var detector = new MotionDetector(MotionSettings.Default);

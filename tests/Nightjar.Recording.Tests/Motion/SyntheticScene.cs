@@ -25,6 +25,14 @@ internal sealed class SyntheticScene(int seed = 7)
     /// <summary>Grey levels added to the whole picture (a light switched on).</summary>
     public int Brightness { get; set; }
 
+    /// <summary>
+    /// A part of the picture the camera's encoder has not caught up with after a change of light (its blocks are
+    /// refined over the next frames): it has <see cref="LaggingBrightness"/> instead of <see cref="Brightness"/>.
+    /// </summary>
+    public (int X, int Y, int Width, int Height)? Lagging { get; set; }
+
+    public int LaggingBrightness { get; set; }
+
     /// <summary>The box's left edge and size in pixels, or null when nothing crosses.</summary>
     public (int X, int Y, int Width, int Height)? Box { get; set; }
 
@@ -49,7 +57,8 @@ internal sealed class SyntheticScene(int seed = 7)
                     value = 128 + patch[(y * Width) + x];
                 }
 
-                value += Brightness + (grain[(y * Width) + x] * Noise / 127);
+                var lagging = Lagging is { } lag && x >= lag.X && x < lag.X + lag.Width && y >= lag.Y && y < lag.Y + lag.Height;
+                value += (lagging ? LaggingBrightness : Brightness) + (grain[(y * Width) + x] * Noise / 127);
                 if (Clock && x >= 4 && x < 64 && y >= 4 && y < 16)
                 {
                     // Digits: a pattern of light and dark strokes that changes with the second, like a clock's text.

@@ -102,7 +102,7 @@ public sealed class EventRetentionTests
 
         Assert.NotNull(ended?.End);
         Assert.InRange(ended.End.Value, lastEnd - TimeSpan.FromSeconds(1), lastEnd + TimeSpan.FromSeconds(1));
-        var changes = await started.Engine.Events.ChangesAfterAsync(0, 100);
+        var changes = await started.Engine.Events.Changes.AfterAsync(0, 100);
         Assert.Equal(EventChangeKind.Ended, changes.Last(c => c.EventId == id).Kind);
     }
 }

@@ -4,11 +4,11 @@ using Nightjar.Recording.Mp4;
 namespace Nightjar.Recording.Motion;
 
 /// <summary>
-/// Reads what <see cref="FrameDecoder"/>'s ffmpeg writes: fragmented MOV of raw grey pictures, one per fragment. Only
+/// Reads what <see cref="FrameDecoder"/>'s ffmpeg writes: fragmented MOV of raw pictures (grey or colour), one per fragment. Only
 /// what is needed is read: the time scale (<c>moov/trak/mdia/mdhd</c>), each fragment's decode time
 /// (<c>moof/traf/tfdt</c>) and its picture (the <c>mdat</c> that follows). Sizes are bounded by what was asked for.
 /// </summary>
-internal sealed class GrayFrameReader(Stream stream, int pixelCount)
+internal sealed class DecodedPictureReader(Stream stream, int pictureBytes)
 {
     private readonly byte[] header = new byte[16];
     private uint timescale;
@@ -21,9 +21,9 @@ internal sealed class GrayFrameReader(Stream stream, int pixelCount)
         {
             if (box.Type == Box.Mdat)
             {
-                if (box.BodySize < pixelCount || box.BodySize > pixelCount + 1024)
+                if (box.BodySize < pictureBytes || box.BodySize > pictureBytes + 1024)
                 {
-                    throw new Mp4FormatException($"A decoded picture of {box.BodySize} bytes is not {pixelCount}.");
+                    throw new Mp4FormatException($"A decoded picture of {box.BodySize} bytes is not {pictureBytes}.");
                 }
 
                 var body = new byte[box.BodySize];
@@ -34,7 +34,7 @@ internal sealed class GrayFrameReader(Stream stream, int pixelCount)
                 }
 
                 decodeTicks = null;
-                return (MediaFragment.ToTimebase(ticks, timescale), body.AsSpan(body.Length - pixelCount).ToArray());
+                return (MediaFragment.ToTimebase(ticks, timescale), body.AsSpan(body.Length - pictureBytes).ToArray());
             }
 
             if (box.BodySize > 1 << 20)
