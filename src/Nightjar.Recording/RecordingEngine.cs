@@ -37,6 +37,7 @@ public sealed class RecordingEngine : IAsyncDisposable
     private readonly EventRecorder eventRecorder;
     private readonly MotionWatchers watchers;
     private readonly SharedDetector? detector;
+    private readonly string? detectionProblem;
     private readonly long runId;
     private readonly string? restartReason;
     private readonly IReadOnlyDictionary<StreamKey, (long LastEndUs, string? PendingGapReason)> previousEnds;
@@ -53,7 +54,7 @@ public sealed class RecordingEngine : IAsyncDisposable
 
     private RecordingEngine(RecordingOptions options, TimeProvider clock, ILoggerFactory loggers, IFragmentSourceFactory sources,
         RecordingLayout layout, RecordingIndex index, EventIndex events, EventPictures pictures, long runId, string? restartReason,
-        IReadOnlyDictionary<StreamKey, (long, string?)> previousEnds, long usedBytes, ObjectDetector? objectDetector, string? detectionProblem)
+        IReadOnlyDictionary<StreamKey, (long, string?)> previousEnds, long usedBytes, ObjectDetector? ownModel, string? detectionProblem)
     {
         this.options = options;
         this.clock = clock;
@@ -73,8 +74,10 @@ public sealed class RecordingEngine : IAsyncDisposable
         eventRecorder = new EventRecorder(events, pictures, cameraId => Live(new StreamKey(cameraId, StreamKind.Main)), retention.Add, clock,
             loggers.CreateLogger<EventRecorder>());
         eventRecorder.Changed += change => EventChanged?.Invoke(change);
-        DetectionProblem = detectionProblem;
-        detector = objectDetector is null ? null : new SharedDetector(objectDetector, options.DetectionPerSecond, clock, loggers.CreateLogger<SharedDetector>());
+        this.detectionProblem = detectionProblem;
+        detector = detectionProblem is not null ? null : new SharedDetector(
+            () => ownModel is not null ? (ownModel, null) : (ObjectDetector.Load(ObjectDetector.ShippedModelPath, shipped: true, out var problem), problem),
+            options.DetectionPerSecond, clock, loggers.CreateLogger<SharedDetector>());
         watchers = new MotionWatchers(eventRecorder.RecordAsync, detector, eventRecorder.AddDetectionsAsync, options.FfmpegPath, clock, loggers);
         flushLoop = Task.Run(FlushLoopAsync);
     }
@@ -89,7 +92,7 @@ public sealed class RecordingEngine : IAsyncDisposable
     public RecordingOptions Options => options;
 
     /// <summary>Why events carry no people or vehicles (the detector's model is missing or damaged), in words; null when they do.</summary>
-    public string? DetectionProblem { get; }
+    public string? DetectionProblem => detectionProblem ?? detector?.Problem;
 
     /// <summary>The object detector's figures: inferences run, and pictures dropped because the budget was spent; null without one.</summary>
     public (long Run, long Dropped)? DetectionFigures => detector is null ? null : (detector.Run, detector.Dropped);
@@ -124,15 +127,26 @@ public sealed class RecordingEngine : IAsyncDisposable
         var restartReason = previous is null ? null : previous.Stopped is null ? CrashReason : previous.StopReason;
         var ends = await index.GetStreamEndsAsync();
         var used = await index.GetTotalBytesAsync() + await events.PictureBytesAsync();
-        var modelPath = options.DetectionModel ?? ObjectDetector.ShippedModelPath;
-        var objectDetector = ObjectDetector.Load(modelPath, shipped: options.DetectionModel is null, out var detectionProblem);
+        // The shipped model's checksum is checked now, and ONNX Runtime loads it at the first motion; a model of the
+        // owner's, whose checksum nobody knows, is checked by loading it now.
+        ObjectDetector? ownModel = null;
+        string? detectionProblem;
+        if (options.DetectionModel is { } own)
+        {
+            ownModel = ObjectDetector.Load(own, shipped: false, out detectionProblem);
+        }
+        else
+        {
+            detectionProblem = ObjectDetector.Check(ObjectDetector.ShippedModelPath, shipped: true);
+        }
+
         if (detectionProblem is not null)
         {
             loggers.CreateLogger<RecordingEngine>().LogWarning("{Problem}", detectionProblem);
         }
 
         return new RecordingEngine(options, clock, loggers, sources, layout, index, events, pictures, runId, restartReason, ends, used,
-            objectDetector, detectionProblem);
+            ownModel, detectionProblem);
     }
 
     /// <summary>Every configured stream's state.</summary>

@@ -3,10 +3,10 @@ namespace Nightjar.Recorder.Notifications;
 /// <summary>What an alert in the outbox is for (its <c>purpose</c>): the senders act on it. Stored: never rename one.</summary>
 public static class AlertPurpose
 {
-    /// <summary>An event began: the message, and on MQTT the camera's motion ON.</summary>
+    /// <summary>An event began to alert (at its start, or when a person was first seen in it): the message, and on MQTT the camera's states.</summary>
     public const string EventStart = "event.start";
 
-    /// <summary>An event ended: the message, and on MQTT the camera's motion OFF.</summary>
+    /// <summary>An event that alerted ended: the message, and on MQTT the camera's states (all OFF).</summary>
     public const string EventEnd = "event.end";
 
     /// <summary>The detector saw something new in an event that alerts: the message, and on MQTT the camera's states.</summary>

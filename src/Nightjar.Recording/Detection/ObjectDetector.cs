@@ -48,16 +48,15 @@ public sealed class ObjectDetector : IDisposable
     public static string ShippedModelPath => Path.Combine(AppContext.BaseDirectory, "Detection", "Model", "yolox_nano.onnx");
 
     /// <summary>
-    /// Loads a model; null and why in words when it cannot be used: missing, not the file shipped (a damaged download or
-    /// disk; only checked for the shipped model, whose checksum is known), or not a YOLOX export ONNX Runtime can run.
+    /// What is wrong with a model file that can be told without loading it (ONNX Runtime takes tens of megabytes, which
+    /// wait for the first motion): missing, or not the file shipped (a damaged download or disk; only checked for the
+    /// shipped model, whose checksum is known). Null when it looks right.
     /// </summary>
-    public static ObjectDetector? Load(string path, bool shipped, out string? problem)
+    public static string? Check(string path, bool shipped)
     {
-        problem = null;
         if (!File.Exists(path))
         {
-            problem = $"The object detector's model is missing ({path}): events are recorded without people and vehicles.";
-            return null;
+            return $"The object detector's model is missing ({path}): events are recorded without people and vehicles.";
         }
 
         if (shipped)
@@ -65,9 +64,23 @@ public sealed class ObjectDetector : IDisposable
             using var file = File.OpenRead(path);
             if (!string.Equals(Convert.ToHexStringLower(SHA256.HashData(file)), ShippedSha256, StringComparison.Ordinal))
             {
-                problem = $"The object detector's model is damaged ({path} is not the file shipped): events are recorded without people and vehicles.";
-                return null;
+                return $"The object detector's model is damaged ({path} is not the file shipped): events are recorded without people and vehicles.";
             }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Loads a model; null and why in words when it cannot be used: what <see cref="Check"/> finds, or not a YOLOX
+    /// export ONNX Runtime can run.
+    /// </summary>
+    public static ObjectDetector? Load(string path, bool shipped, out string? problem)
+    {
+        problem = Check(path, shipped);
+        if (problem is not null)
+        {
+            return null;
         }
 
         try

@@ -6,11 +6,12 @@ namespace Nightjar.Recording.Detection;
 /// The box's one detector, shared fairly by its cameras within a budget of inferences a second. Each camera has room
 /// for one waiting picture: a newer one replaces it (the oldest pictures are dropped, never a recorded frame, which
 /// never comes here). One thread takes the cameras' pictures in turn, at most <see cref="PerSecond"/> a second in all,
-/// and hands each result to whoever offered the picture.
+/// and hands each result to whoever offered the picture. The model is loaded when it is first needed (the first
+/// motion), not at start: ONNX Runtime and its model take some 35 MB that a box without motion need not spend.
 /// </summary>
 public sealed class SharedDetector : IAsyncDisposable
 {
-    private readonly ObjectDetector detector;
+    private readonly Lazy<ObjectDetector?> detector;
     private readonly TimeProvider clock;
     private readonly ILogger logger;
     private readonly object gate = new();
@@ -23,9 +24,20 @@ public sealed class SharedDetector : IAsyncDisposable
     private long dropped;
     private long run;
 
-    public SharedDetector(ObjectDetector detector, double perSecond, TimeProvider clock, ILogger logger)
+    /// <param name="load">Loads the model, or says in words why it cannot (then there is no detection).</param>
+    public SharedDetector(Func<(ObjectDetector? Detector, string? Problem)> load, double perSecond, TimeProvider clock, ILogger logger)
     {
-        this.detector = detector;
+        detector = new Lazy<ObjectDetector?>(() =>
+        {
+            var (loaded, problem) = load();
+            if (problem is not null)
+            {
+                Problem = problem;
+                logger.LogWarning("{Problem}", problem);
+            }
+
+            return loaded;
+        }, LazyThreadSafetyMode.ExecutionAndPublication);
         this.clock = clock;
         this.logger = logger;
         PerSecond = perSecond;
@@ -36,8 +48,11 @@ public sealed class SharedDetector : IAsyncDisposable
     /// <summary>The budget: inferences a second for the whole box.</summary>
     public double PerSecond { get; }
 
-    /// <summary>The model's input size, which pictures must have.</summary>
-    public (int Width, int Height) InputSize => (detector.Width, detector.Height);
+    /// <summary>The model's input size, which pictures must have (loading it the first time); null when it could not be loaded.</summary>
+    public (int Width, int Height)? InputSize => detector.Value is { } loaded ? (loaded.Width, loaded.Height) : null;
+
+    /// <summary>Why the model could not be loaded, once that was tried; null otherwise.</summary>
+    public string? Problem { get; private set; }
 
     /// <summary>Pictures replaced by a newer one before their turn came (for figures and tests).</summary>
     public long Dropped => Interlocked.Read(ref dropped);
@@ -99,7 +114,7 @@ public sealed class SharedDetector : IAsyncDisposable
                 IReadOnlyList<Detection> found;
                 try
                 {
-                    found = detector.Detect(item.Picture);
+                    found = detector.Value?.Detect(item.Picture) ?? [];
                     Interlocked.Increment(ref run);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
@@ -129,6 +144,9 @@ public sealed class SharedDetector : IAsyncDisposable
         await worker;
         stopping.Dispose();
         offered.Dispose();
-        detector.Dispose();
+        if (detector.IsValueCreated)
+        {
+            detector.Value?.Dispose();
+        }
     }
 }

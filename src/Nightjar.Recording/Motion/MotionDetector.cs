@@ -14,7 +14,8 @@ namespace Nightjar.Recording.Motion;
 /// <item>A patch that moves all the time (leaves, rain, a flag, a running counter): each cell keeps how often it
 /// changed; a cell that changed in more than 15 % of pictures over the last minute (two seconds while learning the
 /// scene after start), or 6 % beside a busy one (the patch's fringe), is busy and ignored until it has been calm for a
-/// while.</item>
+/// while. On its own, movement in a cell beside a busy one is the patch reaching a little further now and then: it
+/// counts only when it joins movement elsewhere.</item>
 /// </list>
 /// Cells switched off in the <see cref="MotionArea"/> are never looked at. Not thread-safe: one per camera.
 /// </summary>
@@ -63,6 +64,9 @@ public sealed class MotionDetector
     private readonly int[] changedInCell = new int[MotionArea.CellCount];
     private readonly double[] activity = new double[MotionArea.CellCount];
     private readonly bool[] busy = new bool[MotionArea.CellCount];
+    private readonly bool[] movingCells = new bool[MotionArea.CellCount];
+    private readonly bool[] fringe = new bool[MotionArea.CellCount];
+    private readonly int[] toVisit = new int[MotionArea.CellCount]; // each cell is put in at most once
     private bool[] hot = new bool[MotionArea.CellCount];
     private bool[] wasHot = new bool[MotionArea.CellCount];
     private bool hasPrevious;
@@ -273,16 +277,32 @@ public sealed class MotionDetector
 
     /// <summary>
     /// The rectangle around the changed pixels of the cells that moved: changed now, not busy, and changed in the
-    /// picture before too, in the same cell or one beside it that is not busy (the fringe of a busy patch flickers). Null when fewer cells moved than the sensitivity needs.
+    /// picture before too, in the same cell or one beside it that is not busy (the fringe of a busy patch flickers). A
+    /// cell beside a busy one counts only as part of movement that reaches beyond the busy patch's fringe: on its own
+    /// it is the patch's leaves reaching a little further now and then. Null when fewer cells moved than the
+    /// sensitivity needs.
     /// </summary>
     private MotionRegion? MovingRegion(out int moving)
     {
+        Array.Clear(movingCells);
+        Array.Clear(fringe);
+        for (var cell = 0; cell < MotionArea.CellCount; cell++)
+        {
+            if (hot[cell] && !busy[cell] && HotBefore(cell))
+            {
+                movingCells[cell] = true;
+                fringe[cell] = NextToBusy(cell);
+            }
+        }
+
+        KeepFringeJoinedToTheRest();
+
         moving = 0;
         int left = Width, top = Height, right = -1, bottom = -1;
         var limit = threshold * 9;
         for (var cell = 0; cell < MotionArea.CellCount; cell++)
         {
-            if (!hot[cell] || busy[cell] || !HotBefore(cell))
+            if (!movingCells[cell])
             {
                 continue;
             }
@@ -312,6 +332,46 @@ public sealed class MotionDetector
         }
 
         return new MotionRegion((double)left / Width, (double)top / Height, (double)(right - left + 1) / Width, (double)(bottom - top + 1) / Height);
+    }
+
+    /// <summary>
+    /// Drops the moving fringe cells (beside a busy one) that no chain of moving cells joins to a moving cell away from
+    /// busy ones; the rest stay: something that came from elsewhere and walked into the leaves' edge.
+    /// </summary>
+    private void KeepFringeJoinedToTheRest()
+    {
+        var count = 0;
+        for (var cell = 0; cell < MotionArea.CellCount; cell++)
+        {
+            if (movingCells[cell] && !fringe[cell])
+            {
+                toVisit[count++] = cell;
+            }
+        }
+
+        while (count > 0)
+        {
+            var cell = toVisit[--count];
+            var column = cell % MotionArea.Columns;
+            var row = cell / MotionArea.Columns;
+            for (var r = Math.Max(row - 1, 0); r <= Math.Min(row + 1, MotionArea.Rows - 1); r++)
+            {
+                for (var c = Math.Max(column - 1, 0); c <= Math.Min(column + 1, MotionArea.Columns - 1); c++)
+                {
+                    var near = (r * MotionArea.Columns) + c;
+                    if (movingCells[near] && fringe[near])
+                    {
+                        fringe[near] = false; // joined: it counts
+                        toVisit[count++] = near;
+                    }
+                }
+            }
+        }
+
+        for (var cell = 0; cell < MotionArea.CellCount; cell++)
+        {
+            movingCells[cell] &= !fringe[cell];
+        }
     }
 
     private bool HotBefore(int cell)

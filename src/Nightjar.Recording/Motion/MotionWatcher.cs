@@ -23,7 +23,7 @@ internal sealed class MotionWatcher : IAsyncDisposable
     private readonly string cameraId;
     private readonly IFrameSource frames;
     private readonly Func<string, MotionChange, Task> record;
-    private readonly IFrameSource? colourFrames;
+    private readonly Func<IFrameSource?>? colourFrames;
     private readonly Action<Detection.DetectionPicture>? look;
     private readonly TimeProvider clock;
     private readonly ILogger logger;
@@ -40,9 +40,12 @@ internal sealed class MotionWatcher : IAsyncDisposable
     private CancellationTokenSource? looking;
     private Task? lookingTask;
 
-    /// <param name="colourFrames">The detector's pictures of the camera, with <paramref name="look"/> that takes them; null without a detector.</param>
+    /// <param name="colourFrames">
+    /// Makes, for each event, a source of the detector's pictures of the camera, which go to <paramref name="look"/>
+    /// (null when the detector cannot be had); null without a detector.
+    /// </param>
     public MotionWatcher(string cameraId, MotionSettings settings, IFrameSource frames, Func<string, MotionChange, Task> record,
-        IFrameSource? colourFrames, Action<Detection.DetectionPicture>? look, TimeProvider clock, ILogger logger)
+        Func<IFrameSource?>? colourFrames, Action<Detection.DetectionPicture>? look, TimeProvider clock, ILogger logger)
     {
         this.cameraId = cameraId;
         Settings = settings;
@@ -144,7 +147,7 @@ internal sealed class MotionWatcher : IAsyncDisposable
     /// <summary>Starts decoding colour pictures for the detector: those taken since the event began go to it.</summary>
     private void StartLooking(long sinceUs)
     {
-        if (colourFrames is null || look is null)
+        if (looking is not null || look is null || colourFrames is null)
         {
             return;
         }
@@ -155,7 +158,13 @@ internal sealed class MotionWatcher : IAsyncDisposable
         {
             try
             {
-                await foreach (var picture in colourFrames.ReadAsync(token))
+                // Off the event's own path: the first event of all loads the model, which takes a moment.
+                if (colourFrames() is not { } source)
+                {
+                    return;
+                }
+
+                await foreach (var picture in source.ReadAsync(token))
                 {
                     if (picture is Detection.DetectionPicture colour && colour.WallUs >= sinceUs)
                     {

@@ -43,13 +43,14 @@ internal sealed class MotionWatchers(
                 continue;
             }
 
-            // Colour pictures only when there is a detector (its model loaded), and only while there is motion.
-            IFrameSource? colour = null;
+            // Colour pictures only when there is a detector, and only while there is motion (its model is loaded then).
+            Func<IFrameSource?>? colour = null;
             Action<DetectionPicture>? look = null;
             if (detector is not null)
             {
-                var size = new DetectionSize(detector.InputSize.Width, detector.InputSize.Height, DetectionRate);
-                colour = new DecodedFrameSource(live, ffmpegPath, size, clock, logger);
+                colour = () => detector.InputSize is { } size
+                    ? new DecodedFrameSource(live, ffmpegPath, new DetectionSize(size.Width, size.Height, DetectionRate), clock, logger)
+                    : null;
                 look = picture => detector.Offer(cameraId, picture, (seen, all) => found(cameraId, seen, [.. all.Where(d => d.Score >= settings.MinScore)]));
             }
 

@@ -102,8 +102,9 @@ public sealed class ObjectDetectorTests : IDisposable
     [Fact]
     public async Task TheSharedDetector_DropsTheOlderPicturesOfACamera_AndTakesTheCamerasInTurn()
     {
-        await using var shared = new SharedDetector(LoadShipped(), perSecond: 20, TimeProvider.System, NullLogger.Instance);
-        var picture = await PictureAsync(shared.InputSize.Width, shared.InputSize.Height, TestPictures.Person, 512, 512);
+        await using var shared = new SharedDetector(() => (LoadShipped(), null), perSecond: 20, TimeProvider.System, NullLogger.Instance);
+        var (width, height) = shared.InputSize!.Value;
+        var picture = await PictureAsync(width, height, TestPictures.Person, 512, 512);
         var done = new List<(string Camera, long WallUs, int People)>();
         var last = new TaskCompletionSource();
 

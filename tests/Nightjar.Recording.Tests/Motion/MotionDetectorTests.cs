@@ -161,6 +161,27 @@ public sealed class MotionDetectorTests
     }
 
     [Fact]
+    public void TheFringeOfABusyPatch_FlickeringNowAndThen_IsNeitherAnEventNorPartOfOne()
+    {
+        var detector = new MotionDetector(MotionSettings.Default);
+        var tracker = new MotionTracker();
+        var scene = new SyntheticScene();
+        var walks = Enumerable.Range(0, 8).Select(i => 15.0 + (i * 20)).ToList();
+
+        var changes = Run(detector, tracker, scene, 0, 180, t =>
+        {
+            // Two pictures in a row every 5 s: 5 % of the time, too seldom for the cell beside the patch to be learnt busy.
+            scene.PatchSpills = t % 5 is >= 2 and < 2.25;
+            var walk = walks.LastOrDefault(w => w <= t);
+            Walk(scene, walk == 0 ? -100 : walk, 3)(t);
+        });
+
+        var described = string.Join("; ", changes.Select(c => $"{c.Kind} {(c.AtUs - SyntheticScene.Us(0)) / 1e6:F2} {c.Region}"));
+        Assert.True(changes.Count(c => c.Kind == MotionChangeKind.Started) == walks.Count, described);
+        Assert.All(changes, c => Assert.True(c.Region.Y >= 49.0 / SyntheticScene.Height, described)); // the box's top is at 50 of 144
+    }
+
+    [Fact]
     public void MovementOnlyInCellsSwitchedOff_IsNeverSeen()
     {
         var area = MotionArea.All;

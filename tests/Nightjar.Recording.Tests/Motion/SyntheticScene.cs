@@ -22,6 +22,9 @@ internal sealed class SyntheticScene(int seed = 7)
 
     public bool NoisyPatch { get; set; } = true;
 
+    /// <summary>The noisy patch reaches 8 pixels further left in this frame, into the next cell (leaves in a gust).</summary>
+    public bool PatchSpills { get; set; }
+
     /// <summary>Grey levels added to the whole picture (a light switched on).</summary>
     public int Brightness { get; set; }
 
@@ -52,7 +55,7 @@ internal sealed class SyntheticScene(int seed = 7)
                     value = 128;
                 }
 
-                if (NoisyPatch && x >= 160 && x < 180 && y >= 8 && y < 26)
+                if (NoisyPatch && x >= (PatchSpills ? 152 : 160) && x < 180 && y >= 8 && y < 26)
                 {
                     value = 128 + patch[(y * Width) + x];
                 }
