@@ -295,7 +295,10 @@ public static class CompanionCommands
 
         return await WithCameraAsync(name, cameraText, error, store, async (client, device, camera) =>
         {
-            await using var stdout = System.Console.OpenStandardOutput();
+            // Not Console.OpenStandardOutput: on Linux it ignores a broken pipe, so `live … | ffplay -` went on
+            // streaming into nothing after ffplay was closed. A plain stream on descriptor 1 fails instead, and the
+            // client ends.
+            await using var stdout = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(1, ownsHandle: false), FileAccess.Write, 1);
             var result = await client.WatchLiveAsync(camera.Id, stream, stdout, cancellationToken);
             return result.Status == ClientStatus.Ok ? ExitCodes.Ok : await FailedAsync(result, device, error, store);
         }, cancellationToken);
@@ -331,7 +334,7 @@ public static class CompanionCommands
         if (found is null)
         {
             await error.WriteLineAsync($"{device.Name} has no camera '{text}'. See `nightjar-app cameras {device.Name}`.");
-            return (null, ExitCodes.Usage);
+            return (null, ExitCodes.NothingFound);
         }
 
         return (found, ExitCodes.Ok);
@@ -448,6 +451,7 @@ public static class CompanionCommands
         ClientStatus.Ok => ExitCodes.Ok,
         ClientStatus.PasswordChanged => ExitCodes.PasswordChanged,
         ClientStatus.WrongPassword or ClientStatus.RateLimited or ClientStatus.SignedOut => ExitCodes.WrongPassword,
+        ClientStatus.NotFound => ExitCodes.NothingFound,
         _ => ExitCodes.UnreachableOrCertificate,
     };
 

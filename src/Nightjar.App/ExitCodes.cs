@@ -8,4 +8,7 @@ public static class ExitCodes
     public const int UnreachableOrCertificate = 2;
     public const int PasswordChanged = 3;
     public const int WrongPassword = 4;
+
+    /// <summary>No such camera, export or event, or nothing recorded in the range.</summary>
+    public const int NothingFound = 5;
 }

@@ -22,6 +22,9 @@ public enum ClientStatus
     /// <summary>The token was signed out or revoked on the console: sign in again.</summary>
     SignedOut,
 
+    /// <summary>The recorder has nothing of what was asked: no such camera, export or event, or nothing recorded in that time.</summary>
+    NotFound,
+
     /// <summary>The recorder answered something this client does not understand.</summary>
     Failed,
 }

@@ -211,11 +211,19 @@ public sealed class RecorderClient : IDisposable
                         : new(ClientStatus.Ok, written, socket.CloseStatusDescription ?? "The stream ended.");
                 }
 
-                await destination.WriteAsync(buffer.AsMemory(0, received.Count), cancellationToken);
-                written += received.Count;
-                if (received.EndOfMessage)
+                try
                 {
-                    await destination.FlushAsync(cancellationToken);
+                    await destination.WriteAsync(buffer.AsMemory(0, received.Count), cancellationToken);
+                    written += received.Count;
+                    if (received.EndOfMessage)
+                    {
+                        await destination.FlushAsync(cancellationToken);
+                    }
+                }
+                catch (IOException)
+                {
+                    // Whoever read the stream went away (a player closed, `head` had enough): that is the end.
+                    return new(ClientStatus.Ok, written, "The reader stopped.");
                 }
             }
         }
@@ -251,9 +259,13 @@ public sealed class RecorderClient : IDisposable
             var device = await GetDeviceAsync(cancellationToken);
             return new(device.Status == ClientStatus.Ok ? ClientStatus.Failed : device.Status, 0, device.Message, device.PasswordChangedAt);
         }
-        catch (WebSocketException) when (socket.HttpStatusCode is HttpStatusCode.NotFound or HttpStatusCode.ServiceUnavailable or HttpStatusCode.BadRequest)
+        catch (WebSocketException) when (socket.HttpStatusCode is HttpStatusCode.NotFound)
         {
-            return new(ClientStatus.Failed, 0, socket.HttpStatusCode == HttpStatusCode.NotFound ? "No such camera (or it has no such stream)." : "The camera is not recording.");
+            return new(ClientStatus.NotFound, 0, "No such camera (or it has no such stream).");
+        }
+        catch (WebSocketException) when (socket.HttpStatusCode is HttpStatusCode.ServiceUnavailable or HttpStatusCode.BadRequest)
+        {
+            return new(ClientStatus.Failed, 0, "The camera is not recording.");
         }
         catch (Exception ex) when (ex is WebSocketException or HttpRequestException && !cancellationToken.IsCancellationRequested)
         {
@@ -340,9 +352,12 @@ public sealed class RecorderClient : IDisposable
             ProblemTypes.WrongCredentials => new(ClientStatus.WrongPassword, default, "Wrong user name or password."),
             ProblemTypes.InvalidToken => new(ClientStatus.SignedOut, default, "This app is signed out of the recorder."),
             ProblemTypes.TooManyAttempts or ProblemTypes.Busy => new(ClientStatus.RateLimited, default, detail ?? "Try again later.", RetryAfter: retryAfter),
-            _ => response.StatusCode == HttpStatusCode.TooManyRequests
-                ? new(ClientStatus.RateLimited, default, "Try again later.", RetryAfter: retryAfter)
-                : new(ClientStatus.Failed, default, $"The recorder answered {(int)response.StatusCode}: {detail ?? response.ReasonPhrase}"),
+            _ => response.StatusCode switch
+            {
+                HttpStatusCode.TooManyRequests => new(ClientStatus.RateLimited, default, "Try again later.", RetryAfter: retryAfter),
+                HttpStatusCode.NotFound => new(ClientStatus.NotFound, default, detail ?? "The recorder has no such thing."),
+                _ => new(ClientStatus.Failed, default, $"The recorder answered {(int)response.StatusCode}: {detail ?? response.ReasonPhrase}"),
+            },
         };
     }
 

@@ -39,10 +39,10 @@ public sealed class CompanionAppTests : IAsyncLifetime
     public async Task Add_ThenStatus_IsOnline()
     {
         var add = await RunAsync(TestRecorder.AdminPassword + "\n", "add", await PairingUriAsync(), "--name", "home");
-        Assert.Equal(ExitCodes.Ok, add.Code);
+        Assert.Equal(Exit.Ok, add.Code);
 
         var status = await RunAsync("", "status", "home");
-        Assert.Equal(ExitCodes.Ok, status.Code);
+        Assert.Equal(Exit.Ok, status.Code);
         Assert.Contains("home: online", status.Output, StringComparison.Ordinal);
         var list = await RunAsync("", "list");
         Assert.Matches(@"home\t127\.0\.0\.1:\d+\tonline", list.Output);
@@ -55,16 +55,16 @@ public sealed class CompanionAppTests : IAsyncLifetime
     public async Task AddingAgainUnderTheSameName_EndsTheOldToken_AndTheRecorderListsTheGivenName()
     {
         var uri = await PairingUriAsync();
-        Assert.Equal(ExitCodes.Ok, (await RunAsync(TestRecorder.AdminPassword + "\n", "add", uri, "--name", "home")).Code);
+        Assert.Equal(Exit.Ok, (await RunAsync(TestRecorder.AdminPassword + "\n", "add", uri, "--name", "home")).Code);
         var first = (await store.FindAsync("home"))!.Token!;
-        Assert.Equal(ExitCodes.Ok, (await RunAsync(TestRecorder.AdminPassword + "\n", "add", uri, "--name", "home")).Code);
-        Assert.Equal(ExitCodes.Ok, (await RunAsync(TestRecorder.AdminPassword + "\n", "login", "home")).Code);
+        Assert.Equal(Exit.Ok, (await RunAsync(TestRecorder.AdminPassword + "\n", "add", uri, "--name", "home")).Code);
+        Assert.Equal(Exit.Ok, (await RunAsync(TestRecorder.AdminPassword + "\n", "login", "home")).Code);
 
         var apps = await recorder.Get<AppTokens>().ListAsync();
         var app = Assert.Single(apps);
         Assert.Equal($"home on {Environment.MachineName}", app.ClientName);
         Assert.IsType<TokenCheck.Invalid>(await recorder.Get<AppTokens>().CheckAsync(first));
-        Assert.Equal(ExitCodes.Ok, (await RunAsync("", "status", "home")).Code);
+        Assert.Equal(Exit.Ok, (await RunAsync("", "status", "home")).Code);
     }
 
     [Fact]
@@ -73,11 +73,11 @@ public sealed class CompanionAppTests : IAsyncLifetime
         var uri = await PairingUriAsync();
         for (var i = 0; i < 5; i++)
         {
-            Assert.Equal(ExitCodes.WrongPassword, (await RunAsync("wrong-password\n", "add", uri, "--name", "home")).Code);
+            Assert.Equal(Exit.WrongPassword, (await RunAsync("wrong-password\n", "add", uri, "--name", "home")).Code);
         }
 
         var limited = await RunAsync(TestRecorder.AdminPassword + "\n", "add", uri, "--name", "home");
-        Assert.Equal(ExitCodes.WrongPassword, limited.Code);
+        Assert.Equal(Exit.WrongPassword, limited.Code);
         Assert.Contains("Try again in", limited.Error, StringComparison.Ordinal);
         Assert.Null(await store.FindAsync("home"));
     }
@@ -86,17 +86,17 @@ public sealed class CompanionAppTests : IAsyncLifetime
     public async Task AnAppThatSignedInBefore_LogsIn_WhileWrongPasswordsFromItsAddressAreLimited()
     {
         var uri = await PairingUriAsync();
-        Assert.Equal(ExitCodes.Ok, (await RunAsync(TestRecorder.AdminPassword + "\n", "add", uri, "--name", "home")).Code);
+        Assert.Equal(Exit.Ok, (await RunAsync(TestRecorder.AdminPassword + "\n", "add", uri, "--name", "home")).Code);
         Assert.NotNull((await store.FindAsync("home"))!.DeviceCookie);
         for (var i = 0; i < 5; i++)
         {
-            Assert.Equal(ExitCodes.WrongPassword, (await RunAsync("wrong-password\n", "add", uri, "--name", "stranger")).Code);
+            Assert.Equal(Exit.WrongPassword, (await RunAsync("wrong-password\n", "add", uri, "--name", "stranger")).Code);
         }
 
-        Assert.Equal(ExitCodes.WrongPassword, (await RunAsync(TestRecorder.AdminPassword + "\n", "add", uri, "--name", "stranger")).Code);
+        Assert.Equal(Exit.WrongPassword, (await RunAsync(TestRecorder.AdminPassword + "\n", "add", uri, "--name", "stranger")).Code);
 
         var login = await RunAsync(TestRecorder.AdminPassword + "\n", "login", "home");
-        Assert.Equal(ExitCodes.Ok, login.Code);
+        Assert.Equal(Exit.Ok, login.Code);
     }
 
     [Fact]
@@ -107,7 +107,7 @@ public sealed class CompanionAppTests : IAsyncLifetime
 
         var add = await RunAsync(TestRecorder.AdminPassword + "\n", "add", pairing.ToString(), "--name", "home");
 
-        Assert.Equal(ExitCodes.UnreachableOrCertificate, add.Code);
+        Assert.Equal(Exit.UnreachableOrCertificate, add.Code);
         Assert.Contains("Certificate mismatch", add.Error, StringComparison.Ordinal);
     }
 
@@ -118,15 +118,14 @@ public sealed class CompanionAppTests : IAsyncLifetime
         Assert.True(await recorder.Get<AdminAccount>().ChangePasswordAsync(NewPassword, "test"));
 
         var first = await RunAsync("", "status", "home");
-        Assert.Equal(ExitCodes.PasswordChanged, first.Code);
+        Assert.Equal(Exit.PasswordChanged, first.Code);
         Assert.Contains("The recorder's password was changed on ", first.Output, StringComparison.Ordinal);
         Assert.Contains("Run `nightjar-app login home` with the new password.", first.Output, StringComparison.Ordinal);
 
         // The second status answers from what the app knows, without a request: stop the recorder to prove it.
-        await recorder.DisposeAsync();
+        await recorder.StopAsync();
         var second = await RunAsync("", "status", "home");
-        Assert.Equal(ExitCodes.PasswordChanged, second.Code);
-        recorder = await TestRecorder.StartInAsync(recorder.DataDir);
+        Assert.Equal(Exit.PasswordChanged, second.Code);
     }
 
     [Fact]
@@ -134,11 +133,11 @@ public sealed class CompanionAppTests : IAsyncLifetime
     {
         await RunAsync(TestRecorder.AdminPassword + "\n", "add", await PairingUriAsync(), "--name", "home");
         Assert.True(await recorder.Get<AdminAccount>().ChangePasswordAsync(NewPassword, "test"));
-        Assert.Equal(ExitCodes.PasswordChanged, (await RunAsync("", "status", "home")).Code);
+        Assert.Equal(Exit.PasswordChanged, (await RunAsync("", "status", "home")).Code);
 
-        Assert.Equal(ExitCodes.WrongPassword, (await RunAsync(TestRecorder.AdminPassword + "\n", "login", "home")).Code);
-        Assert.Equal(ExitCodes.Ok, (await RunAsync(NewPassword + "\n", "login", "home")).Code);
-        Assert.Equal(ExitCodes.Ok, (await RunAsync("", "status", "home")).Code);
+        Assert.Equal(Exit.WrongPassword, (await RunAsync(TestRecorder.AdminPassword + "\n", "login", "home")).Code);
+        Assert.Equal(Exit.Ok, (await RunAsync(NewPassword + "\n", "login", "home")).Code);
+        Assert.Equal(Exit.Ok, (await RunAsync("", "status", "home")).Code);
     }
 
     [Fact]
@@ -147,9 +146,9 @@ public sealed class CompanionAppTests : IAsyncLifetime
         var uri = await PairingUriAsync();
         await RunAsync(TestRecorder.AdminPassword + "\n", "add", uri, "--name", "home");
 
-        Assert.Equal(ExitCodes.Ok, (await RunAsync("", "remove", "home")).Code);
-        Assert.Equal(ExitCodes.Usage, (await RunAsync("", "status", "home")).Code);
-        Assert.Equal(ExitCodes.Ok, (await RunAsync(TestRecorder.AdminPassword + "\n", "add", uri, "--name", "home")).Code);
+        Assert.Equal(Exit.Ok, (await RunAsync("", "remove", "home")).Code);
+        Assert.Equal(Exit.Usage, (await RunAsync("", "status", "home")).Code);
+        Assert.Equal(Exit.Ok, (await RunAsync(TestRecorder.AdminPassword + "\n", "add", uri, "--name", "home")).Code);
     }
 
     [Fact]
@@ -161,7 +160,7 @@ public sealed class CompanionAppTests : IAsyncLifetime
         await recorder.Get<AppTokens>().RevokeAsync(app.Id);
 
         var status = await RunAsync("", "status", "home");
-        Assert.Equal(ExitCodes.WrongPassword, status.Code);
+        Assert.Equal(Exit.WrongPassword, status.Code);
         Assert.Contains("signed out", status.Output, StringComparison.Ordinal);
     }
 
@@ -169,11 +168,10 @@ public sealed class CompanionAppTests : IAsyncLifetime
     public async Task RecorderOff_Exits2_Offline()
     {
         await RunAsync(TestRecorder.AdminPassword + "\n", "add", await PairingUriAsync(), "--name", "home");
-        await recorder.DisposeAsync();
+        await recorder.StopAsync();
 
-        Assert.Equal(ExitCodes.UnreachableOrCertificate, (await RunAsync("", "status", "home")).Code);
+        Assert.Equal(Exit.UnreachableOrCertificate, (await RunAsync("", "status", "home")).Code);
         Assert.Contains("offline", (await RunAsync("", "list")).Output, StringComparison.Ordinal);
-        recorder = await TestRecorder.StartInAsync(recorder.DataDir);
     }
 
     [Theory]
@@ -191,7 +189,7 @@ public sealed class CompanionAppTests : IAsyncLifetime
     [InlineData("live", "nowhere", "Yard", "--stream", "third")]
     [InlineData("frobnicate")]
     public async Task Misuse_Exits1(params string[] args) =>
-        Assert.Equal(ExitCodes.Usage, (await RunAsync("x\n", args)).Code);
+        Assert.Equal(Exit.Usage, (await RunAsync("x\n", args)).Code);
 
     [Theory]
     [InlineData("add")]
@@ -207,7 +205,7 @@ public sealed class CompanionAppTests : IAsyncLifetime
     public async Task EveryCommand_HasHelp(string command)
     {
         var help = await RunAsync("", command, "--help");
-        Assert.Equal(ExitCodes.Ok, help.Code);
+        Assert.Equal(Exit.Ok, help.Code);
         Assert.Contains("Usage", help.Output, StringComparison.Ordinal);
     }
 }

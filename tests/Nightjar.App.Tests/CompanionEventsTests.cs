@@ -24,7 +24,7 @@ public sealed class CompanionEventsTests : IAsyncLifetime
         Directory.CreateDirectory(home);
         store = new DeviceStore(Path.Combine(home, "config"));
         var pairing = (await recorder.Get<PairingAddress>().GetAsync() with { Host = "127.0.0.1" }).ToString();
-        Assert.Equal(ExitCodes.Ok, (await AppRun.RunAsync(store, TestRecorder.AdminPassword + "\n", "add", pairing, "--name", "home")).Code);
+        Assert.Equal(Exit.Ok, (await AppRun.RunAsync(store, TestRecorder.AdminPassword + "\n", "add", pairing, "--name", "home")).Code);
     }
 
     public async Task DisposeAsync()
@@ -41,7 +41,7 @@ public sealed class CompanionEventsTests : IAsyncLifetime
         await Task.Delay(first.End - TimeProvider.System.GetUtcNow() + TimeSpan.FromSeconds(7));
 
         var listed = await AppRun.RunAsync(store, "", "events", "home");
-        Assert.Equal(ExitCodes.Ok, listed.Code);
+        Assert.Equal(Exit.Ok, listed.Code);
         var line = Assert.Single(listed.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Matches(@"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\tYard\tmotion\t-\t[2-5] s\t\d+$", line);
         var id = line.Split('\t')[^1];
@@ -49,13 +49,13 @@ public sealed class CompanionEventsTests : IAsyncLifetime
         // Its clip and Keep, by the id the list shows.
         var clip = Path.Combine(home, "walk.mp4");
         var saved = await AppRun.RunAsync(store, "", "events", "home", "--download", id, "-o", clip);
-        Assert.Equal(ExitCodes.Ok, saved.Code);
+        Assert.Equal(Exit.Ok, saved.Code);
         Assert.InRange(await Ffprobe.DurationAsync(clip), 9, 20);
         var kept = await AppRun.RunAsync(store, "", "events", "home", "--keep", id);
-        Assert.Equal((ExitCodes.Ok, $"Event {id} is kept."), (kept.Code, kept.Output.Trim()));
+        Assert.Equal((Exit.Ok, $"Event {id} is kept."), (kept.Code, kept.Output.Trim()));
         Assert.True((await recorder.Get<Nightjar.Recording.RecordingEngine>().Events.GetAsync(long.Parse(id, System.Globalization.CultureInfo.InvariantCulture)))!.Kept);
-        Assert.Equal(ExitCodes.Ok, (await AppRun.RunAsync(store, "", "events", "home", "--unkeep", id)).Code);
-        Assert.NotEqual(ExitCodes.Ok, (await AppRun.RunAsync(store, "", "events", "home", "--keep", "987654")).Code);
+        Assert.Equal(Exit.Ok, (await AppRun.RunAsync(store, "", "events", "home", "--unkeep", id)).Code);
+        Assert.Equal(Exit.NothingFound, (await AppRun.RunAsync(store, "", "events", "home", "--keep", "987654")).Code);
 
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var printed = new StringBuilder();
@@ -71,7 +71,7 @@ public sealed class CompanionEventsTests : IAsyncLifetime
         }
 
         await stop.CancelAsync();
-        Assert.Equal(ExitCodes.Ok, await following);
+        Assert.Equal(Exit.Ok, await following);
         var lines = Lines(output, printed);
         Assert.True(lines.Count == 3, $"The walk listed first, then the next one's start and end; got: {printed} {said}");
         Assert.Matches(@"\tYard\tmotion\t-\tgoing on\t\d+$", lines[1]);
@@ -84,7 +84,7 @@ public sealed class CompanionEventsTests : IAsyncLifetime
     {
         var missing = await AppRun.RunAsync(store, "", "events", "home", "--camera", "Attic");
 
-        Assert.NotEqual(ExitCodes.Ok, missing.Code);
+        Assert.Equal(Exit.NothingFound, missing.Code);
         Assert.Contains("no camera 'Attic'", missing.Error, StringComparison.Ordinal);
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Nightjar.Client;
 using Nightjar.Recorder.Accounts;
 using Nightjar.Recorder.Pairing;
@@ -25,7 +26,7 @@ public sealed class CompanionVideoTests : IAsyncLifetime
         Directory.CreateDirectory(home);
         store = new DeviceStore(Path.Combine(home, "config"));
         var pairing = (await recorder.Get<PairingAddress>().GetAsync() with { Host = "127.0.0.1" }).ToString();
-        Assert.Equal(ExitCodes.Ok, (await RunAsync(TestRecorder.AdminPassword + "\n", "add", pairing, "--name", "home")).Code);
+        Assert.Equal(Exit.Ok, (await RunAsync(TestRecorder.AdminPassword + "\n", "add", pairing, "--name", "home")).Code);
         var waited = System.Diagnostics.Stopwatch.StartNew();
         while (recorder.Get<RecordingEngine>().Status(new StreamKey("cfg0", StreamKind.Main))?.State != StreamState.Recording)
         {
@@ -47,7 +48,7 @@ public sealed class CompanionVideoTests : IAsyncLifetime
     public async Task Cameras_ListsTheCameraWithItsState()
     {
         var cameras = await RunAsync("", "cameras", "home");
-        Assert.Equal(ExitCodes.Ok, cameras.Code);
+        Assert.Equal(Exit.Ok, cameras.Code);
         Assert.Matches(@"cfg0\tYard\tRecording\tH\.264[^\t]*\t640x360\tsub-stream", cameras.Output);
     }
 
@@ -56,7 +57,7 @@ public sealed class CompanionVideoTests : IAsyncLifetime
     {
         var file = Path.Combine(home, "yard.jpg");
         var snapshot = await RunAsync("", "snapshot", "home", "yard", "-o", file);
-        Assert.Equal(ExitCodes.Ok, snapshot.Code);
+        Assert.Equal(Exit.Ok, snapshot.Code);
         Assert.Equal(["mjpeg"], await Ffprobe.CodecsAsync(file));
     }
 
@@ -67,12 +68,12 @@ public sealed class CompanionVideoTests : IAsyncLifetime
         var to = TimeProvider.System.GetUtcNow().AddSeconds(-1);
         var file = Path.Combine(home, "yard.mp4");
         var export = await RunAsync("", "export", "home", "Yard", "--from", to.AddSeconds(-3).ToString("O"), "--to", to.ToString("O"), "-o", file);
-        Assert.Equal(ExitCodes.Ok, export.Code);
+        Assert.Equal(Exit.Ok, export.Code);
         Assert.InRange(await Ffprobe.DurationAsync(file), 2.9, 4.1); // from the keyframe at or before --from (one a second)
         Assert.False(File.Exists(file + ".partial"));
 
         var nothing = await RunAsync("", "export", "home", "Yard", "--from", "2020-01-01T10:00:00Z", "--to", "2020-01-01T10:01:00Z", "-o", Path.Combine(home, "old.mp4"));
-        Assert.Equal(ExitCodes.Usage, nothing.Code);
+        Assert.Equal(Exit.NothingFound, nothing.Code);
         Assert.Contains("recorded", nothing.Error, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(home, "old.mp4")));
         Assert.False(File.Exists(Path.Combine(home, "old.mp4.partial")));
@@ -95,23 +96,23 @@ public sealed class CompanionVideoTests : IAsyncLifetime
         }
 
         var list = await RunAsync("", "exports", "home");
-        Assert.Equal(ExitCodes.Ok, list.Code);
+        Assert.Equal(Exit.Ok, list.Code);
         Assert.StartsWith(job.FileName + "\t", list.Output, StringComparison.Ordinal);
         var file = Path.Combine(home, "clip.mp4");
-        Assert.Equal(ExitCodes.Ok, (await RunAsync("", "exports", "home", "--download", job.FileName, "-o", file)).Code);
+        Assert.Equal(Exit.Ok, (await RunAsync("", "exports", "home", "--download", job.FileName, "-o", file)).Code);
         Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(exports.Folder, job.FileName)), await File.ReadAllBytesAsync(file));
 
         var missing = await RunAsync("", "exports", "home", "--download", "nope.mp4", "-o", Path.Combine(home, "nope.mp4"));
-        Assert.Equal(ExitCodes.Usage, missing.Code);
+        Assert.Equal(Exit.NothingFound, missing.Code);
         Assert.False(File.Exists(Path.Combine(home, "nope.mp4")));
-        Assert.Equal(ExitCodes.Usage, (await RunAsync("", "exports", "home", "--download", "nope.mp4")).Code);
+        Assert.Equal(Exit.Usage, (await RunAsync("", "exports", "home", "--download", "nope.mp4")).Code);
     }
 
     [Fact]
-    public async Task AnUnknownCamera_Exits1_AndSaysWhichCamerasThereAre()
+    public async Task AnUnknownCamera_Exits5_AndSaysWhichCamerasThereAre()
     {
         var snapshot = await RunAsync("", "snapshot", "home", "Porch", "-o", Path.Combine(home, "x.jpg"));
-        Assert.Equal(ExitCodes.Usage, snapshot.Code);
+        Assert.Equal(Exit.NothingFound, snapshot.Code);
         Assert.Contains("has no camera 'Porch'", snapshot.Error, StringComparison.Ordinal);
     }
 
@@ -132,11 +133,48 @@ public sealed class CompanionVideoTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Live_InTheRealProcess_EndsWith0_WhenItsReaderGoesAway()
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "nightjar-app.dll"), "live", "home", "Yard", "--stream", "sub" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["NIGHTJAR_APP_HOME"] = Path.Combine(home, "config");
+        using var app = Process.Start(start)!;
+        var errors = app.StandardError.ReadToEndAsync();
+        try
+        {
+            // `nightjar-app live home Yard | head -c 200000`: the reader takes what it wants and closes the pipe.
+            var buffer = new byte[200_000];
+            using var enough = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await app.StandardOutput.BaseStream.ReadExactlyAsync(buffer, enough.Token);
+            app.StandardOutput.Close();
+
+            using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            await app.WaitForExitAsync(patience.Token);
+            Assert.True(app.ExitCode == Exit.Ok, await errors);
+        }
+        finally
+        {
+            if (!app.HasExited)
+            {
+                app.Kill(entireProcessTree: true);
+            }
+        }
+    }
+
+    [Fact]
     public async Task AfterAPasswordChange_EveryVideoCommandExits3()
     {
         Assert.True(await recorder.Get<AdminAccount>().ChangePasswordAsync("amber-lantern-7305", "test"));
+        var live = await RunAsync("", "live", "home", "Yard"); // first: it learns of the change from its own refused socket
+        Assert.True(live.Code == Exit.PasswordChanged, live.Error);
+        var export = await RunAsync("", "export", "home", "Yard", "--from", "2026-01-01T10:00:00Z", "--to", "2026-01-01T10:01:00Z", "-o", Path.Combine(home, "x.mp4"));
+        Assert.Equal(Exit.PasswordChanged, export.Code);
         var snapshot = await RunAsync("", "snapshot", "home", "Yard", "-o", Path.Combine(home, "x.jpg"));
-        Assert.True(snapshot.Code == ExitCodes.PasswordChanged, snapshot.Error);
-        Assert.Equal(ExitCodes.PasswordChanged, (await RunAsync("", "cameras", "home")).Code);
+        Assert.True(snapshot.Code == Exit.PasswordChanged, snapshot.Error);
+        Assert.Equal(Exit.PasswordChanged, (await RunAsync("", "cameras", "home")).Code);
     }
 }

@@ -18,6 +18,7 @@ public sealed class TestRecorder : IAsyncDisposable
     private readonly CancellationTokenSource stop = new();
     private readonly RecorderProcess process;
     private bool ownsDataDir;
+    private bool disposed;
 
     private TestRecorder(string dataDir, int consolePort, int apiPort, string[] extraArgs)
     {
@@ -131,10 +132,29 @@ public sealed class TestRecorder : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Stops the recorder as its service would be stopped, keeping its data folder (and so its files) until disposal:
+    /// for a test of what an app sees while the recorder is off.
+    /// </summary>
+    public async Task StopAsync()
+    {
+        if (!stop.IsCancellationRequested)
+        {
+            await stop.CancelAsync();
+        }
+
+        await Exit.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
     public async ValueTask DisposeAsync()
     {
-        await stop.CancelAsync();
-        await Exit.WaitAsync(TimeSpan.FromSeconds(30));
+        if (disposed)
+        {
+            return;
+        }
+
+        disposed = true;
+        await StopAsync();
         stop.Dispose();
         if (!ownsDataDir)
         {
