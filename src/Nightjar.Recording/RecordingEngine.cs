@@ -38,6 +38,7 @@ public sealed class RecordingEngine : IAsyncDisposable
     private readonly MotionWatchers watchers;
     private readonly SharedDetector? detector;
     private readonly string? detectionProblem;
+    private readonly RecordingsFolderLock folderLock;
     private readonly long runId;
     private readonly string? restartReason;
     private readonly IReadOnlyDictionary<StreamKey, (long LastEndUs, string? PendingGapReason)> previousEnds;
@@ -53,10 +54,11 @@ public sealed class RecordingEngine : IAsyncDisposable
     private bool stopped;
 
     private RecordingEngine(RecordingOptions options, TimeProvider clock, ILoggerFactory loggers, IFragmentSourceFactory sources,
-        RecordingLayout layout, RecordingIndex index, EventIndex events, EventPictures pictures, long runId, string? restartReason,
+        RecordingLayout layout, RecordingsFolderLock folderLock, RecordingIndex index, EventIndex events, EventPictures pictures, long runId, string? restartReason,
         IReadOnlyDictionary<StreamKey, (long, string?)> previousEnds, long usedBytes, ObjectDetector? ownModel, string? detectionProblem)
     {
         this.options = options;
+        this.folderLock = folderLock;
         this.clock = clock;
         this.loggers = loggers;
         this.sources = sources;
@@ -115,6 +117,21 @@ public sealed class RecordingEngine : IAsyncDisposable
     {
         var layout = new RecordingLayout(options.Dir);
         OwnerOnly.Folder(layout.Root);
+        var folderLock = RecordingsFolderLock.Take(layout);
+        try
+        {
+            return await StartAsync(options, clock, loggers, sources, layout, folderLock);
+        }
+        catch
+        {
+            folderLock.Dispose();
+            throw;
+        }
+    }
+
+    private static async Task<RecordingEngine> StartAsync(
+        RecordingOptions options, TimeProvider clock, ILoggerFactory loggers, IFragmentSourceFactory sources, RecordingLayout layout, RecordingsFolderLock folderLock)
+    {
         OwnerOnly.DatabaseFile(layout.IndexPath);
         var index = await RecordingIndex.OpenAsync(layout.IndexPath);
         await new Reconciler(index, layout, loggers.CreateLogger<Reconciler>()).RunAsync();
@@ -145,7 +162,7 @@ public sealed class RecordingEngine : IAsyncDisposable
             loggers.CreateLogger<RecordingEngine>().LogWarning("{Problem}", detectionProblem);
         }
 
-        return new RecordingEngine(options, clock, loggers, sources, layout, index, events, pictures, runId, restartReason, ends, used,
+        return new RecordingEngine(options, clock, loggers, sources, layout, folderLock, index, events, pictures, runId, restartReason, ends, used,
             ownModel, detectionProblem);
     }
 
@@ -573,5 +590,6 @@ public sealed class RecordingEngine : IAsyncDisposable
         stopping.Dispose();
         changes.Dispose();
         indexWork.Dispose();
+        folderLock.Dispose(); // last: until here this engine may still write the folder
     }
 }

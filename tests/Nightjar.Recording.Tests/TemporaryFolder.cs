@@ -10,6 +10,11 @@ public sealed class TemporaryFolder : IDisposable
     {
         foreach (var file in Directory.GetFiles(running, "*", SearchOption.AllDirectories))
         {
+            if (System.IO.Path.GetFileName(file) == Nightjar.Recording.Storage.RecordingsFolderLock.FileName)
+            {
+                continue; // held by the running engine; a power cut lets go of it anyway
+            }
+
             var target = System.IO.Path.Combine(Path, System.IO.Path.GetRelativePath(running, file));
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(target)!);
             File.Copy(file, target);
