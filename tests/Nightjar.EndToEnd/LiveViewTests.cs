@@ -78,6 +78,7 @@ public sealed class LiveViewTests(ConsoleBrowser browser, ITestOutputHelper outp
         await WaitForFramesAsync(console, main, 25);
         Assert.Equal(640, await console.Page.Locator(main).EvaluateAsync<int>("v => v.videoWidth"));
         await Expect(console.Page.GetByText("No camera")).ToHaveCountAsync(0);
+        await AssertFillsTheGridAsync(console, "Porch");
         await console.ScreenshotAsync("51-live-full-screen");
 
         await console.Page.GetByRole(AriaRole.Region, new() { Name = "Porch" }).DblClickAsync();
@@ -89,23 +90,33 @@ public sealed class LiveViewTests(ConsoleBrowser browser, ITestOutputHelper outp
     }
 
     [Fact]
-    public async Task TheLayoutButton_Shows1_4_9Or16Tiles_AndOneTilePlaysTheMainStream()
+    public async Task TheLayoutButton_Shows1_4_9Or16Tiles_AndOneTilePlaysTheMainStream_FillingTheScreen()
     {
         await using var camera = await FakeCamera.StartAsync();
         await using var recorder = await StartRecordingAsync(
             "--Nightjar:Cameras:0:Name=Yard", $"--Nightjar:Cameras:0:StreamUrl={camera.Url("main")}", $"--Nightjar:Cameras:0:SubStreamUrl={camera.Url("sub")}");
-        var console = await OpenLiveViewAsync(recorder, logIn: true);
+        var console = await OpenLiveViewAsync(recorder, logIn: false);
 
-        foreach (var (choice, empty) in new[] { ("9 cameras", 8), ("16 cameras", 15), ("1 camera", 0), ("4 cameras", 3) })
+        // Chosen while locked: the login asks for the password, and the choice is made once it succeeds.
+        await ChooseLayoutAsync(console, "9 cameras");
+        await console.Field("Password").FillAsync(TestRecorder.AdminPassword);
+        await console.SubmitLoginAsync();
+        await Expect(console.Page.GetByText("No camera")).ToHaveCountAsync(8);
+
+        foreach (var (choice, empty) in new[] { ("16 cameras", 15), ("1 camera", 0), ("4 cameras", 3) })
         {
-            await console.RightClickAsync();
-            await console.Menu.GetByRole(AriaRole.Button, new() { Name = "Layout", Exact = true }).ClickAsync();
-            await console.Menu.GetByRole(AriaRole.Group, new() { Name = "Layouts" }).GetByRole(AriaRole.Button, new() { Name = choice, Exact = true }).ClickAsync();
+            await ChooseLayoutAsync(console, choice);
             await Expect(console.Page.GetByText("No camera")).ToHaveCountAsync(empty);
             if (choice == "16 cameras")
             {
                 await WaitForFramesAsync(console, "video[data-live-src$='stream=sub']", 10);
                 await console.ScreenshotAsync("52-live-view-16");
+            }
+            else if (choice == "1 camera")
+            {
+                await WaitForFramesAsync(console, "video[data-live-src$='stream=main']", 10);
+                Assert.Equal(640, await console.Page.Locator("video[data-live-src$='stream=main']").EvaluateAsync<int>("v => v.videoWidth"));
+                await AssertFillsTheGridAsync(console, "Yard");
             }
         }
 
@@ -114,6 +125,22 @@ public sealed class LiveViewTests(ConsoleBrowser browser, ITestOutputHelper outp
         // The choice is kept: a reload shows the same layout.
         await console.OpenAsync(new Uri(recorder.ConsoleUrl, "/"));
         await Expect(console.Page.GetByText("No camera")).ToHaveCountAsync(3);
+    }
+
+    private static async Task ChooseLayoutAsync(ConsolePage console, string choice)
+    {
+        await console.RightClickAsync();
+        await console.Menu.GetByRole(AriaRole.Button, new() { Name = "Layout", Exact = true }).ClickAsync();
+        await console.Menu.GetByRole(AriaRole.Group, new() { Name = "Layouts" }).GetByRole(AriaRole.Button, new() { Name = choice, Exact = true }).ClickAsync();
+    }
+
+    /// <summary>The camera's tile takes the whole grid below the header, not one quarter of it.</summary>
+    private static async Task AssertFillsTheGridAsync(ConsolePage console, string camera)
+    {
+        var tile = await console.Page.GetByRole(AriaRole.Region, new() { Name = camera, Exact = true }).BoundingBoxAsync();
+        var grid = await console.Page.Locator(".channel-grid").BoundingBoxAsync();
+        Assert.True(tile is not null && grid is not null && tile.Width >= grid.Width - 12 && tile.Height >= grid.Height - 12,
+            $"The tile is {tile?.Width}×{tile?.Height} in a grid of {grid?.Width}×{grid?.Height}.");
     }
 
     [Fact]

@@ -81,6 +81,9 @@ public sealed class PlaybackTests(ConsoleBrowser browser, RecordedCameraFixture 
         var target = await ClickTimelineAsync(console, TimeProvider.System.GetUtcNow().AddSeconds(-28));
         await WaitUntilShownAsync(console, target);
         await AssertTheFrameShownIsAsync(console, target);
+        // The screen says which time it shows, in words as well as by the thumb.
+        var seconds = new[] { -1000, 0, 1000 }.Select(d => DateTimeOffset.FromUnixTimeMilliseconds(target + d).ToLocalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture));
+        await Expect(console.Page.GetByRole(AriaRole.Status, new() { Name = "Time shown" })).ToHaveTextAsync(new Regex($"^({string.Join('|', seconds)})$"));
         await console.ScreenshotAsync("53-playback");
 
         // Thirteen seconds of play cross at least one file boundary (files of ten seconds), without a stall.
@@ -135,6 +138,15 @@ public sealed class PlaybackTests(ConsoleBrowser browser, RecordedCameraFixture 
     [Fact]
     public async Task Export_WithTheOnScreenKeyboard_WritesAFileOfThatSpan()
     {
+        // The span below ends 5 s ago and is 15 s long, on the day the screen shows: within a minute of local midnight
+        // it would cross into another day's timeline, so wait until the new day has 25 s of recording.
+        var now = TimeProvider.System.GetLocalNow();
+        var midnight = new DateTimeOffset(now.Date.AddDays(1), now.Offset);
+        if (midnight - now < TimeSpan.FromMinutes(1))
+        {
+            await Task.Delay(midnight - now + TimeSpan.FromSeconds(25));
+        }
+
         var console = await OpenPlaybackAsync();
         await console.Button("Export").ClickAsync();
         var dialog = console.Page.GetByRole(AriaRole.Dialog, new() { Name = "Export" });
@@ -143,10 +155,7 @@ public sealed class PlaybackTests(ConsoleBrowser browser, RecordedCameraFixture 
 
         var to = TimeProvider.System.GetLocalNow().AddSeconds(-5);
         var from = to.AddSeconds(-15);
-        if (from.Date != to.Date)
-        {
-            return; // a minute before midnight: the span would cross into another day's timeline
-        }
+        Assert.Equal(from.Date, to.Date);
 
         await console.ReplaceWithOnScreenKeyboardAsync("From", from.ToString("HH:mm:ss", CultureInfo.InvariantCulture));
         await console.ReplaceWithOnScreenKeyboardAsync("To", to.ToString("HH:mm:ss", CultureInfo.InvariantCulture));

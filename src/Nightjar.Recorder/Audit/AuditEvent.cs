@@ -32,4 +32,5 @@ public enum AuditEvent
     AppRevoked,
     RecoveryEmailChanged,
     NotificationSettingsChanged,
+    MailWrittenToPickup,
 }

@@ -36,6 +36,7 @@ public static class AuditWords
         AuditEvent.AppRevoked => "App revoked",
         AuditEvent.RecoveryEmailChanged => "Recovery email changed",
         AuditEvent.NotificationSettingsChanged => "Notification settings changed",
+        AuditEvent.MailWrittenToPickup => "Email not sent (no mail relay)",
         _ => auditEvent.ToString(),
     };
 }

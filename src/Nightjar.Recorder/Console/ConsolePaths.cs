@@ -13,7 +13,16 @@ public static class ConsolePaths
 
     private static readonly string[] Known = [LiveView, Playback, Events, Cameras, Settings, Power];
 
-    /// <summary>A known local screen path, else the live view: an open redirect would let a page send the kiosk anywhere.</summary>
+    /// <summary>The query that carries a layout chosen while the console was locked through the login to the live view.</summary>
+    public const string LayoutQueryKey = "layout";
+
+    /// <summary>The live view, asked to switch to a layout once the login succeeds.</summary>
+    public static string LiveViewWithLayout(int tiles) => $"{LiveView}?{LayoutQueryKey}={tiles}";
+
+    /// <summary>
+    /// A known local screen path (the live view may carry a layout), else the live view: an open redirect would let a
+    /// page send the kiosk anywhere.
+    /// </summary>
     public static string SafeReturnPath(string? returnUrl)
     {
         if (string.IsNullOrEmpty(returnUrl) || returnUrl.Length > 200)
@@ -21,7 +30,13 @@ public static class ConsolePaths
             return LiveView;
         }
 
-        var path = returnUrl.Split('?', 2)[0];
+        var parts = returnUrl.Split('?', 2);
+        var path = parts[0];
+        if (path == LiveView && parts.Length == 2 && LiveLayout.Choices.Any(tiles => parts[1] == $"{LayoutQueryKey}={tiles}"))
+        {
+            return returnUrl;
+        }
+
         foreach (var known in Known)
         {
             if (string.Equals(path, known, StringComparison.Ordinal)

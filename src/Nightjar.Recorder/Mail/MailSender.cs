@@ -45,8 +45,11 @@ public sealed class MailSender(
         {
             case DeliveryResult.Delivered:
                 await (effective.IsConfigured ? outbox.MarkSentAsync(id) : outbox.MarkWrittenToPickupAsync(id));
-                await audit.WriteAsync(Audit.AuditEvent.MailDelivered, $"\"{message.Subject}\" {(effective.IsConfigured ? "accepted by the mail relay" : "written to the pickup folder")}.");
-                log.LogInformation("Message {Id} delivered.", id);
+                // Written to the pickup folder is not delivered: nobody receives it there, and the log must not say otherwise.
+                await audit.WriteAsync(
+                    effective.IsConfigured ? Audit.AuditEvent.MailDelivered : Audit.AuditEvent.MailWrittenToPickup,
+                    $"\"{message.Subject}\" {(effective.IsConfigured ? "accepted by the mail relay" : "written to the pickup folder in the data folder, where nobody receives it")}.");
+                log.LogInformation("Message {Id} {Outcome}.", id, effective.IsConfigured ? "delivered" : "written to the pickup folder");
                 break;
             case DeliveryResult.Permanent permanent:
                 await outbox.MarkFailedAsync(id, permanent.Reason);

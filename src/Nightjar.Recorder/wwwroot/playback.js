@@ -86,6 +86,8 @@ window.nightjarPlayback = (() => {
       this.timeline.setAttribute("aria-valuenow", String(Math.round(ms / 1000)));
       this.timeline.setAttribute("aria-valuetext", timeText(ms));
       this.timeline.dataset.positionMs = String(Math.round(ms));
+      const shown = document.getElementById("playback-time");
+      if (shown) shown.textContent = timeText(ms);
     }
 
     say(text) {

@@ -27,6 +27,9 @@ public class HttpRoutesBadInputTests : IAsyncLifetime
     // A request may wait up to 5 s for a hashing slot (Nightjar:Accounts:HashQueueTimeout) while other tests hash.
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 
+    /// <summary>Kestrel's default <c>MaxRequestLineSize</c>, which the recorder keeps.</summary>
+    private const int KestrelRequestLineLimit = 8 * 1024;
+
     private TestRecorder recorder = null!;
     private string recoveryKey = "";
     private string password = TestRecorder.AdminPassword;
@@ -194,6 +197,52 @@ public class HttpRoutesBadInputTests : IAsyncLifetime
 
         await AssertNothingChangedAsync();
         Assert.Empty(failures);
+    }
+
+    [Fact]
+    public async Task VideoRoutes_WithAValidToken_AnswerEveryBadCameraTimeStreamAndExportName()
+    {
+        // Signed in, so each bad value reaches the code that reads it instead of stopping at 401.
+        using var api = ApiClientFromNextAddress();
+        var signIn = await api.PostAsync("/api/v1/sessions", new StringContent(
+            JsonSerializer.Serialize(new { userName = AdminAccount.UserName, password, clientName = "bad input" }), Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Created, signIn.StatusCode);
+        using (var session = JsonDocument.Parse(await signIn.Content.ReadAsStringAsync()))
+        {
+            api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", session.RootElement.GetProperty("token").GetString());
+        }
+
+        var failures = new List<string>();
+        var (from, to) = ("2026-01-01T10:00:00Z", "2026-01-01T10:01:00Z");
+        foreach (var bad in Texts)
+        {
+            var value = bad.PercentEncoded();
+            foreach (var (field, path) in new[]
+            {
+                ("camera id (recordings)", $"/api/v1/cameras/{value}/recordings?from={from}&to={to}"),
+                ("camera id (video)", $"/api/v1/cameras/{value}/video.mp4?from={from}&to={to}"),
+                ("camera id (snapshot)", $"/api/v1/cameras/{value}/snapshot.jpg"),
+                ("camera id (live)", $"/api/v1/cameras/{value}/live"),
+                ("from (recordings)", $"/api/v1/cameras/cfg0/recordings?from={value}&to={to}"),
+                ("to (recordings)", $"/api/v1/cameras/cfg0/recordings?from={from}&to={value}"),
+                ("from (video)", $"/api/v1/cameras/cfg0/video.mp4?from={value}&to={to}"),
+                ("to (video)", $"/api/v1/cameras/cfg0/video.mp4?from={from}&to={value}"),
+                ("stream (live)", $"/api/v1/cameras/cfg0/live?stream={value}"),
+                ("export name", $"/api/v1/exports/{value}"),
+            })
+            {
+                var response = await SendAsync(api, new HttpRequestMessage(HttpMethod.Get, path), failures, bad, field);
+                // "" and "." name no export: the path is then /api/v1/exports/, the list, which answers 200 with it.
+                var theList = response?.StatusCode == HttpStatusCode.OK && field == "export name" && (await response.Content.ReadAsStringAsync()).StartsWith('[');
+                if (response?.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.OK && !theList)
+                {
+                    failures.Add($"{bad} in {field}: {(int)response!.StatusCode}, not a refusal of the value");
+                }
+            }
+        }
+
+        await AssertNothingChangedAsync();
+        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
     }
 
     [Fact]
@@ -367,6 +416,10 @@ public class HttpRoutesBadInputTests : IAsyncLifetime
             catch (HttpRequestException) when (request.Content?.Headers.ContentLength > ListenerRouting.MaxRequestBodyBytes)
             {
                 // Kestrel answers 413 and closes while the client is still writing the oversized body: cut off, as meant.
+            }
+            catch (HttpRequestException) when (request.RequestUri?.OriginalString.Length > KestrelRequestLineLimit)
+            {
+                // Likewise a request line past Kestrel's limit: 414 and the connection closed while the client still writes.
             }
             catch (HttpRequestException e)
             {

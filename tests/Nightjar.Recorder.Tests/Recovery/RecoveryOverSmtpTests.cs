@@ -1,4 +1,5 @@
 using Nightjar.Recorder.Accounts;
+using Nightjar.Recorder.Audit;
 using Nightjar.Recorder.Notifications;
 using Nightjar.Recorder.Recovery;
 using Nightjar.Recording.Storage;
@@ -69,6 +70,17 @@ public class RecoveryOverSmtpTests
         var email = await MimeKit.MimeMessage.LoadAsync(request.FilePath!);
         Assert.Equal("jane@example.com", email.To.Mailboxes.Single().Address);
         Assert.IsType<CodeCheck.Accepted>(await recovery.VerifyAsync(request.Id, SecureCodeText.In(email)));
+
+        // Settings → Log does not call it delivered either (the line is written just after the message's state).
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        List<string> logged;
+        while (!(logged = (await recorder.Get<AuditLog>().ReadRecentAsync(20)).Select(e => AuditWords.For(e.Event)).ToList()).Contains("Email not sent (no mail relay)"))
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(10), "Settings → Log: " + string.Join("; ", logged));
+            await Task.Delay(50);
+        }
+
+        Assert.DoesNotContain("Email delivered", logged);
     }
 
     [Fact]
