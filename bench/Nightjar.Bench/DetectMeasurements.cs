@@ -34,7 +34,7 @@ public static class DetectMeasurements
         using var detector = ObjectDetector.Load(ObjectDetector.ShippedModelPath, shipped: true, out var problem) ?? throw new InvalidOperationException(problem);
         var content = DetectionPicture.Letterbox(detector.Width, detector.Height, 640, 360);
         var bgr = await Ffprobe.RawPictureAsync(await File.ReadAllBytesAsync(TestPictures.Person), "bgr24", F(
-            $"scale=-2:{content.Height},crop={content.Width}:{content.Height},pad={detector.Width}:{detector.Height}:{content.X}:{content.Y}:color=0x727272"));
+            $"scale=-2:{content.Height},pad={content.Width}:{content.Height}:(ow-iw)/2:0:color=0x727272,pad={detector.Width}:{detector.Height}:{content.X}:{content.Y}:color=0x727272"));
         var picture = new DetectionPicture(detector.Width, detector.Height, bgr, content, 0);
         for (var i = 0; i < 20; i++)
         {
@@ -86,6 +86,11 @@ public static class DetectMeasurements
                 if (alert.Message is not null && alert.Message.Event!.Objects.Any(o => o.Label == "person"))
                 {
                     times.Add((alert.At - person.Start).TotalMilliseconds);
+                }
+                else
+                {
+                    // Said in the log, so a miss can be looked into: which crossing, and what the alerts were.
+                    Console.WriteLine(F($"crossing {person.Number} ({person.Start:HH:mm:ss.fff}–{person.End:HH:mm:ss.fff}) has no person alert; alerts: {string.Join("; ", starts.Select(m => F($"{m.Message.Event!.Start:HH:mm:ss.fff} [{string.Join(",", m.Message.Event.Objects.Select(o => o.Label))}]")))}"));
                 }
             }
 

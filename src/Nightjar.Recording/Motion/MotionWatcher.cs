@@ -8,7 +8,8 @@ namespace Nightjar.Recording.Motion;
 /// <see cref="AnalysisRate"/> a second, runs them through a <see cref="MotionDetector"/> and a
 /// <see cref="MotionTracker"/>, and hands each start and end of an event, in order, to whoever records them. While an
 /// event goes on, a second source decodes a few colour pictures a second of the camera for the object detector, from
-/// the keyframe before the event on; it stops when the event ends, so a quiet camera costs no colour decoding. When the
+/// the keyframe before the event on, and those taken while things move go to it; it stops when the event ends, so a
+/// quiet camera costs no colour decoding. When the
 /// pictures stop (the camera went offline) an open event ends at its last movement after
 /// <see cref="MotionTracker.QuietToEnd"/> of the recorder's own time.
 /// </summary>
@@ -16,6 +17,9 @@ internal sealed class MotionWatcher : IAsyncDisposable
 {
     /// <summary>Pictures analysed a second: enough for a walking person to be in several, few enough to cost little.</summary>
     public const double AnalysisRate = 8;
+
+    /// <summary>Colour pictures go to the detector until this long after the last movement seen.</summary>
+    private const long LookAfterMovementUs = 2_000_000;
 
     private static readonly long MinStepUs = (long)(1_000_000 / AnalysisRate) - 10_000;
     private static readonly TimeSpan SilenceCheck = TimeSpan.FromSeconds(1);
@@ -38,6 +42,7 @@ internal sealed class MotionWatcher : IAsyncDisposable
     private Task? recording;
     private ITimer? silence;
     private CancellationTokenSource? looking;
+    private long lastMovementUs = long.MinValue / 2;
     private Task? lookingTask;
 
     /// <param name="colourFrames">
@@ -89,7 +94,13 @@ internal sealed class MotionWatcher : IAsyncDisposable
 
                     lastAnalysedUs = frame.WallUs;
                     Analysed++;
-                    change = tracker.Observe(detector.Analyse(frame));
+                    var observation = detector.Analyse(frame);
+                    if (observation.Region is not null)
+                    {
+                        Volatile.Write(ref lastMovementUs, frame.WallUs);
+                    }
+
+                    change = tracker.Observe(observation);
                 }
 
                 if (change is not null)
@@ -166,7 +177,11 @@ internal sealed class MotionWatcher : IAsyncDisposable
 
                 await foreach (var picture in source.ReadAsync(token))
                 {
-                    if (picture is Detection.DetectionPicture colour && colour.WallUs >= sinceUs)
+                    // Only where there is motion: an event's quiet tail (five seconds with nothing moving) is not looked at,
+                    // which is most of the detector's work otherwise. The grace covers the grey analysis running a little
+                    // behind the colour pictures.
+                    if (picture is Detection.DetectionPicture colour && colour.WallUs >= sinceUs
+                        && colour.WallUs <= Volatile.Read(ref lastMovementUs) + LookAfterMovementUs)
                     {
                         look(colour);
                     }
