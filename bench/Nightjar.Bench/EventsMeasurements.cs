@@ -104,8 +104,15 @@ public static class EventsMeasurements
                 await Task.Delay(length + TimeSpan.FromSeconds(5));
             }
 
-            var switches = camera.Happenings.Count(h => h.Kind is SceneHappening.LightOn or SceneHappening.LightOff);
+            var lights = camera.Happenings.Where(h => h.Kind is SceneHappening.LightOn or SceneHappening.LightOff).ToList();
+            var switches = lights.Count;
             var events = await CountEventsAsync(dataDir);
+            // Said in the log, so a false event can be looked into: when, where, and how far from a light switch.
+            foreach (var line in await DescribeEventsAsync(dataDir, lights))
+            {
+                Console.WriteLine(line);
+            }
+
             report.Add(F($"false events in {length.TotalMinutes:F0} min of a quiet scene: sensor noise, the burned-in clock, a noisy patch, {switches} light switches"),
                 F($"{events}"), "0", events == 0);
         }
@@ -123,6 +130,26 @@ public static class EventsMeasurements
         await using var command = index.CreateCommand();
         command.CommandText = "SELECT COUNT(*) FROM event";
         return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static async Task<List<string>> DescribeEventsAsync(string dataDir, List<SceneHappening> lights)
+    {
+        await using var index = new SqliteConnection($"Data Source={Path.Combine(dataDir, "recordings", "recordings.db")};Mode=ReadOnly");
+        await index.OpenAsync();
+        await using var command = index.CreateCommand();
+        command.CommandText = "SELECT start_us, end_us, region_x, region_y, region_width, region_height FROM event ORDER BY start_us";
+        await using var reader = await command.ExecuteReaderAsync();
+        var lines = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            var start = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(0) / 1000);
+            var end = reader.IsDBNull(1) ? (DateTimeOffset?)null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1) / 1000);
+            var nearest = lights.Count == 0 ? "no light switch" : lights.Select(l => (l.Kind, Seconds: (start - l.Start).TotalSeconds))
+                .OrderBy(l => Math.Abs(l.Seconds)).Select(l => F($"{l.Seconds:+0.0;-0.0} s from {l.Kind}")).First();
+            lines.Add(F($"false event {start:HH:mm:ss.fff}–{end:HH:mm:ss.fff} region x {reader.GetDouble(2):F2} y {reader.GetDouble(3):F2} w {reader.GetDouble(4):F2} h {reader.GetDouble(5):F2}, {nearest}"));
+        }
+
+        return lines;
     }
 
     private static async Task WalksToAlertsAsync(BenchReport report, int walks)

@@ -9,9 +9,8 @@ namespace Nightjar.Recording.Motion;
 /// <see cref="MotionTracker"/>, and hands each start and end of an event, in order, to whoever records them. While an
 /// event goes on, a second source decodes a few colour pictures a second of the camera for the object detector, from
 /// the keyframe before the event on, and those taken while things move go to it; it stops when the event ends, so a
-/// quiet camera costs no colour decoding. When the
-/// pictures stop (the camera went offline) an open event ends at its last movement after
-/// <see cref="MotionTracker.QuietToEnd"/> of the recorder's own time.
+/// quiet camera costs no colour decoding. When the pictures stop (the camera went offline) an open event ends at its
+/// last movement after <see cref="MotionTracker.QuietToEnd"/> of the recorder's own time.
 /// </summary>
 internal sealed class MotionWatcher : IAsyncDisposable
 {
