@@ -116,27 +116,11 @@ public static class DetectMeasurements
         // A person crosses for 4 s every 40 s: motion a tenth of the time, and a person in all of it.
         await using var camera = await FakeCamera.StartAsync(gop: 30, mainSize: "640x360", subSize: "640x360", walkEvery: 0,
             personEvery: 40, personOffset: 20, personSeconds: 4);
-        var off = await TreeCpuAsync(Camera(camera, 0, "--Nightjar:Detection:Model=/nonexistent/model.onnx"), window);
-        var on = await TreeCpuAsync(Camera(camera, 0), window);
+        var off = await EventsMeasurements.TreeCpuAsync(Camera(camera, 0, "--Nightjar:Detection:Model=/nonexistent/model.onnx"), window);
+        var on = await EventsMeasurements.TreeCpuAsync(Camera(camera, 0), window);
         var added = on - off;
         report.Add(F($"CPU detection adds for a camera with a person in it a tenth of the time (640×360 sub-stream at 15 fps; colour decoding while there is motion, 5 pictures a second to the detector), recorder tree from /proc, camera excluded, over {window.TotalSeconds:F0} s"),
             F($"{added:F2} % of one core ({on:F2} % with the detector, {off:F2} % with its model taken away)"), "≤ 3 % of one core", added <= 3);
-    }
-
-    private static async Task<double> TreeCpuAsync(string[] cameras, TimeSpan window)
-    {
-        var dataDir = TestRecorder.NewDataDir();
-        try
-        {
-            await using var recorder = await RecorderChildProcess.StartAsync(dataDir, cameras);
-            await Task.Delay(TimeSpan.FromSeconds(20));
-            return await new ProcessTree(recorder.ProcessId).CpuPercentAsync(window);
-        }
-        finally
-        {
-            SqliteConnection.ClearAllPools();
-            Directory.Delete(dataDir, recursive: true);
-        }
     }
 
     private static async Task EightCamerasAsync(BenchReport report, TimeSpan window)
