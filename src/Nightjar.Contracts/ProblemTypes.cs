@@ -14,6 +14,9 @@ public static class ProblemTypes
     public const string CameraOffline = Base + "camera-offline";
     public const string NotRecorded = Base + "not-recorded";
 
+    /// <summary>A web session's request to change something, or to open a socket, that came from another page (CSRF).</summary>
+    public const string CrossSiteRequest = Base + "cross-site-request";
+
     /// <summary>Keep refused: kept events would take more than their share of the recordings space.</summary>
     public const string KeepLimitReached = Base + "keep-limit-reached";
 

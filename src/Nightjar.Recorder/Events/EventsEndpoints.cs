@@ -31,6 +31,7 @@ public static class EventsEndpoints
         api.MapGet("", ListAsync).WithName("ListEvents")
             .WithDescription("Events newest first. from, to, before: ISO 8601 times with offset; camera: a camera id; show: all, people, vehicles, animals; limit: 1–500 (100).")
             .Produces<IReadOnlyList<EventInfo>>(StatusCodes.Status200OK).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapMethods("/live", [HttpMethods.Connect], LiveAsync).ExcludeFromDescription(); // wss:// over HTTP/2 (RFC 8441)
         api.MapGet("/live", LiveAsync).WithName("LiveEvents")
             .WithDescription("A WebSocket of text messages, one per event start and end and per health alert, as {type, event|health, device}. Closed with status 4001 when the password changes.");
         api.MapGet("/{eventId}/snapshot.jpg", (HttpContext context, string eventId, RecordingEngine engine, TimeProvider clock) =>

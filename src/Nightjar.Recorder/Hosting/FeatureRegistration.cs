@@ -85,7 +85,7 @@ public static class FeatureRegistration
             .AddAuthenticationSchemes(Pairing.AppTokenAuthenticationHandler.SchemeName)
             .RequireAuthenticatedUser()
             .AddRequirements(new CurrentCredentialEpoch()));
-        return services.AddSingleton<Pairing.ApiLoginThrottle>().AddSingleton<Pairing.DeviceCookies>();
+        return services.AddSingleton<Pairing.ApiLoginThrottle>().AddSingleton<Pairing.DeviceCookies>().AddSingleton<Pairing.AppSignIn>();
     }
 
     public static IServiceCollection AddPower(this IServiceCollection services)

@@ -53,8 +53,8 @@ public static class ListenerRouting
             : Listener.Api;
 
     /// <summary>
-    /// The API listener serves only <c>/healthz</c> and <c>/api/</c>; the console listener serves everything else,
-    /// and only to loopback peers.
+    /// The API listener serves only <c>/healthz</c>, <c>/api/</c> and the web app's files; the console listener serves
+    /// everything else but the API, and only to loopback peers.
     /// </summary>
     public static IApplicationBuilder UseListenerIsolation(this IApplicationBuilder app) =>
         app.Use(async (context, next) =>
@@ -64,7 +64,7 @@ public static class ListenerRouting
             var isHealth = path.Equals("/healthz", StringComparison.OrdinalIgnoreCase);
             var allowed = ListenerOf(context) switch
             {
-                Listener.Api => isApiPath || isHealth,
+                Listener.Api => isApiPath || isHealth || WebApp.WebAppFiles.Serves(path),
                 _ => !isApiPath && IsLoopback(context.Connection.RemoteIpAddress),
             };
 

@@ -10,6 +10,7 @@ using Nightjar.Recorder.Pairing;
 using Nightjar.Recorder.Recordings;
 using Nightjar.Recorder.Recovery;
 using Nightjar.Recorder.Video;
+using Nightjar.Recorder.WebApp;
 using Nightjar.Recording;
 
 namespace Nightjar.Recorder.Hosting;
@@ -101,6 +102,8 @@ public static class RecorderApp
 
         var app = builder.Build();
         app.UseListenerIsolation();
+        app.UseWebAppPage();
+        app.UseRouting(); // after the page's path is set
         app.UseConsoleOriginCheck();
         app.UseSecurityHeaders();
         app.UseBoundedRequestBodies();
@@ -116,6 +119,7 @@ public static class RecorderApp
         app.MapConsoleSessions();
         app.MapRecovery();
         app.MapCompanionApi();
+        app.MapWebSession();
         app.MapVideo();
         app.MapExportsApi();
         app.MapEvents();

@@ -17,6 +17,9 @@ public static class SecurityHeaders
             if (api)
             {
                 headers.StrictTransportSecurity = "max-age=31536000";
+                headers.ContentSecurityPolicy = WebApp.WebAppFiles.ContentSecurityPolicy;
+                headers.XFrameOptions = "DENY";
+                headers["Referrer-Policy"] = "no-referrer";
             }
 
             var path = context.Request.Path;

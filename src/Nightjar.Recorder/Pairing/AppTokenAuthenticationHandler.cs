@@ -12,7 +12,8 @@ namespace Nightjar.Recorder.Pairing;
 /// The companion app's bearer tokens as an ASP.NET Core authentication scheme, so that every API route is guarded
 /// by <c>RequireAuthorization(Policy)</c> and none can be left open by a forgotten check. A token issued before the
 /// last password change is refused with problem type <c>credentials-changed</c> and the time of the change, and
-/// never counts toward the wrong-password limit.
+/// never counts toward the wrong-password limit. The web app's session cookie stands for a token the same way; a
+/// request it authorizes must come from the web app's own page (<see cref="WebApp.WebSessionCookie"/>).
 /// </summary>
 public sealed class AppTokenAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, AppTokens tokens)
@@ -27,15 +28,32 @@ public sealed class AppTokenAuthenticationHandler(
 
     private const string ChangedItem = "nightjar.credentials-changed";
 
+    private const string CrossSiteItem = "nightjar.cross-site";
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var header = Request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        string? token;
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            token = header["Bearer ".Length..].Trim();
+        }
+        else if (WebApp.WebSessionCookie.Read(Request) is { } session)
+        {
+            if (!WebApp.WebSessionCookie.IsFromOwnPage(Request))
+            {
+                Context.Items[CrossSiteItem] = true;
+                return AuthenticateResult.Fail("A web session's request that did not come from the web app's own page.");
+            }
+
+            token = session;
+        }
+        else
         {
             return AuthenticateResult.NoResult();
         }
 
-        switch (await tokens.CheckAsync(header["Bearer ".Length..].Trim()))
+        switch (await tokens.CheckAsync(token))
         {
             case TokenCheck.Valid valid:
                 var identity = new ClaimsIdentity(
@@ -56,6 +74,14 @@ public sealed class AppTokenAuthenticationHandler(
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        if (Context.Items.ContainsKey(CrossSiteItem))
+        {
+            Response.StatusCode = StatusCodes.Status403Forbidden;
+            await Results.Problem(statusCode: StatusCodes.Status403Forbidden, type: ProblemTypes.CrossSiteRequest,
+                detail: "Refused: this request did not come from the web app's own page.").ExecuteAsync(Context);
+            return;
+        }
+
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         var problem = Context.Items[ChangedItem] is DateTimeOffset changedUtc
             ? new Microsoft.AspNetCore.Mvc.ProblemDetails

@@ -30,9 +30,7 @@ public static class CompanionApi
         return endpoints;
     }
 
-    private static async Task<IResult> SignInAsync(
-        HttpContext context, SessionRequest? request, AdminAccount account, CredentialEpoch epoch, AppTokens tokens,
-        ApiLoginThrottle throttle, DeviceCookies deviceCookies, RecorderIdentityStore devices, AuditLog audit, TimeProvider clock)
+    private static async Task<IResult> SignInAsync(HttpContext context, SessionRequest? request, AppSignIn signIn, RecorderIdentityStore devices)
     {
         var clientName = request?.ClientName?.Trim() ?? "";
         if (clientName.Length is 0 or > AppTokens.MaxClientNameLength || TypedText.HasHiddenCharacters(clientName)
@@ -40,49 +38,18 @@ public static class CompanionApi
             || request.Password is not { Length: > 0 and <= AdminAccount.MaxInputLength }
             || request.DeviceCookie is { Length: > 256 })
         {
-            return Problem(StatusCodes.Status400BadRequest, ProblemTypes.InvalidRequest,
+            return AppSignIn.Problem(StatusCodes.Status400BadRequest, ProblemTypes.InvalidRequest,
                 $"Send userName, password and clientName (1–{AppTokens.MaxClientNameLength} characters, no line breaks).");
         }
 
-        var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        var cookieId = await deviceCookies.ReadAsync(request.DeviceCookie);
-        var known = cookieId is not null;
-        var client = known ? "app " + cookieId : "address " + address;
-        var refusal = throttle.TryBegin(client, known, out var retryAt);
-        if (refusal != ApiLoginThrottle.Refusal.None)
+        var outcome = await signIn.TryAsync(context, request.UserName, request.Password, clientName, request.DeviceCookie);
+        if (outcome.Refusal is not null)
         {
-            var why = refusal == ApiLoginThrottle.Refusal.NewClients
-                ? "Too many wrong passwords from apps that have not signed in here before. Apps that have can still sign in; wait, then try again."
-                : known ? "Too many wrong passwords from this app. Wait, then try again."
-                : "Too many wrong passwords from this address. Wait, then try again.";
-            await audit.WriteAsync(AuditEvent.AppSignInLimited, $"App sign-in from {address} refused: {why}");
-            return new RetryAfterResult(retryAt, Problem(StatusCodes.Status429TooManyRequests, ProblemTypes.TooManyAttempts, why));
+            return outcome.Refusal;
         }
 
-        var result = ApiLoginThrottle.Result.Wrong;
-        try
-        {
-            switch (await account.CheckSignInAsync(request.UserName, request.Password))
-            {
-                case SignInCheck.Busy:
-                    result = ApiLoginThrottle.Result.NotChecked;
-                    return new RetryAfterResult(clock.GetUtcNow().AddSeconds(1), Problem(StatusCodes.Status503ServiceUnavailable, ProblemTypes.Busy, "The recorder is busy. Try again in a moment."));
-                case SignInCheck.Right:
-                    result = ApiLoginThrottle.Result.Right;
-                    var token = await tokens.IssueAsync(clientName, epoch.Current);
-                    await audit.WriteAsync(AuditEvent.AppSignedIn, $"App \"{clientName}\" signed in from {address}.");
-                    var device = await devices.GetAsync();
-                    return TypedResults.Created("/api/v1/sessions/current",
-                        new SessionResponse(token, "Bearer", device.DeviceId, known ? request.DeviceCookie! : await deviceCookies.IssueAsync()));
-                default:
-                    await audit.WriteAsync(AuditEvent.AppSignInFailed, $"App \"{clientName}\" at {address}: wrong user name or password.");
-                    return Problem(StatusCodes.Status401Unauthorized, ProblemTypes.WrongCredentials, "Wrong user name or password.");
-            }
-        }
-        finally
-        {
-            throttle.End(client, known, result);
-        }
+        var device = await devices.GetAsync();
+        return TypedResults.Created("/api/v1/sessions/current", new SessionResponse(outcome.Token!, "Bearer", device.DeviceId, outcome.DeviceCookie!));
     }
 
     private static async Task<Ok<DeviceInfo>> GetDeviceAsync(RecorderIdentityStore devices, BootIdentity boot, TimeProvider clock)
@@ -99,6 +66,4 @@ public static class CompanionApi
         return TypedResults.NoContent();
     }
 
-    private static ProblemHttpResult Problem(int status, string type, string detail) =>
-        TypedResults.Problem(detail: detail, statusCode: status, type: type);
 }

@@ -52,10 +52,12 @@ public static class VideoEndpoints
         var api = endpoints.MapGroup("/api/v1/cameras").RequireAuthorization(AppTokenAuthenticationHandler.Policy)
             .ProducesProblem(StatusCodes.Status401Unauthorized);
         api.MapGet("", ListAsync).WithName("ListCameras");
-        api.MapGet("/{cameraId}/live", (HttpContext context, string cameraId, string? stream, CameraCatalog catalog, RecordingEngine engine, OpenStreams open) =>
-                LiveAsync(context, cameraId, stream, StreamKind.Main, describe: false, catalog, engine, open))
+        // Browsers open wss:// over an HTTP/2 connection with an extended CONNECT (RFC 8441), not a GET: the same
+        // handler answers both (the CONNECT twin is left out of the API description, which has no such operation).
+        api.MapMethods("/{cameraId}/live", [HttpMethods.Connect], ApiLiveAsync).ExcludeFromDescription();
+        api.MapGet("/{cameraId}/live", ApiLiveAsync)
             .WithName("LiveVideo")
-            .WithDescription("A WebSocket of binary messages: a fragmented MP4 init segment, then fragments from a keyframe on (one per frame); a new init segment when the camera reconnects. Closed with status 4001 when the password changes.")
+            .WithDescription("A WebSocket of binary messages: a fragmented MP4 init segment, then fragments from a keyframe on (one per frame); a new init segment when the camera reconnects. Closed with status 4001 when the password changes. describe=true: before each init segment a text message {type: \"init\", codecs, start} with the codec string for Media Source Extensions and the segment's start on the media timeline (seconds).")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         api.MapGet("/{cameraId}/recordings", RecordingsAsync).WithName("ListRecordings")
             .Produces<RecordingsResponse>(StatusCodes.Status200OK)
@@ -69,6 +71,12 @@ public static class VideoEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return endpoints;
     }
+
+    private static Task<IResult> ApiLiveAsync(
+        HttpContext context, string cameraId, string? stream, string? describe, CameraCatalog catalog, RecordingEngine engine, OpenStreams open) =>
+        describe is null or "true" or "false"
+            ? LiveAsync(context, cameraId, stream, StreamKind.Main, describe == "true", catalog, engine, open)
+            : Task.FromResult<IResult>(Problem(StatusCodes.Status400BadRequest, ProblemTypes.InvalidRequest, "describe must be true or false."));
 
     private static async Task<Ok<IReadOnlyList<CameraInfo>>> ListAsync(CameraCatalog catalog, RecordingEngine engine)
     {

@@ -1,4 +1,4 @@
-// Live video in the console's tiles. Every <video data-live-src="…"> gets a player: a WebSocket from the recorder's
+// Live video in the console's tiles and the web app's (one player, two pages). Every <video data-live-src="…"> gets a player: a WebSocket from the recorder's
 // live fan-out (a text message with the codecs before each init segment, then fMP4 as binary messages) fed into Media
 // Source Extensions, kept near the live edge by playing a little faster when behind and jumping when far behind.
 // Changing data-live-src (double-click switches sub-stream and main stream) restarts the player; removing the element
@@ -13,6 +13,12 @@
   const behindToRush = 0.3; // seconds behind: play 25 % faster
   const behindToHurry = 0.12; // seconds behind: play 10 % faster until caught up
   const keepBehind = 10; // seconds of played video kept in the buffer
+
+  /// Media Source Extensions where the browser has them, Safari's ManagedMediaSource (iOS 17.1 on) where only that
+  /// exists; null where neither does (the page then shows still pictures instead).
+  function mediaSourceKind() {
+    return window.MediaSource || window.ManagedMediaSource || null;
+  }
 
   class LivePlayer {
     constructor(video, src) {
@@ -43,6 +49,7 @@
         if (this.closed) return;
         if (event.code === 4001) {
           this.say("Password changed");
+          document.dispatchEvent(new CustomEvent("nightjar-password-changed"));
           return;
         }
         if (event.code === 4002) {
@@ -72,7 +79,8 @@
 
     ensureSource(codecs) {
       const type = `video/mp4; codecs="${codecs}"`;
-      if (!window.MediaSource || !MediaSource.isTypeSupported(type)) {
+      const Source = mediaSourceKind();
+      if (!Source || !Source.isTypeSupported(type)) {
         this.say(codecs.startsWith("hev1") || codecs.startsWith("hvc1")
           ? "H.265: this screen cannot show it (recording goes on)"
           : "This screen cannot show this camera's video (recording goes on)");
@@ -80,7 +88,9 @@
         return false;
       }
       if (!this.mediaSource) {
-        this.mediaSource = new MediaSource();
+        this.mediaSource = new Source();
+        // Safari's ManagedMediaSource plays only where AirPlay is off or has another source; a live tile has none.
+        if (Source !== window.MediaSource) this.video.disableRemotePlayback = true;
         this.video.src = URL.createObjectURL(this.mediaSource);
         this.mediaSource.addEventListener("sourceopen", () => {
           this.buffer = this.mediaSource.addSourceBuffer(type);
@@ -229,6 +239,8 @@
 
   // For the benchmarks and tests: what each player has shown.
   window.nightjarLive = {
+    canPlay: () => mediaSourceKind() !== null,
+    kind: () => (window.MediaSource ? "MediaSource" : window.ManagedMediaSource ? "ManagedMediaSource" : "none"),
     stats: () => [...players.values()].map((p) => ({
       src: p.src, framesPresented: p.framesPresented, firstFrameMs: p.firstFrameMs, firstFrameAt: firstFrameAt.get(p.src) ?? null, latencies: p.latencies.slice(),
     })),

@@ -40,7 +40,8 @@ public class ListenerTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("/")]
+    [InlineData("/console.js")]
+    [InlineData("/playback")]
     [InlineData("/setup")]
     [InlineData("/settings")]
     [InlineData("/console/login")]
@@ -50,6 +51,15 @@ public class ListenerTests : IAsyncLifetime
         using var api = recorder.CreateApiClient();
         var response = await api.GetAsync(path);
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task ApiListener_ServesTheWebAppAtItsRoot_NotTheConsolesPage()
+    {
+        using var api = recorder.CreateApiClient();
+        var page = await (await api.GetAsync("/")).Content.ReadAsStringAsync();
+        Assert.Contains("/app/app.js", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("blazor", page, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]

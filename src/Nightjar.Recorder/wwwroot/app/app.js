@@ -1,0 +1,422 @@
+// Nightjar's web app: Log In, Live (the grid of sub-streams; a tap fills the screen with the main stream), Events, Log Out.
+// Plain DOM over the /api/v1 routes, so everything it does an app or a script can do. Text from the recorder (camera
+// names, event labels) only ever goes in as textContent, never as HTML. Live video is the console's own player
+// (/live.js), which plays every <video data-live-src> on the page.
+
+const root = document.getElementById("app");
+const webHeader = { "X-Nightjar-Web": "1" }; // with this host as Origin: the request came from this page (CSRF defence)
+const passwordChangedType = "credentials-changed";
+let leaveView = () => {}; // stops what the current view runs (timers, sockets)
+let eventsSocket = null;
+let deviceName = "Nightjar";
+
+/** A problem the recorder answered with: the words to show and its type. */
+class Problem extends Error {
+  constructor(status, type, detail) {
+    super(detail);
+    this.status = status;
+    this.type = type || "";
+  }
+}
+
+async function api(path, options = {}) {
+  const init = { credentials: "same-origin", ...options, headers: { ...(options.headers || {}) } };
+  if (init.method && init.method !== "GET") Object.assign(init.headers, webHeader);
+  if (init.body !== undefined) init.headers["Content-Type"] = "application/json";
+  let response;
+  try {
+    response = await fetch(path, init);
+  } catch {
+    throw new Problem(0, "offline", "The recorder cannot be reached. Check the connection, then try again.");
+  }
+  if (response.ok) return response;
+  let problem = {};
+  try {
+    problem = await response.json();
+  } catch {
+    // Not a problem document: say the status.
+  }
+  const error = new Problem(response.status, problem.type, problem.detail || `The recorder answered ${response.status}.`);
+  if (response.status === 401 && path !== "/api/v1/web/session") {
+    signedOut(error.type.endsWith(passwordChangedType) ? "Password changed. Log in with the new password." : "Log in again.");
+  }
+  throw error;
+}
+
+function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === false || value === null || value === undefined) continue;
+    if (name === "text") node.textContent = value;
+    else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
+    else node.setAttribute(name, value === true ? "" : value);
+  }
+  for (const child of children) if (child) node.append(child);
+  return node;
+}
+
+function show(...nodes) {
+  leaveView();
+  leaveView = () => {};
+  root.replaceChildren(...nodes);
+}
+
+// ---- Log In / Log Out ------------------------------------------------------------------------------------------
+
+function signedOut(message) {
+  if (eventsSocket) {
+    eventsSocket.onclose = null;
+    eventsSocket.close();
+    eventsSocket = null;
+  }
+  showLogin(message);
+}
+
+function showLogin(message = "") {
+  const said = el("p", { class: "message", role: "status", text: message });
+  const user = el("input", { id: "user-name", name: "username", autocomplete: "username", autocapitalize: "none", spellcheck: "false", required: true, maxlength: "256" });
+  const password = el("input", { id: "password", name: "password", type: "password", autocomplete: "current-password", required: true, maxlength: "256" });
+  const button = el("button", { class: "primary", type: "submit", text: "Log In" });
+  const form = el("form", { class: "login", "aria-label": "Log In" },
+    el("h1", { text: "Nightjar" }),
+    el("label", { for: "user-name", text: "User Name" }), user,
+    el("label", { for: "password", text: "Password" }), password,
+    button, said);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    button.disabled = true;
+    said.className = "message";
+    said.textContent = "Logging in…";
+    try {
+      await api("/api/v1/web/session", { method: "POST", body: JSON.stringify({ userName: user.value, password: password.value }) });
+      await start();
+    } catch (error) {
+      said.className = "message error";
+      said.textContent = error.message;
+      password.value = "";
+      password.focus();
+    } finally {
+      button.disabled = false;
+    }
+  });
+  show(form);
+  user.focus();
+}
+
+async function logOut() {
+  try {
+    await api("/api/v1/web/session", { method: "DELETE" });
+    signedOut("Logged out.");
+  } catch (error) {
+    if (error.status !== 401) alert(error.message);
+  }
+}
+
+// ---- The shell ---------------------------------------------------------------------------------------------------
+
+const places = { live: showLive, events: showEvents };
+
+function shell(place, ...content) {
+  const nav = el("nav", { "aria-label": "Places" },
+    ...["live", "events"].map((name) => el("button", {
+      type: "button", text: name === "live" ? "Live" : "Events", "aria-current": name === place ? "page" : false,
+      onclick: () => go(name),
+    })),
+    el("button", { type: "button", text: "Log Out", onclick: logOut }));
+  return [el("header", { class: "bar" }, el("span", { class: "device-name", title: deviceName, text: deviceName }), nav),
+    el("section", { class: "view", "aria-label": place === "live" ? "Live" : "Events" }, ...content)];
+}
+
+function go(place) {
+  if (location.hash !== "#" + place) history.pushState(null, "", "#" + place);
+  places[place]();
+}
+
+window.addEventListener("popstate", () => {
+  if (root.querySelector(".bar")) places[placeFromHash()]();
+});
+
+function placeFromHash() {
+  const place = location.hash.slice(1);
+  return place in places ? place : "live";
+}
+
+/** Signed in: the device's name, the events socket (for the password-changed ending and new events), then the place. */
+async function start() {
+  let device;
+  try {
+    device = await (await api("/api/v1/device")).json();
+  } catch (error) {
+    if (error.status !== 401) showLogin(error.message);
+    return;
+  }
+  deviceName = device.name;
+  document.title = device.name + " · Nightjar";
+  listenForEvents();
+  places[placeFromHash()]();
+}
+
+function listenForEvents() {
+  if (eventsSocket) return;
+  const socket = new WebSocket(`wss://${location.host}/api/v1/events/live`);
+  eventsSocket = socket;
+  socket.onmessage = () => document.dispatchEvent(new CustomEvent("nightjar-event"));
+  socket.onclose = (event) => {
+    if (eventsSocket !== socket) return;
+    eventsSocket = null;
+    if (event.code === 4001) signedOut("Password changed. Log in with the new password.");
+    else setTimeout(() => root.querySelector(".bar") && listenForEvents(), 3000);
+  };
+}
+
+document.addEventListener("nightjar-password-changed", () => signedOut("Password changed. Log in with the new password."));
+
+// ---- Live --------------------------------------------------------------------------------------------------------
+
+const stillEvery = 1000; // a still picture a second where live video cannot play
+const liveGrace = 8000; // how long a tile may take to show its first frame before stills stand in
+
+function liveSrc(camera, stream) {
+  return `/api/v1/cameras/${encodeURIComponent(camera.id)}/live?stream=${stream}&describe=true`;
+}
+
+function canPlayMain(camera) {
+  if (camera.codec !== "H.265") return true;
+  const Source = window.MediaSource || window.ManagedMediaSource;
+  return !!Source && Source.isTypeSupported('video/mp4; codecs="hvc1.1.6.L93.B0"');
+}
+
+/**
+ * One camera's picture: live video where this browser can play it, with still pictures (the snapshot, a second apart)
+ * standing in when it cannot or when no frame came in time; a word on the tile whenever there is no live picture.
+ */
+function tile(camera, stream, tag = "div", attributes = {}) {
+  const message = el("span", { class: "tile-message", role: "status" });
+  const still = el("img", { class: "still", alt: "", hidden: true });
+  const node = el(tag, { class: "tile", "data-camera": camera.id, ...attributes });
+  const live = window.nightjarLive && window.nightjarLive.canPlay();
+  let video = null;
+  if (camera.state === "Disabled") {
+    message.textContent = "Disabled";
+  } else if (live) {
+    video = el("video", { muted: true, playsinline: true, autoplay: true, "data-live-src": liveSrc(camera, stream) });
+    video.muted = true;
+  }
+  node.append(...[video, still, el("span", { class: "tile-name", text: camera.name }), message].filter(Boolean));
+  if (camera.state === "Offline") message.textContent = camera.problem ? `Offline: ${camera.problem}` : "Offline";
+  else if (camera.state === "Connecting") message.textContent = "Connecting…";
+
+  let timer = null;
+  const refreshStill = () => {
+    const next = new Image();
+    next.onload = () => {
+      still.src = next.src;
+      still.hidden = false;
+    };
+    next.src = `/api/v1/cameras/${encodeURIComponent(camera.id)}/snapshot.jpg?at=${Date.now()}`;
+  };
+  const standIn = (why) => {
+    if (timer || camera.state === "Disabled") return;
+    message.textContent = why;
+    refreshStill();
+    timer = setInterval(refreshStill, stillEvery);
+  };
+  let watchdog = null;
+  if (!live) standIn("Live video does not play in this browser: a picture every second");
+  else if (video) {
+    watchdog = setTimeout(() => {
+      if (!video.dataset.framesPresented && node.dataset.playback !== "stopped") standIn("Live video could not start: a picture every second");
+    }, liveGrace);
+    video.addEventListener("playing", () => {
+      if (!timer) {
+        if (camera.state === "Recording") message.textContent = "";
+        return;
+      }
+      clearInterval(timer);
+      timer = null;
+      still.hidden = true;
+      message.textContent = "";
+    });
+  }
+  node.stop = () => {
+    clearTimeout(watchdog);
+    clearInterval(timer);
+  };
+  return node;
+}
+
+async function showLive() {
+  let cameras;
+  try {
+    cameras = await (await api("/api/v1/cameras")).json();
+  } catch (error) {
+    if (error.status !== 401) show(...shell("live", el("p", { class: "empty", role: "alert", text: error.message })));
+    return;
+  }
+  if (cameras.length === 0) {
+    show(...shell("live", el("p", { class: "empty", text: "No cameras yet. Add them on the recorder's own screen." })));
+    return;
+  }
+  const tiles = cameras.map((camera) => tile(camera, camera.hasSubStream ? "sub" : "main", "button",
+    { type: "button", "aria-label": camera.name, onclick: () => showFull(camera) }));
+  show(...shell("live", el("h1", { text: "Live" }), el("div", { class: "grid" }, ...tiles)));
+  leaveView = () => tiles.forEach((t) => t.stop());
+}
+
+/** One camera filling the screen, on its main stream (the sub-stream where this browser cannot play the main one). */
+function showFull(camera) {
+  const stream = !camera.hasSubStream || canPlayMain(camera) ? "main" : "sub";
+  const big = tile(camera, stream, "div", { role: "img", "aria-label": camera.name });
+  const close = el("button", { type: "button", text: "Close" });
+  const full = el("div", { class: "full", role: "dialog", "aria-modal": "true", "aria-label": camera.name },
+    el("div", { class: "full-bar" }, el("span", { text: camera.name }), close), big);
+  const grid = root.querySelector(".grid");
+  const paused = grid ? [...grid.querySelectorAll("video[data-live-src]")] : [];
+  // The grid's players stop while one camera fills the screen (phones have little to spare), and start again after.
+  paused.forEach((v) => { v.dataset.pausedSrc = v.dataset.liveSrc; v.removeAttribute("data-live-src"); });
+  const end = () => {
+    big.stop();
+    full.remove();
+    paused.forEach((v) => { v.dataset.liveSrc = v.dataset.pausedSrc; });
+    document.removeEventListener("keydown", onKey);
+  };
+  const onKey = (event) => event.key === "Escape" && end();
+  close.addEventListener("click", end);
+  big.addEventListener("click", end);
+  document.addEventListener("keydown", onKey);
+  root.append(full);
+  close.focus();
+}
+
+// ---- Events ------------------------------------------------------------------------------------------------------
+
+const pageSize = 30;
+const labelWords = { person: "Person", car: "Car", truck: "Truck", bus: "Bus", motorcycle: "Motorcycle", bicycle: "Bicycle", cat: "Cat", dog: "Dog", bird: "Bird", horse: "Horse" };
+const timeFormat = new Intl.DateTimeFormat(undefined, { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", second: "2-digit" });
+
+function length(event) {
+  if (!event.end) return "going on";
+  const seconds = Math.max(1, Math.round((Date.parse(event.end) - Date.parse(event.start)) / 1000));
+  return seconds < 60 ? `${seconds} s` : `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
+}
+
+function what(event) {
+  if (event.objects.length === 0) return event.kind === "camera-motion" ? "Motion (camera)" : "Motion";
+  return event.objects.map((o) => `${labelWords[o.label] || o.label} ${Math.round(o.score * 100)} %`).join(", ");
+}
+
+async function showEvents() {
+  const filter = { camera: "", show: "all" };
+  let cameras = [];
+  try {
+    cameras = await (await api("/api/v1/cameras")).json();
+  } catch (error) {
+    if (error.status === 401) return;
+  }
+  const list = el("ul", { class: "events", "aria-label": "Event list" });
+  const said = el("p", { class: "empty", role: "status" });
+  const more = el("button", { type: "button", class: "more", text: "Older Events", hidden: true });
+  const cameraSelect = el("select", { id: "event-camera" }, el("option", { value: "", text: "All cameras" }),
+    ...cameras.map((c) => el("option", { value: c.id, text: c.name })));
+  const shows = [["all", "All"], ["people", "People"], ["vehicles", "Vehicles"], ["animals", "Animals"]];
+  const showGroup = el("div", { role: "radiogroup", "aria-label": "Show" }, ...shows.map(([value, text]) =>
+    el("button", { type: "button", role: "radio", "aria-checked": value === "all" ? "true" : "false", "data-show": value, text })));
+  showGroup.addEventListener("click", (event) => {
+    const button = event.target.closest("button[data-show]");
+    if (!button) return;
+    filter.show = button.dataset.show;
+    showGroup.querySelectorAll("button").forEach((b) => b.setAttribute("aria-checked", b === button ? "true" : "false"));
+    load();
+  });
+  cameraSelect.addEventListener("change", () => {
+    filter.camera = cameraSelect.value;
+    load();
+  });
+
+  let oldest = null;
+  let loading = 0;
+  async function load(older = false) {
+    const ticket = ++loading;
+    const query = new URLSearchParams({ limit: String(pageSize), show: filter.show });
+    if (filter.camera) query.set("camera", filter.camera);
+    if (older && oldest) query.set("before", oldest);
+    let events;
+    try {
+      events = await (await api("/api/v1/events?" + query)).json();
+    } catch (error) {
+      if (error.status !== 401) said.textContent = error.message;
+      return;
+    }
+    if (ticket !== loading) return; // a newer choice of filter went out since
+    if (!older) list.replaceChildren();
+    list.append(...events.map(item));
+    oldest = events.length ? events[events.length - 1].start : oldest;
+    more.hidden = events.length < pageSize;
+    said.textContent = list.children.length === 0 ? (filter.show === "all" && !filter.camera ? "No events yet." : "No events match.") : "";
+  }
+  more.addEventListener("click", () => load(true));
+
+  show(...shell("events",
+    el("h1", { text: "Events" }),
+    el("div", { class: "filters" }, el("label", { for: "event-camera" }, "Camera", cameraSelect), showGroup),
+    said, list, more));
+  // New events come in over the events socket: the list follows while it shows the newest.
+  let pending = null;
+  const onEvent = () => {
+    if (list.querySelector(".event") && window.scrollY > 200) return;
+    clearTimeout(pending);
+    pending = setTimeout(() => load(), 500);
+  };
+  document.addEventListener("nightjar-event", onEvent);
+  leaveView = () => {
+    clearTimeout(pending);
+    document.removeEventListener("nightjar-event", onEvent);
+  };
+  await load();
+}
+
+function item(event) {
+  const start = new Date(event.start);
+  const keep = el("button", { type: "button", "aria-pressed": event.kept ? "true" : "false", text: event.kept ? "Kept" : "Keep" });
+  keep.addEventListener("click", async () => {
+    const keeping = keep.getAttribute("aria-pressed") !== "true";
+    keep.disabled = true;
+    try {
+      await api(`/api/v1/events/${event.id}/keep`, { method: keeping ? "POST" : "DELETE" });
+      keep.setAttribute("aria-pressed", keeping ? "true" : "false");
+      keep.textContent = keeping ? "Kept" : "Keep";
+    } catch (error) {
+      if (error.status !== 401) alert(error.message);
+    } finally {
+      keep.disabled = false;
+    }
+  });
+  const thumbnail = event.thumbnail ? el("img", { src: event.thumbnail, alt: "", loading: "lazy" }) : el("img", { alt: "" });
+  return el("li", { class: "event", "data-event": String(event.id) },
+    thumbnail,
+    el("div", { class: "what" },
+      el("strong", { text: event.cameraName }),
+      el("span", { text: what(event) }),
+      el("div", { class: "when" }, el("time", { datetime: event.start, text: timeFormat.format(start) }), ` · ${length(event)}`)),
+    el("div", { class: "actions" },
+      el("button", { type: "button", text: "Play", onclick: () => playClip(event) }),
+      keep));
+}
+
+/** The event's clip (5 s before it to 5 s after), with the browser's own controls. */
+function playClip(event) {
+  const video = el("video", { controls: true, autoplay: true, playsinline: true, src: `/api/v1/events/${event.id}/clip.mp4` });
+  const close = el("button", { type: "button", text: "Close" });
+  const clip = el("div", { class: "clip", role: "dialog", "aria-modal": "true", "aria-label": `${event.cameraName}, ${timeFormat.format(new Date(event.start))}` },
+    el("div", { class: "full-bar" }, el("span", { text: event.cameraName }), close), video);
+  close.addEventListener("click", () => {
+    video.pause();
+    video.removeAttribute("src");
+    video.load();
+    clip.remove();
+  });
+  root.append(clip);
+  close.focus();
+}
+
+start();
