@@ -16,9 +16,13 @@ public sealed class WebAppFixture : IAsyncLifetime
 
     public TestRecorder Recorder { get; private set; } = null!;
 
+    /// <summary>When the recorder began (its recordings of the camera begin a moment later).</summary>
+    public DateTimeOffset RecordingSince { get; private set; }
+
     public async Task InitializeAsync()
     {
         Camera = await FakeCamera.StartAsync(gop: 15, timeCode: true, walkEvery: 15, walkOffset: 8, walkSeconds: 3);
+        RecordingSince = TimeProvider.System.GetUtcNow();
         Recorder = await TestRecorder.StartAsync(
             "--Nightjar:Cameras:0:Name=Front Door", $"--Nightjar:Cameras:0:StreamUrl={Camera.Url("motion")}",
             $"--Nightjar:Cameras:0:SubStreamUrl={Camera.Url("motion-sub")}",

@@ -123,7 +123,7 @@ public sealed class WebAppTests(ConsoleBrowser browser, WebAppFixture fixture) :
         Assert.False((await engine.Events.GetAsync(id))!.Kept);
 
         // Play: the clip plays, from 5 s before the event by the camera's own clock.
-        await items.Last.GetByRole(AriaRole.Button, new() { Name = "Play" }).TapAsync();
+        await items.Last.GetByRole(AriaRole.Button, new() { Name = "Play", Exact = true }).TapAsync();
         var clip = page.GetByRole(AriaRole.Dialog).Locator("video");
         await page.WaitForFunctionAsync("v => v.readyState >= 2 && v.videoWidth > 0", await clip.ElementHandleAsync());
         await clip.EvaluateAsync("v => { v.pause(); v.currentTime = 0; }");
@@ -131,6 +131,15 @@ public sealed class WebAppTests(ConsoleBrowser browser, WebAppFixture fixture) :
         var drawn = DateTimeOffset.FromUnixTimeMilliseconds(await clip.EvaluateAsync<long>(TimeCode.ReadFromVideoScript));
         var expected = (await engine.Events.GetAsync(id))!.Start - EventIndex.ClipMargin;
         Assert.True((drawn - expected).Duration() < TimeSpan.FromSeconds(1.5), $"The clip begins at {drawn:HH:mm:ss.fff}, not 5 s before the event ({expected:HH:mm:ss.fff}).");
+
+        // Playback from the event: the day's Timeline opens 5 s before it, with the picture from then.
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Close" }).TapAsync();
+        await items.Last.GetByRole(AriaRole.Button, new() { Name = "Playback", Exact = true }).TapAsync();
+        var video = page.GetByRole(AriaRole.Region, new() { Name = "Playback" }).Locator("video.playback-video");
+        await page.WaitForFunctionAsync("v => v.dataset.presentedMs", await video.ElementHandleAsync());
+        drawn = DateTimeOffset.FromUnixTimeMilliseconds(await video.EvaluateAsync<long>(TimeCode.ReadFromVideoScript));
+        Assert.True((drawn - expected).Duration() < TimeSpan.FromSeconds(1.5), $"Playback shows {drawn:HH:mm:ss.fff}, not 5 s before the event ({expected:HH:mm:ss.fff}).");
+        await Expect(page.GetByRole(AriaRole.Slider, new() { Name = "Timeline" }).Locator(".timeline-event")).Not.ToHaveCountAsync(0);
     }
 
     [Fact]
@@ -168,6 +177,84 @@ public sealed class WebAppTests(ConsoleBrowser browser, WebAppFixture fixture) :
         var status = await page.EvaluateAsync<int>("async () => (await fetch('/api/v1/device')).status");
         Assert.Equal(401, status);
         Assert.DoesNotContain(await page.Context.CookiesAsync(), c => c.Name == "__Host-nightjar-session");
+    }
+
+    [Fact]
+    public async Task Playback_AFingerDragOnTheTimeline_LandsOnTheChosenTime_ThePictureIsFromThen_AndDownloadGivesAFileThatPlays()
+    {
+        // Half a minute recorded at least, so the chosen moment is in a recording.
+        var wait = fixture.RecordingSince + TimeSpan.FromSeconds(40) - TimeProvider.System.GetUtcNow();
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait);
+        }
+
+        var page = await LogInAsync();
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Places" }).GetByRole(AriaRole.Button, new() { Name = "Playback" }).TapAsync();
+        var video = page.GetByRole(AriaRole.Region, new() { Name = "Playback" }).Locator("video.playback-video");
+        await page.WaitForFunctionAsync("v => v.dataset.presentedMs", await video.ElementHandleAsync());
+        await page.GetByRole(AriaRole.Radiogroup, new() { Name = "Zoom" }).GetByRole(AriaRole.Radio, new() { Name = "10 Min" }).TapAsync();
+        await AssertFitsAPhoneAsync(page);
+
+        // A finger on the Timeline, moved to the moment 25 s ago, and lifted.
+        var timeline = page.GetByRole(AriaRole.Slider, new() { Name = "Timeline" });
+        var windowStart = long.Parse((await timeline.GetAttributeAsync("data-window-start"))!, System.Globalization.CultureInfo.InvariantCulture);
+        var windowEnd = long.Parse((await timeline.GetAttributeAsync("data-window-end"))!, System.Globalization.CultureInfo.InvariantCulture);
+        var chosen = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds() - 25_000;
+        var box = (await timeline.BoundingBoxAsync())!;
+        var x = box.X + (box.Width * (chosen - windowStart) / (windowEnd - windowStart));
+        var y = box.Y + (box.Height / 2);
+        await FingerDragAsync(page, box.X + (box.Width * 0.1), y, x, y);
+
+        var landed = DateTimeOffset.FromUnixTimeMilliseconds(long.Parse((await timeline.GetAttributeAsync("data-position-ms"))!, System.Globalization.CultureInfo.InvariantCulture));
+        var msPerPixel = (windowEnd - windowStart) / box.Width;
+        Assert.True(Math.Abs(landed.ToUnixTimeMilliseconds() - chosen) <= msPerPixel * 1.5, $"The drag landed at {landed:HH:mm:ss.fff}, not at the chosen {DateTimeOffset.FromUnixTimeMilliseconds(chosen):HH:mm:ss.fff}.");
+        await page.WaitForFunctionAsync("([v, at]) => Math.abs(Number(v.dataset.presentedMs) - at) < 1000", new object[] { await video.ElementHandleAsync(), landed.ToUnixTimeMilliseconds() });
+        var drawn = DateTimeOffset.FromUnixTimeMilliseconds(await video.EvaluateAsync<long>(TimeCode.ReadFromVideoScript));
+        Assert.True((drawn - landed).Duration() < TimeSpan.FromSeconds(1), $"The picture shows {drawn:HH:mm:ss.fff}, not {landed:HH:mm:ss.fff} where the finger left the Timeline.");
+        await ScreenshotAsync(page, "web-05-playback");
+
+        // Download: ten seconds typed as From and To, one MP4 that ffprobe plays through.
+        var from = DateTimeOffset.FromUnixTimeMilliseconds(chosen).ToLocalTime();
+        await page.GetByLabel("From").FillAsync(from.ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture));
+        await page.GetByLabel("To").FillAsync(from.AddSeconds(10).ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture));
+        var download = await page.RunAndWaitForDownloadAsync(async () =>
+        {
+            await page.GetByRole(AriaRole.Button, new() { Name = "Download", Exact = true }).TapAsync();
+            await Expect(page.GetByRole(AriaRole.Group, new() { Name = "Download" }).GetByRole(AriaRole.Status)).ToHaveTextAsync(new Regex("^The download starts"));
+        });
+        var file = Path.Combine(Path.GetTempPath(), "nightjar-web-download-" + Guid.NewGuid().ToString("N") + ".mp4");
+        try
+        {
+            await download.SaveAsAsync(file);
+            var report = await Ffprobe.ProbeAsync(file);
+            Assert.Equal("", report.Errors);
+            Assert.Equal("h264", report.Streams.Single().CodecName);
+            Assert.InRange(await Ffprobe.DurationAsync(file), 9.0, 12.0);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    /// <summary>A finger put down, moved in steps, and lifted (touch events, so the page sees pointers of type touch).</summary>
+    private static async Task FingerDragAsync(IPage page, double fromX, double fromY, double toX, double toY)
+    {
+        var cdp = await page.Context.NewCDPSessionAsync(page);
+        Dictionary<string, object> Touch(string type, double x, double y) => new()
+        {
+            ["type"] = type,
+            ["touchPoints"] = type == "touchEnd" ? Array.Empty<object>() : new object[] { new Dictionary<string, object> { ["x"] = x, ["y"] = y } },
+        };
+        await cdp.SendAsync("Input.dispatchTouchEvent", Touch("touchStart", fromX, fromY));
+        for (var step = 1; step <= 10; step++)
+        {
+            await cdp.SendAsync("Input.dispatchTouchEvent", Touch("touchMove", fromX + ((toX - fromX) * step / 10), fromY + ((toY - fromY) * step / 10)));
+        }
+
+        await cdp.SendAsync("Input.dispatchTouchEvent", Touch("touchEnd", toX, toY));
+        await cdp.DetachAsync();
     }
 
     /// <summary>No horizontal scrolling, and every button at least 44 px each way, as on a 390-wide phone.</summary>

@@ -1,6 +1,6 @@
-// Playback of recordings in the console: the recorder sends an excerpt of a stream (GET …/excerpt.mp4: fragmented MP4
-// copied from the files, its time 0 at the wall time in X-Nightjar-Start), which is streamed into Media Source
-// Extensions while it arrives. The timeline (role slider) is kept to the wall time shown; a click or a drag seeks.
+// Playback of recordings in the console and the web app (one player, two pages): the recorder sends an excerpt of a
+// stream (the console's …/excerpt.mp4, the API's …/video.mp4: fragmented MP4 copied from the files, its time 0 at the
+// wall time in X-Nightjar-Start), which is streamed into Media Source Extensions while it arrives. The timeline (role slider) is kept to the wall time shown; a click or a drag seeks.
 // Seeking reads only the index and the fragments it needs, on the recorder's side; playing runs on across files, and
 // when an excerpt ends the next one is fetched and lined up on the same clock.
 window.nightjarPlayback = (() => {
@@ -11,13 +11,24 @@ window.nightjarPlayback = (() => {
 
   function iso(ms) { return new Date(ms).toISOString(); }
 
+  /// Where the console reads excerpts; the web app passes its own (the API's video route).
+  function consoleExcerpt(camera, stream, fromMs, toMs) {
+    return `/console/media/recordings/${encodeURIComponent(camera)}/excerpt.mp4?stream=${stream}&from=${iso(fromMs)}&to=${iso(toMs)}`;
+  }
+
+  /// Media Source Extensions, or Safari's ManagedMediaSource where only that exists.
+  function mediaSourceKind() {
+    return window.MediaSource || window.ManagedMediaSource || null;
+  }
+
   function timeText(ms) {
     const d = new Date(ms);
     return d.toLocaleTimeString("en-GB", { hour12: false });
   }
 
   class Player {
-    constructor(video, timeline, camera, stream) {
+    constructor(video, timeline, camera, stream, excerptUrl) {
+      this.excerptUrl = excerptUrl || consoleExcerpt;
       this.video = video;
       this.timeline = timeline;
       this.camera = camera;
@@ -126,7 +137,9 @@ window.nightjarPlayback = (() => {
 
     resetMedia() {
       if (this.video.src) URL.revokeObjectURL(this.video.src);
-      this.mediaSource = new MediaSource();
+      const Source = mediaSourceKind();
+      this.mediaSource = new Source();
+      if (Source !== window.MediaSource) this.video.disableRemotePlayback = true;
       this.buffer = null;
       this.type = null;
       this.sourceOpen = new Promise((resolve) => this.mediaSource.addEventListener("sourceopen", resolve, { once: true }));
@@ -135,7 +148,7 @@ window.nightjarPlayback = (() => {
 
     /// continuing: this excerpt follows one that ended; nothing there yet is not an error (the live edge, or a gap).
     async fetchExcerpt(fromMs, generation, continuing = false) {
-      const url = `/console/media/recordings/${encodeURIComponent(this.camera)}/excerpt.mp4?stream=${this.stream}&from=${iso(fromMs)}&to=${iso(fromMs + excerptMinutes * 60000)}`;
+      const url = this.excerptUrl(this.camera, this.stream, fromMs, fromMs + excerptMinutes * 60000);
       let response;
       try {
         response = await fetch(url, { signal: this.controller.signal, cache: "no-store" });
@@ -159,7 +172,7 @@ window.nightjarPlayback = (() => {
       const end = Date.parse(response.headers.get("X-Nightjar-End"));
       const codecs = response.headers.get("X-Nightjar-Codecs");
       const type = `video/mp4; codecs="${codecs}"`;
-      if (!codecs || !MediaSource.isTypeSupported(type)) {
+      if (!codecs || !mediaSourceKind().isTypeSupported(type)) {
         this.say(codecs && (codecs.startsWith("hev1") || codecs.startsWith("hvc1"))
           ? "H.265: this screen cannot show it. Export works: play the file on another device."
           : "This screen cannot show this recording.");
@@ -279,9 +292,9 @@ window.nightjarPlayback = (() => {
   }
 
   return {
-    open(video, timeline, camera, stream, fromMs) {
+    open(video, timeline, camera, stream, fromMs, excerptUrl) {
       if (state) state.close();
-      state = new Player(video, timeline, camera, stream);
+      state = new Player(video, timeline, camera, stream, excerptUrl);
       state.video.playbackRate = 1;
       state.load(fromMs);
     },
@@ -289,6 +302,8 @@ window.nightjarPlayback = (() => {
     step(seconds) { if (state) state.seek(state.position() + seconds * 1000); },
     setPlaying(playing) { if (state) state.setPlaying(playing); },
     setRate(rate) { if (state) state.setRate(rate); },
+    playing() { return !!state && state.playing; },
+    canPlay: () => mediaSourceKind() !== null,
     position() { return state ? Math.round(state.position()) : 0; },
     close() { if (state) { state.close(); state = null; } },
     // For tests and benchmarks: the wall time of the frame on screen, from the media time of the last presented frame.
