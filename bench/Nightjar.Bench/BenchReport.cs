@@ -16,6 +16,7 @@ public sealed class BenchReport
     public const string VideoTable = "video";
     public const string EventsTable = "events";
     public const string DetectTable = "detect";
+    public const string WebAppTable = "webapp";
 
     /// <summary>Start-up and API, when run alone (<c>bench/run startup</c>, <c>bench/run api</c>): their own tables, so
     /// a rerun of one does not replace the whole run's table.</summary>

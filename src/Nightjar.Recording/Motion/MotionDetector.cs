@@ -4,7 +4,9 @@ namespace Nightjar.Recording.Motion;
 /// Finds what moves in a camera's small grey pictures and ignores what only seems to: each picture is compared with
 /// the one analysed before it (after Frigate's improved motion detector, written anew for this model):
 /// <list type="bullet">
-/// <item>Sensor noise: a 3×3 blur and a per-pixel threshold that noise does not reach.</item>
+/// <item>Sensor noise: a 3×3 blur and a per-pixel threshold that noise does not reach; where grain still gets through
+/// now and then (a dark corner, a flickering patch), a cell's own usual count of changed pixels raises its bar, so that
+/// chance alone does not make two cells change together twice running.</item>
 /// <item>Light switched on, auto-exposure, night mode: the median change of the whole picture is taken off every
 /// pixel first; what still changes in more than half of the picture at once is a new scene, learnt, never motion. A
 /// step of the median itself is a light switched: for the next second, while the camera's encoder and exposure catch
@@ -43,6 +45,9 @@ public sealed class MotionDetector
     /// <summary>How long after a light's step the picture is left to settle before anything in it counts as motion.</summary>
     private const long SettleUs = 1_000_000;
 
+    /// <summary>A cell has changed when its changed pixels exceed <see cref="HotPixels"/> plus this many times its usual count.</summary>
+    private const double NoiseMargin = 2.0;
+
     private const double BusyAbove = 0.15;
     private const double FringeBusyAbove = 0.06;
     private const double CalmBelow = 0.05;
@@ -63,6 +68,7 @@ public sealed class MotionDetector
     private readonly int[] histogram = new int[511];
     private readonly int[] changedInCell = new int[MotionArea.CellCount];
     private readonly double[] activity = new double[MotionArea.CellCount];
+    private readonly double[] noise = new double[MotionArea.CellCount];
     private readonly bool[] busy = new bool[MotionArea.CellCount];
     private readonly bool[] movingCells = new bool[MotionArea.CellCount];
     private readonly bool[] fringe = new bool[MotionArea.CellCount];
@@ -232,7 +238,9 @@ public sealed class MotionDetector
             }
 
             changedInCell[cell] = changed;
-            hot[cell] = changed >= HotPixels;
+            // A cell's own noise raises its bar (a flickering patch in the dark, grain in one corner), up to half the cell:
+            // something that covers it still counts, and what changes all the time is left to the busy cells.
+            hot[cell] = changed >= Math.Min(HotPixels + (noise[cell] * NoiseMargin), CellSize * CellSize / 2);
             hotCount += hot[cell] ? 1 : 0;
         }
 
@@ -246,6 +254,7 @@ public sealed class MotionDetector
         for (var cell = 0; cell < MotionArea.CellCount; cell++)
         {
             activity[cell] += ((hot[cell] ? 1 : 0) - activity[cell]) * rate;
+            noise[cell] += (changedInCell[cell] - noise[cell]) * rate;
         }
 
         for (var cell = 0; cell < MotionArea.CellCount; cell++)

@@ -25,6 +25,14 @@ internal sealed class SyntheticScene(int seed = 7)
     /// <summary>The noisy patch reaches 8 pixels further left in this frame, into the next cell (leaves in a gust).</summary>
     public bool PatchSpills { get; set; }
 
+    /// <summary>
+    /// Specks of grain per frame in each of two cells left of the middle (x 72–95, y 72–83), as in a dark corner of a
+    /// real camera's picture: 2 × 2 pixels a little brighter, here and there, never in the same place twice. Each
+    /// speck changes about 4 pixels of the blurred picture where it comes and where it goes, so a cell changes enough
+    /// now and then (at 0.3 a frame, about one frame in seven) by chance alone.
+    /// </summary>
+    public double Specks { get; set; }
+
     /// <summary>Grey levels added to the whole picture (a light switched on).</summary>
     public int Brightness { get; set; }
 
@@ -45,6 +53,15 @@ internal sealed class SyntheticScene(int seed = 7)
         var second = (int)Math.Floor(seconds);
         var grain = noise[random.Next(noise.Length)];
         var patch = noise[random.Next(noise.Length)];
+        var specks = new List<(int X, int Y)>();
+        for (var cell = 0; cell < 2 && Specks > 0; cell++)
+        {
+            // A Poisson count of specks (Knuth's method), each placed at random in the cell.
+            for (double limit = Math.Exp(-Specks), product = random.NextDouble(); product > limit; product *= random.NextDouble())
+            {
+                specks.Add((72 + (cell * 12) + random.Next(11), 72 + random.Next(11)));
+            }
+        }
         for (var y = 0; y < Height; y++)
         {
             for (var x = 0; x < Width; x++)
@@ -58,6 +75,14 @@ internal sealed class SyntheticScene(int seed = 7)
                 if (NoisyPatch && x >= (PatchSpills ? 152 : 160) && x < 180 && y >= 8 && y < 26)
                 {
                     value = 128 + patch[(y * Width) + x];
+                }
+
+                foreach (var (sx, sy) in specks)
+                {
+                    if (x >= sx && x < sx + 2 && y >= sy && y < sy + 2)
+                    {
+                        value += 70;
+                    }
                 }
 
                 var lagging = Lagging is { } lag && x >= lag.X && x < lag.X + lag.Width && y >= lag.Y && y < lag.Y + lag.Height;
