@@ -1,6 +1,8 @@
 using System.Net;
+using System.Net.Security;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 
 namespace Nightjar.Recorder.Hosting;
 
@@ -16,7 +18,7 @@ public static class ListenerRouting
     /// <summary>The largest request body either listener reads: the console's forms and the API's JSON are small.</summary>
     public const int MaxRequestBodyBytes = 64 * 1024;
 
-    public static void ConfigureListeners(this IWebHostBuilder webHost, RecorderOptions options, DeviceCertificate certificate)
+    public static void ConfigureListeners(this IWebHostBuilder webHost, RecorderOptions options, DeviceCertificate certificate, OwnerCertificate? owner)
     {
         RecorderOptionsValidator.TryParseListener(options.Console.Url, "http", out var console, out _);
         RecorderOptionsValidator.TryParseListener(options.Api.Url, "https", out var api, out _);
@@ -33,7 +35,17 @@ public static class ListenerRouting
             kestrel.Listen(api, listen =>
             {
                 Tag(listen, Listener.Api);
-                listen.UseHttps(certificate.Certificate);
+                // The owner's certificate to a browser that asks for its name; the box's own to everyone else, apps
+                // included (they pin it).
+                var own = SslStreamCertificateContext.Create(certificate.Certificate, additionalCertificates: null, offline: true);
+                listen.UseHttps(new TlsHandshakeCallbackOptions
+                {
+                    OnConnection = context => ValueTask.FromResult(new SslServerAuthenticationOptions
+                    {
+                        ServerCertificateContext = owner?.For(context.ClientHelloInfo.ServerName) ?? own,
+                        ApplicationProtocols = [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11],
+                    }),
+                });
             });
         });
     }

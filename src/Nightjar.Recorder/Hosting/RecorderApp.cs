@@ -48,7 +48,8 @@ public static class RecorderApp
         var clock = TimeProvider.System;
         DataFolder.CreatePrivate(recorderOptions.DataDirFullPath);
         var certificate = DeviceCertificate.LoadOrCreate(recorderOptions.DataDirFullPath, clock);
-        builder.WebHost.ConfigureListeners(recorderOptions, certificate);
+        var ownerCertificate = OwnerCertificate.From(recorderOptions.Api);
+        builder.WebHost.ConfigureListeners(recorderOptions, certificate, ownerCertificate);
         var engine = await recording.EnsureStartedAsync(
             new RecordingOptions
             {
@@ -66,6 +67,10 @@ public static class RecorderApp
         var services = builder.Services;
         services.AddSingleton(clock);
         services.AddSingleton(_ => certificate); // created by a factory, so the host disposes it
+        if (ownerCertificate is not null)
+        {
+            services.AddSingleton(_ => ownerCertificate);
+        }
         services.AddSingleton<BootIdentity>();
         services.AddSingleton<IOptions<RecorderOptions>>(Options.Create(recorderOptions));
         // An instance, not a factory: the host must never dispose the engine, which outlives it.
@@ -101,6 +106,7 @@ public static class RecorderApp
         services.Configure<HostOptions>(host => host.ShutdownTimeout = ShutdownGrace);
 
         var app = builder.Build();
+        ownerCertificate?.Load(app.Services.GetRequiredService<ILogger<OwnerCertificate>>());
         app.UseListenerIsolation();
         app.UseWebAppPage();
         app.UseRouting(); // after the page's path is set

@@ -10,7 +10,7 @@ public sealed class RecorderOptions
 
     public ListenerUrl Console { get; set; } = new() { Url = "http://127.0.0.1:8080" };
 
-    public ListenerUrl Api { get; set; } = new() { Url = "https://0.0.0.0:8443" };
+    public ApiListenerOptions Api { get; set; } = new();
 
     public string DataDirFullPath => Path.GetFullPath(DataDir);
 }

@@ -38,6 +38,12 @@ public sealed class RecorderOptionsValidator : IValidateOptions<RecorderOptions>
             failures.Add($"Nightjar:Api:Url {apiError}");
         }
 
+        var certificate = options.Api.Certificate;
+        if (string.IsNullOrWhiteSpace(certificate.Path) != string.IsNullOrWhiteSpace(certificate.KeyPath))
+        {
+            failures.Add("Nightjar:Api:Certificate:Path and Nightjar:Api:Certificate:KeyPath go together: the certificate's PEM file and its key's.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

@@ -9,7 +9,7 @@ namespace Nightjar.Recorder.Tests.Hosting;
 public class OptionsValidationTests
 {
     private static RecorderOptions Recorder(string console = "http://127.0.0.1:8080", string api = "https://0.0.0.0:8443") =>
-        new() { Console = new ListenerUrl { Url = console }, Api = new ListenerUrl { Url = api } };
+        new() { Console = new ListenerUrl { Url = console }, Api = new ApiListenerOptions { Url = api } };
 
     [Fact]
     public void Defaults_AreValid()
