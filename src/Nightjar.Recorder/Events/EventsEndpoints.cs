@@ -178,7 +178,7 @@ public static class EventsEndpoints
         }
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        using var lease = open.Open(context.RequestAborted);
+        using var lease = open.Open(context);
         using var subscription = feed.Subscribe();
         using var gone = CancellationTokenSource.CreateLinkedTokenSource(lease.Token);
         _ = VideoEndpoints.ListenForCloseAsync(socket, gone);
@@ -192,7 +192,7 @@ public static class EventsEndpoints
         }
         catch (OperationCanceledException) when (lease.Token.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
         {
-            await VideoEndpoints.CloseAsync(socket, (WebSocketCloseStatus)VideoEndpoints.PasswordChangedCloseStatus, "The password changed.");
+            await VideoEndpoints.CloseForAsync(socket, lease.EndedBy);
         }
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException)
         {

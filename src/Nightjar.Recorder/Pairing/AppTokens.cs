@@ -79,11 +79,15 @@ public sealed class AppTokens : IDisposable
         return new TokenCheck.Valid(known.Id, known.ClientName, known.Epoch);
     }
 
+    /// <summary>A token was revoked (its id): what it opened must end.</summary>
+    public event Action<long>? Revoked;
+
     public async Task RevokeAsync(long tokenId)
     {
         await using var connection = await database.OpenAsync();
         await connection.ExecuteAsync("UPDATE app_token SET revoked_utc = @Now WHERE id = @Id AND revoked_utc IS NULL", new { Id = tokenId, Now = clock.GetUtcNow() });
         ClearCache(0);
+        Revoked?.Invoke(tokenId);
     }
 
     /// <summary>Apps signed in with the current password, most recently seen first.</summary>

@@ -37,7 +37,7 @@ public static class ExportsApi
             return TypedResults.Problem(detail: "There is no export with this name.", statusCode: StatusCodes.Status404NotFound, type: ProblemTypes.NotFound);
         }
 
-        using var lease = open.Open(context.RequestAborted);
+        using var lease = open.Open(context);
         using var abortOnPasswordChange = lease.Token.Register(context.Abort);
         await Results.File(Path.Combine(exports.Folder, export.Name), "video/mp4", export.Name, enableRangeProcessing: true).ExecuteAsync(context);
         return Results.Empty;

@@ -1,11 +1,13 @@
 using Nightjar.Recorder.Accounts;
+using Nightjar.Recorder.Pairing;
 
 namespace Nightjar.Recorder.Video;
 
 /// <summary>
 /// Every video stream a client holds open (live WebSockets, playback and downloads). A password change ends them
 /// all at once: nobody keeps watching on the strength of a session or token the change ended. Lock ends the console
-/// streams that needed the unlocked console (its playback; its live view when live video needs a login).
+/// streams that needed the unlocked console (its playback; its live view when live video needs a login); revoking an
+/// app token (Settings → Mobile App's Revoke, an app's sign-out, the web app's Log Out) ends the streams it opened.
 /// </summary>
 public sealed class OpenStreams : IDisposable
 {
@@ -13,13 +15,25 @@ public sealed class OpenStreams : IDisposable
     private readonly HashSet<Lease> open = [];
     private readonly CredentialEpoch epoch;
     private readonly ConsoleLock consoleLock;
+    private readonly AppTokens tokens;
 
-    public OpenStreams(CredentialEpoch epoch, ConsoleLock consoleLock)
+    public OpenStreams(CredentialEpoch epoch, ConsoleLock consoleLock, AppTokens tokens)
     {
         this.epoch = epoch;
         this.consoleLock = consoleLock;
+        this.tokens = tokens;
         epoch.Changed += CloseAll;
         consoleLock.Locked += CloseUnlockedConsoleStreams;
+        tokens.Revoked += CloseRevoked;
+    }
+
+    /// <summary>Why an open stream was ended while its client was still there.</summary>
+    public enum Ending
+    {
+        None,
+        PasswordChanged,
+        Locked,
+        Revoked,
     }
 
     public int Count
@@ -34,12 +48,16 @@ public sealed class OpenStreams : IDisposable
     }
 
     /// <summary>
-    /// A token that is cancelled when the client goes away or the password changes (and, with
-    /// <paramref name="endsWithLock"/>, when the console is locked); dispose the lease when the stream ends.
+    /// A token that is cancelled when the client goes away or the password changes, when the app token it came with is
+    /// revoked (the request's), and, with <paramref name="endsWithLock"/>, when the console is locked; dispose the lease
+    /// when the stream ends.
     /// </summary>
-    public Lease Open(CancellationToken requestAborted, bool endsWithLock = false)
+    public Lease Open(HttpContext context, bool endsWithLock = false)
     {
-        var lease = new Lease(this, CancellationTokenSource.CreateLinkedTokenSource(requestAborted), endsWithLock);
+        var tokenId = context.User.FindFirst(AppTokenAuthenticationHandler.TokenIdClaim)?.Value is { } id
+            ? long.Parse(id, System.Globalization.CultureInfo.InvariantCulture)
+            : (long?)null;
+        var lease = new Lease(this, CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted), endsWithLock, tokenId);
         lock (gate)
         {
             open.Add(lease);
@@ -48,17 +66,19 @@ public sealed class OpenStreams : IDisposable
         return lease;
     }
 
-    private void CloseUnlockedConsoleStreams() => End(lease => lease.EndsWithLock, byLock: true);
+    private void CloseUnlockedConsoleStreams() => End(lease => lease.EndsWithLock, Ending.Locked);
 
-    private void CloseAll(long newEpoch) => End(_ => true, byLock: false);
+    private void CloseAll(long newEpoch) => End(_ => true, Ending.PasswordChanged);
 
-    private void End(Func<Lease, bool> which, bool byLock)
+    private void CloseRevoked(long tokenId) => End(lease => lease.TokenId == tokenId, Ending.Revoked);
+
+    private void End(Func<Lease, bool> which, Ending why)
     {
         lock (gate)
         {
             foreach (var lease in open.Where(which))
             {
-                lease.EndedByLock = byLock;
+                lease.EndedBy = why;
                 lease.Source.Cancel();
             }
         }
@@ -78,27 +98,31 @@ public sealed class OpenStreams : IDisposable
     {
         epoch.Changed -= CloseAll;
         consoleLock.Locked -= CloseUnlockedConsoleStreams;
+        tokens.Revoked -= CloseRevoked;
     }
 
     public sealed class Lease : IDisposable
     {
         private readonly OpenStreams streams;
 
-        internal Lease(OpenStreams streams, CancellationTokenSource source, bool endsWithLock)
+        internal Lease(OpenStreams streams, CancellationTokenSource source, bool endsWithLock, long? tokenId)
         {
             this.streams = streams;
             Source = source;
             EndsWithLock = endsWithLock;
+            TokenId = tokenId;
         }
 
         public CancellationToken Token => Source.Token;
 
-        /// <summary>True when Lock ended the stream, false when a password change did (or it has not ended).</summary>
-        public bool EndedByLock { get; internal set; }
+        /// <summary>What ended the stream while its client was there (a password change, Lock, revocation), if anything did.</summary>
+        public Ending EndedBy { get; internal set; }
 
         internal CancellationTokenSource Source { get; }
 
         internal bool EndsWithLock { get; }
+
+        internal long? TokenId { get; }
 
         public void Dispose() => streams.Close(this);
     }

@@ -27,6 +27,17 @@ public static class VideoEndpoints
     /// <summary>WebSocket close status: the console was locked and its live view needs a login.</summary>
     public const int LockedCloseStatus = 4002;
 
+    /// <summary>WebSocket close status: the app token the socket was opened with was revoked (or signed out).</summary>
+    public const int RevokedCloseStatus = 4003;
+
+    /// <summary>Closes a socket whose stream a password change, Lock or a revocation ended, saying which.</summary>
+    internal static Task CloseForAsync(WebSocket socket, OpenStreams.Ending why) => why switch
+    {
+        OpenStreams.Ending.Locked => CloseAsync(socket, (WebSocketCloseStatus)LockedCloseStatus, "The console was locked."),
+        OpenStreams.Ending.Revoked => CloseAsync(socket, (WebSocketCloseStatus)RevokedCloseStatus, "Signed out: this app's sign-in was revoked."),
+        _ => CloseAsync(socket, (WebSocketCloseStatus)PasswordChangedCloseStatus, "The password changed."),
+    };
+
     public static IServiceCollection AddVideo(this IServiceCollection services)
     {
         services.AddHttpContextAccessor();
@@ -154,7 +165,7 @@ public static class VideoEndpoints
         headers["X-Nightjar-Cut-Short"] = excerpt.CutShort ? "true" : "false";
         headers.CacheControl = "no-store";
         // The console's playback needs the unlocked console: Lock ends it; the app's does not depend on the console.
-        using var lease = open.Open(context.RequestAborted, endsWithLock: Hosting.ListenerRouting.ListenerOf(context) == Hosting.Listener.Console);
+        using var lease = open.Open(context, endsWithLock: Hosting.ListenerRouting.ListenerOf(context) == Hosting.Listener.Console);
         using var abortOnPasswordChange = lease.Token.Register(context.Abort);
         await Results.Stream(excerpt.Open(engine.Layout), "video/mp4", downloadName, enableRangeProcessing: true).ExecuteAsync(context);
         return Results.Empty;
@@ -210,7 +221,7 @@ public static class VideoEndpoints
         // On the console, live video outlives Lock only where it may be watched while locked (LiveViewAccess).
         var endsWithLock = Hosting.ListenerRouting.ListenerOf(context) == Hosting.Listener.Console
             && !context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<Console.ConsoleOptions>>().CurrentValue.LiveViewWhileLocked;
-        using var lease = open.Open(context.RequestAborted, endsWithLock);
+        using var lease = open.Open(context, endsWithLock);
         using var viewer = feed.Subscribe();
         using var viewerGone = CancellationTokenSource.CreateLinkedTokenSource(lease.Token);
         // Cancelling a send aborts the socket: that is how a viewer that takes nothing for 15 s is cut off, and how a
@@ -241,10 +252,8 @@ public static class VideoEndpoints
         }
         catch (OperationCanceledException) when (lease.Token.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
         {
-            // Only a password change or Lock cancels the lease while the connection is still there.
-            await (lease.EndedByLock
-                ? CloseAsync(socket, (WebSocketCloseStatus)LockedCloseStatus, "The console was locked.")
-                : CloseAsync(socket, (WebSocketCloseStatus)PasswordChangedCloseStatus, "The password changed."));
+            // Only a password change, Lock or a revocation cancels the lease while the connection is still there.
+            await CloseForAsync(socket, lease.EndedBy);
         }
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException)
         {

@@ -56,6 +56,11 @@
           this.say("Locked: log in to watch");
           return;
         }
+        if (event.code === 4003) {
+          this.say("Signed out");
+          document.dispatchEvent(new CustomEvent("nightjar-signed-out"));
+          return;
+        }
         setTimeout(() => !this.closed && this.connect(), 1000); // the recorder restarts, or the camera went away
       };
     }

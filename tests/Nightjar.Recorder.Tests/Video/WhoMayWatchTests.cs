@@ -48,16 +48,19 @@ public sealed class WhoMayWatchTests : IAsyncDisposable
     /// <summary>Reads until the stream closes; its close status, or null when it ran on past <paramref name="within"/>.</summary>
     private static async Task<WebSocketCloseStatus?> ClosedWithinAsync(WebSocket socket, TimeSpan within)
     {
+        var until = TimeProvider.System.GetUtcNow() + within;
         try
         {
-            while (true)
+            while (until - TimeProvider.System.GetUtcNow() is { Ticks: > 0 } left)
             {
-                var (type, _) = await VideoConnections.ReceiveAsync(socket, within);
+                var (type, _) = await VideoConnections.ReceiveAsync(socket, left);
                 if (type == WebSocketMessageType.Close)
                 {
                     return socket.CloseStatus;
                 }
             }
+
+            return null;
         }
         catch (OperationCanceledException)
         {
@@ -120,6 +123,33 @@ public sealed class WhoMayWatchTests : IAsyncDisposable
         // A token from after the change watches again.
         using var again = await VideoConnections.OpenApiLiveAsync(recorder, "/api/v1/cameras/cfg0/live", await VideoConnections.SignInAsync(recorder, NewPassword));
         Assert.Equal(WebSocketMessageType.Binary, (await VideoConnections.ReceiveAsync(again)).Type);
+    }
+
+    [Fact]
+    public async Task RevokingAnApp_ClosesItsLiveAndEventSockets_AndOnlyIts()
+    {
+        await using var recorder = await StartRecorderAsync();
+        var revoked = await VideoConnections.SignInAsync(recorder);
+        var kept = await VideoConnections.SignInAsync(recorder);
+        using var live = await VideoConnections.OpenApiLiveAsync(recorder, "/api/v1/cameras/cfg0/live", revoked);
+        using var events = await VideoConnections.OpenApiLiveAsync(recorder, "/api/v1/events/live", revoked);
+        using var other = await VideoConnections.OpenApiLiveAsync(recorder, "/api/v1/cameras/cfg0/live", kept);
+        await VideoConnections.ReceiveAsync(live);
+        await VideoConnections.ReceiveAsync(other);
+
+        // Settings → Mobile App's Revoke, as the owner does it.
+        var tokens = recorder.Get<Recorder.Pairing.AppTokens>();
+        var id = (await tokens.ListAsync()).OrderBy(a => a.Id).First().Id;
+        await tokens.RevokeAsync(id);
+
+        Assert.Equal((WebSocketCloseStatus)VideoEndpoints.RevokedCloseStatus, await ClosedWithinAsync(live, TimeSpan.FromSeconds(5)));
+        Assert.Equal((WebSocketCloseStatus)VideoEndpoints.RevokedCloseStatus, await ClosedWithinAsync(events, TimeSpan.FromSeconds(5)));
+        // The other app's stream goes on: two seconds more of it, and no close.
+        var until = TimeProvider.System.GetUtcNow() + TimeSpan.FromSeconds(2);
+        while (TimeProvider.System.GetUtcNow() < until)
+        {
+            Assert.Equal(WebSocketMessageType.Binary, (await VideoConnections.ReceiveAsync(other)).Type);
+        }
     }
 
     /// <summary>An API client with a 4 KiB receive buffer: what it has not read yet stays on the recorder's side.</summary>

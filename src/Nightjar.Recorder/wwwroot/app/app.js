@@ -168,11 +168,13 @@ function listenForEvents() {
     if (eventsSocket !== socket) return;
     eventsSocket = null;
     if (event.code === 4001) signedOut("Password changed. Log in with the new password.");
+    else if (event.code === 4003) signedOut("Signed out: this browser's sign-in was revoked on the recorder.");
     else setTimeout(() => root.querySelector(".bar") && listenForEvents(), 3000);
   };
 }
 
 document.addEventListener("nightjar-password-changed", () => signedOut("Password changed. Log in with the new password."));
+document.addEventListener("nightjar-signed-out", () => signedOut("Signed out: this browser's sign-in was revoked on the recorder."));
 
 // ---- Live --------------------------------------------------------------------------------------------------------
 
