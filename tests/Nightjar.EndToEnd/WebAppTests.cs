@@ -238,6 +238,27 @@ public sealed class WebAppTests(ConsoleBrowser browser, WebAppFixture fixture) :
         }
     }
 
+    [Fact]
+    public async Task APasswordChange_EndsTheWebSessionAtOnce_SayingPasswordChanged()
+    {
+        // A recorder of its own: the password changes.
+        await using var recorder = await TestRecorder.StartAsync();
+        await recorder.CompleteSetupAsync();
+        var page = await PhoneBrowser.NewPageAsync(browser);
+        await page.GotoAsync(recorder.ApiUrl.ToString());
+        var form = page.GetByRole(AriaRole.Form, new() { Name = "Log In" });
+        await form.GetByLabel("User Name").FillAsync(Recorder.Accounts.AdminAccount.UserName);
+        await form.GetByLabel("Password", new() { Exact = true }).FillAsync(TestRecorder.AdminPassword);
+        await form.GetByRole(AriaRole.Button, new() { Name = "Log In" }).TapAsync();
+        await Expect(page.GetByText("No cameras yet.", new() { Exact = false })).ToBeVisibleAsync();
+
+        Assert.True(await recorder.Get<Recorder.Accounts.AdminAccount>().ChangePasswordAsync("amber-lantern-7305", "test"));
+
+        // Without a tap: the page is told over its events socket and goes back to Log In, saying why.
+        await Expect(page.GetByRole(AriaRole.Form, new() { Name = "Log In" }).GetByRole(AriaRole.Status))
+            .ToHaveTextAsync("Password changed. Log in with the new password.", new() { Timeout = 5000 });
+    }
+
     /// <summary>A finger put down, moved in steps, and lifted (touch events, so the page sees pointers of type touch).</summary>
     private static async Task FingerDragAsync(IPage page, double fromX, double fromY, double toX, double toY)
     {
