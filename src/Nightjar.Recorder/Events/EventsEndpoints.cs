@@ -33,7 +33,7 @@ public static class EventsEndpoints
             .Produces<IReadOnlyList<EventInfo>>(StatusCodes.Status200OK).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         api.MapMethods("/live", [HttpMethods.Connect], LiveAsync).ExcludeFromDescription(); // wss:// over HTTP/2 (RFC 8441)
         api.MapGet("/live", LiveAsync).WithName("LiveEvents")
-            .WithDescription("A WebSocket of text messages, one per event start and end and per health alert, as {type, event|health, device}. Closed with status 4001 when the password changes.");
+            .WithDescription("A WebSocket of text messages, one per event start and end and per health alert, as {type, event|health, device}. Closed with status 4001 when the password changes, 4003 when this app's token is revoked.");
         api.MapGet("/{eventId}/snapshot.jpg", (HttpContext context, string eventId, RecordingEngine engine, TimeProvider clock) =>
                 PictureAsync(context, eventId, thumbnail: false, engine, clock))
             .WithName("EventSnapshot").Produces(StatusCodes.Status200OK, contentType: "image/jpeg").ProducesProblem(StatusCodes.Status404NotFound);

@@ -65,5 +65,4 @@ public static class CompanionApi
         await audit.WriteAsync(AuditEvent.AppSignedOut, $"An app signed out from {context.Connection.RemoteIpAddress}.");
         return TypedResults.NoContent();
     }
-
 }

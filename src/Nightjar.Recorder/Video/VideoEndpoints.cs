@@ -68,7 +68,7 @@ public static class VideoEndpoints
         api.MapMethods("/{cameraId}/live", [HttpMethods.Connect], ApiLiveAsync).ExcludeFromDescription();
         api.MapGet("/{cameraId}/live", ApiLiveAsync)
             .WithName("LiveVideo")
-            .WithDescription("A WebSocket of binary messages: a fragmented MP4 init segment, then fragments from a keyframe on (one per frame); a new init segment when the camera reconnects. Closed with status 4001 when the password changes. describe=true: before each init segment a text message {type: \"init\", codecs, start} with the codec string for Media Source Extensions and the segment's start on the media timeline (seconds).")
+            .WithDescription("A WebSocket of binary messages: a fragmented MP4 init segment, then fragments from a keyframe on (one per frame); a new init segment when the camera reconnects. Closed with status 4001 when the password changes, 4003 when this app's token is revoked. describe=true: before each init segment a text message {type: \"init\", codecs, start} with the codec string for Media Source Extensions and the segment's start on the media timeline (seconds).")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         api.MapGet("/{cameraId}/recordings", RecordingsAsync).WithName("ListRecordings")
             .Produces<RecordingsResponse>(StatusCodes.Status200OK)
@@ -166,7 +166,7 @@ public static class VideoEndpoints
         headers.CacheControl = "no-store";
         // The console's playback needs the unlocked console: Lock ends it; the app's does not depend on the console.
         using var lease = open.Open(context, endsWithLock: Hosting.ListenerRouting.ListenerOf(context) == Hosting.Listener.Console);
-        using var abortOnPasswordChange = lease.Token.Register(context.Abort);
+        using var abortWhenEnded = lease.Token.Register(context.Abort); // a password change, Lock or a revocation
         await Results.Stream(excerpt.Open(engine.Layout), "video/mp4", downloadName, enableRangeProcessing: true).ExecuteAsync(context);
         return Results.Empty;
     }

@@ -3,9 +3,10 @@ using Nightjar.Recorder.Hosting;
 namespace Nightjar.Recorder.WebApp;
 
 /// <summary>
-/// The web app's static files (wwwroot/app, and the console's own live and playback players, shared) on the API listener: its page
-/// at <c>/</c>, which on the console listener is the console's. Every answer there carries a Content Security Policy
-/// with no inline script and no framing, so an injected camera name could neither run nor be framed.
+/// The web app's static files (wwwroot/app, and the console's own live and playback players, shared) on the API
+/// listener: its page at <c>/</c>, which on the console listener is the console's. Every answer there carries a
+/// Content Security Policy with no inline script and no framing, so an injected camera name could neither run nor be
+/// framed.
 /// </summary>
 public static class WebAppFiles
 {

@@ -8,6 +8,9 @@ namespace Nightjar.Recorder.Tests.Security;
 /// with their -wal and -shm, in a fresh folder and in one an older version or an installer left open.
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+// Alone: other tests' harnesses clear every SQLite pool in the process when they end, and a database with no connection
+// left has no -wal or -shm file to look at.
+[Collection(RunsAlone.Name)]
 public sealed class DataFolderPermissionTests
 {
     private const UnixFileMode Folder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;

@@ -397,7 +397,10 @@ function item(event) {
       keep.disabled = false;
     }
   });
-  const thumbnail = event.thumbnail ? el("img", { src: event.thumbnail, alt: "", loading: "lazy" }) : el("img", { alt: "" });
+  // No thumbnail yet (the event has just begun, its pictures are being made) or none could be made: said, not blank.
+  const thumbnail = event.thumbnail
+    ? el("img", { src: event.thumbnail, alt: "", loading: "lazy" })
+    : el("span", { class: "no-picture", text: event.end ? "No picture" : "Picture coming…" });
   return el("li", { class: "event", "data-event": String(event.id) },
     thumbnail,
     el("div", { class: "what" },
