@@ -250,18 +250,25 @@ function tile(camera, stream, tag = "div", attributes = {}) {
   return node;
 }
 
-async function showLive() {
+/** The cameras for a place that needs at least one; null (the place then says why, or Log In shows) when there is none. */
+async function camerasFor(place) {
   let cameras;
   try {
     cameras = await (await api("/api/v1/cameras")).json();
   } catch (error) {
-    if (error.status !== 401) show(...shell("live", el("p", { class: "empty", role: "alert", text: error.message })));
-    return;
+    if (error.status !== 401) show(...shell(place, el("p", { class: "empty", role: "alert", text: error.message })));
+    return null;
   }
   if (cameras.length === 0) {
-    show(...shell("live", el("p", { class: "empty", text: "No cameras yet. Add them on the recorder's own screen." })));
-    return;
+    show(...shell(place, el("p", { class: "empty", text: "No cameras yet. Add them on the recorder's own screen." })));
+    return null;
   }
+  return cameras;
+}
+
+async function showLive() {
+  const cameras = await camerasFor("live");
+  if (!cameras) return;
   const tiles = cameras.map((camera) => tile(camera, camera.hasSubStream ? "sub" : "main", "button",
     { type: "button", "aria-label": camera.name, onclick: () => showFull(camera) }));
   show(...shell("live", el("h1", { text: "Live" }), el("div", { class: "grid" }, ...tiles)));
@@ -477,17 +484,8 @@ function radioGroup(label, options, chosen, onChoose) {
  * range typed as From and To.
  */
 async function showPlayback(cameraId, atMs) {
-  let cameras;
-  try {
-    cameras = await (await api("/api/v1/cameras")).json();
-  } catch (error) {
-    if (error.status !== 401) show(...shell("playback", el("p", { class: "empty", role: "alert", text: error.message })));
-    return;
-  }
-  if (cameras.length === 0) {
-    show(...shell("playback", el("p", { class: "empty", text: "No cameras yet. Add them on the recorder's own screen." })));
-    return;
-  }
+  const cameras = await camerasFor("playback");
+  if (!cameras) return;
   const camera = cameras.find((c) => c.id === cameraId) || cameras[0];
   const at = atMs ?? Date.now() - 60 * 1000;
   const state = { camera, day: startOfDay(at), zoom: dayMs, events: [] };
