@@ -6,7 +6,8 @@ namespace Nightjar.Recording.Motion;
 /// <list type="bullet">
 /// <item>Sensor noise: a 3×3 blur and a per-pixel threshold that noise does not reach; where grain still gets through
 /// now and then (a dark corner, a flickering patch), a cell's own usual count of changed pixels raises its bar, so that
-/// chance alone does not make two cells change together twice running.</item>
+/// chance alone does not make two cells change together twice running; and what moves is a group of touching cells as
+/// large as the sensitivity asks, so a cell of grain far from a passer-by is not added to them.</item>
 /// <item>Light switched on, auto-exposure, night mode: the median change of the whole picture is taken off every
 /// pixel first; what still changes in more than half of the picture at once is a new scene, learnt, never motion. A
 /// step of the median itself is a light switched: for the next second, while the camera's encoder and exposure catch
@@ -73,6 +74,7 @@ public sealed class MotionDetector
     private readonly bool[] movingCells = new bool[MotionArea.CellCount];
     private readonly bool[] fringe = new bool[MotionArea.CellCount];
     private readonly int[] toVisit = new int[MotionArea.CellCount]; // each cell is put in at most once
+    private readonly bool[] inGroup = new bool[MotionArea.CellCount];
     private bool[] hot = new bool[MotionArea.CellCount];
     private bool[] wasHot = new bool[MotionArea.CellCount];
     private bool hasPrevious;
@@ -288,8 +290,8 @@ public sealed class MotionDetector
     /// The rectangle around the changed pixels of the cells that moved: changed now, not busy, and changed in the
     /// picture before too, in the same cell or one beside it that is not busy (the fringe of a busy patch flickers). A
     /// cell beside a busy one counts only as part of movement that reaches beyond the busy patch's fringe: on its own
-    /// it is the patch's leaves reaching a little further now and then. Null when fewer cells moved than the
-    /// sensitivity needs.
+    /// it is the patch's leaves reaching a little further now and then. Only groups of touching cells as large as the
+    /// sensitivity needs count. Null when none is left.
     /// </summary>
     private MotionRegion? MovingRegion(out int moving)
     {
@@ -305,6 +307,7 @@ public sealed class MotionDetector
         }
 
         KeepFringeJoinedToTheRest();
+        DropGroupsSmallerThan(minCells);
 
         moving = 0;
         int left = Width, top = Height, right = -1, bottom = -1;
@@ -380,6 +383,55 @@ public sealed class MotionDetector
         for (var cell = 0; cell < MotionArea.CellCount; cell++)
         {
             movingCells[cell] &= !fringe[cell];
+        }
+    }
+
+    /// <summary>
+    /// Drops the groups of touching moving cells that are too small to be motion on their own: a thing that moves is one
+    /// group of cells, and a cell of grain or a flicker far from it, changing twice running by chance while someone walks
+    /// by, is neither part of the walk nor a second thing.
+    /// </summary>
+    private void DropGroupsSmallerThan(int cells)
+    {
+        Array.Clear(inGroup);
+        for (var seed = 0; seed < MotionArea.CellCount; seed++)
+        {
+            if (!movingCells[seed] || inGroup[seed])
+            {
+                continue;
+            }
+
+            // Flood the group from this cell; toVisit then holds its cells from 0 to size.
+            var size = 0;
+            var visited = 0;
+            toVisit[size++] = seed;
+            inGroup[seed] = true;
+            while (visited < size)
+            {
+                var cell = toVisit[visited++];
+                var column = cell % MotionArea.Columns;
+                var row = cell / MotionArea.Columns;
+                for (var r = Math.Max(row - 1, 0); r <= Math.Min(row + 1, MotionArea.Rows - 1); r++)
+                {
+                    for (var c = Math.Max(column - 1, 0); c <= Math.Min(column + 1, MotionArea.Columns - 1); c++)
+                    {
+                        var near = (r * MotionArea.Columns) + c;
+                        if (movingCells[near] && !inGroup[near])
+                        {
+                            inGroup[near] = true;
+                            toVisit[size++] = near;
+                        }
+                    }
+                }
+            }
+
+            if (size < cells)
+            {
+                for (var i = 0; i < size; i++)
+                {
+                    movingCells[toVisit[i]] = false;
+                }
+            }
         }
     }
 

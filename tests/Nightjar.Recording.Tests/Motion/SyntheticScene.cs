@@ -33,6 +33,9 @@ internal sealed class SyntheticScene(int seed = 7)
     /// </summary>
     public double Specks { get; set; }
 
+    /// <summary>A bright 4 × 4 spot in the top row of cells, away from the clock and the patch (an insect, a glint).</summary>
+    public bool Glint { get; set; }
+
     /// <summary>Grey levels added to the whole picture (a light switched on).</summary>
     public int Brightness { get; set; }
 
@@ -83,6 +86,11 @@ internal sealed class SyntheticScene(int seed = 7)
                     {
                         value += 70;
                     }
+                }
+
+                if (Glint && x >= 122 && x < 126 && y >= 4 && y < 8)
+                {
+                    value = 250;
                 }
 
                 var lagging = Lagging is { } lag && x >= lag.X && x < lag.X + lag.Width && y >= lag.Y && y < lag.Y + lag.Height;
