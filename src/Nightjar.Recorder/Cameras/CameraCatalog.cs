@@ -39,6 +39,56 @@ public sealed class CameraCatalog(
     /// <summary>Tells the engine which cameras to record (at host start, and after every change).</summary>
     public async Task ApplyAsync() => await engine.ApplyAsync([.. (await LoadAsync()).Select(c => c.Source)]);
 
+    /// <summary>
+    /// Cameras saved before credentials in a URL's query (<c>?user=admin&amp;password=…</c>) were taken out hold them in
+    /// the clear. At start, each is saved again as the dialog would save it: the password encrypted, the parameters left
+    /// empty in the URL (filled in for ffmpeg alone, so the camera records as before). The WAL is emptied afterwards,
+    /// as it still holds the rows as they were. A camera whose URL the rules refuse stays as it is, with an error logged.
+    /// </summary>
+    public async Task MoveQueryCredentialsOutOfSavedUrlsAsync()
+    {
+        await changes.WaitAsync();
+        try
+        {
+            var moved = 0;
+            foreach (var saved in await store.ListAsync())
+            {
+                Uri? sub = null;
+                if (!Uri.TryCreate(saved.StreamUrl, UriKind.Absolute, out var main)
+                    || (saved.SubStreamUrl is not null && !Uri.TryCreate(saved.SubStreamUrl, UriKind.Absolute, out sub))
+                    || !(HoldsQueryCredentials(main) || (sub is not null && HoldsQueryCredentials(sub))))
+                {
+                    continue;
+                }
+
+                var form = new CameraForm(saved.Name, saved.StreamUrl, saved.SubStreamUrl ?? "", saved.UserName, "", saved.Enabled) { Motion = saved.Motion };
+                var entry = new CameraEntry(saved.Id, 0, saved.Name, main, sub, saved.UserName, saved.PasswordCipher is not null, saved.Enabled,
+                    FromConfiguration: false, saved.Motion);
+                if (CameraRules.Check(form, [], entry) is { Settings: { } settings })
+                {
+                    await store.UpdateAsync(saved.Id, settings);
+                    moved++;
+                }
+                else
+                {
+                    logger.LogError("Camera {Id} has a user name or password in its URL that cannot be moved out; open it on the Cameras screen and save it again.", saved.Id);
+                }
+            }
+
+            if (moved > 0)
+            {
+                await store.ForgetOldRowsAsync();
+                logger.LogInformation("The credentials in the URLs of {Count} camera(s) were moved into their encrypted passwords.", moved);
+            }
+        }
+        finally
+        {
+            changes.Release();
+        }
+
+        static bool HoldsQueryCredentials(Uri url) => QueryCredentials.Read(url.Query) is var (users, passwords) && users.Count + passwords.Count > 0;
+    }
+
     /// <summary>Adds a camera (<paramref name="id"/> null) or saves an existing one's settings.</summary>
     public async Task<CameraSaveOutcome> SaveAsync(string? id, CameraForm form)
     {
@@ -62,7 +112,7 @@ public sealed class CameraCatalog(
                 return Refused(form, $"All {MaxCameras} channels have a camera. Remove one first.");
             }
 
-            var check = CameraRules.Check(form, cameras.Where(c => c.Entry.Id != id).Select(c => c.Entry.Name), existing?.Entry.HasPassword == true);
+            var check = CameraRules.Check(form, cameras.Where(c => c.Entry.Id != id).Select(c => c.Entry.Name), existing?.Entry);
             if (check.Settings is not { } settings)
             {
                 return new CameraSaveOutcome(check.Errors, check.Form, null);
@@ -91,12 +141,15 @@ public sealed class CameraCatalog(
         }
     }
 
-    /// <summary>Tries the settings in the dialog (with the saved password when the field is empty) without saving them.</summary>
+    /// <summary>
+    /// Tries the settings in the dialog without saving them: with the saved password when the field is empty and the
+    /// address is the one it was saved with (<see cref="CameraRules.Check"/>).
+    /// </summary>
     public async Task<CameraTestOutcome> TestAsync(string? id, CameraForm form, CancellationToken cancellationToken)
     {
         var cameras = await LoadAsync();
         var existing = id is null ? null : cameras.FirstOrDefault(c => c.Entry.Id == id);
-        var check = CameraRules.Check(form, [], existing?.Entry.HasPassword == true);
+        var check = CameraRules.Check(form, [], existing?.Entry);
         if (check.Settings is not { } settings)
         {
             return new CameraTestOutcome(check.Errors, check.Form, null);
@@ -155,7 +208,7 @@ public sealed class CameraCatalog(
         {
             // Validated at start (CamerasOptionsValidator): the URLs parse.
             var check = CameraRules.Check(new CameraForm(camera.Name ?? "", camera.StreamUrl ?? "", camera.SubStreamUrl ?? "",
-                camera.UserName ?? "", camera.Password ?? ""), [], hasSavedPassword: false);
+                camera.UserName ?? "", camera.Password ?? ""), [], editing: null);
             var settings = check.Settings!;
             var motion = camera.ReadMotion().Settings!;
             cameras.Add(new Loaded(

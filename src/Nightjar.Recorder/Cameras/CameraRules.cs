@@ -15,8 +15,12 @@ public static class CameraRules
 
     /// <param name="form">The fields as typed.</param>
     /// <param name="otherNames">Names of the other cameras: a name must tell cameras apart.</param>
-    /// <param name="hasSavedPassword">Editing a camera whose password is saved: an empty Password field keeps it.</param>
-    public static Outcome Check(CameraForm form, IEnumerable<string> otherNames, bool hasSavedPassword)
+    /// <param name="editing">
+    /// The camera being edited, or null. When its password is saved, an empty Password field keeps it, but only while
+    /// every URL keeps an address (scheme, host and port) the password was entered with: the saved password is never
+    /// sent to a host the owner did not type it for.
+    /// </param>
+    public static Outcome Check(CameraForm form, IEnumerable<string> otherNames, CameraEntry? editing)
     {
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
         var name = form.Name.Trim();
@@ -106,7 +110,22 @@ public static class CameraRules
             return new Outcome(errors, shown, null);
         }
 
-        var keep = password.Length == 0 && hasSavedPassword;
+        var keep = password.Length == 0 && editing is { HasPassword: true };
+        if (keep && !(SavedPasswordMayGo(main!, editing!) && (sub is null || SavedPasswordMayGo(sub, editing!))))
+        {
+            if (user.Length > 0)
+            {
+                errors[CameraField.Password] = "Enter the password again: the address changed, and a saved password is only sent to the address it was entered with.";
+                return new Outcome(errors, shown, null);
+            }
+
+            // No user name and no password at the new address: the camera logs in with neither, and the saved password goes.
+            keep = false;
+        }
+
         return new Outcome(errors, shown, new CameraSettings(name, main!, sub, user, keep ? null : password, form.Enabled, form.Motion));
     }
+
+    private static bool SavedPasswordMayGo(Uri url, CameraEntry editing) =>
+        CameraUrl.SameAddress(url, editing.SubStreamUrl is { } saved ? [editing.StreamUrl, saved] : [editing.StreamUrl]);
 }

@@ -6,7 +6,11 @@ namespace Nightjar.Recorder.Cameras;
 /// </summary>
 public sealed class CameraStartup(CameraCatalog catalog) : IHostedService
 {
-    public Task StartAsync(CancellationToken cancellationToken) => catalog.ApplyAsync();
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await catalog.MoveQueryCredentialsOutOfSavedUrlsAsync();
+        await catalog.ApplyAsync();
+    }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

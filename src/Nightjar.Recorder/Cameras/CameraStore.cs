@@ -97,6 +97,9 @@ public sealed class CameraStore(Database database, Security.SecretProtector prot
             "UPDATE camera SET removed_utc = @Now, password_cipher = NULL, user_name = '' WHERE id = @Id", new { Id = id, Now = clock.GetUtcNow() });
     }
 
+    /// <summary>Empties the WAL, which still holds a row as it was before it was rewritten (secure_delete clears the main file).</summary>
+    public Task ForgetOldRowsAsync() => database.TruncateWalAsync();
+
     public async Task DeleteAsync(string id)
     {
         await using var connection = await database.OpenAsync();

@@ -1,4 +1,5 @@
 using Nightjar.Recorder.Security;
+using Nightjar.Recording;
 
 namespace Nightjar.Recorder.Cameras;
 
@@ -6,7 +7,8 @@ namespace Nightjar.Recorder.Cameras;
 /// What a camera stream URL may be: <c>rtsp://</c> or <c>rtsps://</c>, a host, an optional port, a path and query, in
 /// plain RFC 3986 characters, at most <see cref="MaxLength"/> long. Everything else (<c>file:</c>, <c>concat:</c>,
 /// pipes, spaces, line breaks, shell characters that are not URL characters) is refused with a message. Credentials
-/// typed into the URL are taken out, so that no stored, shown or logged URL carries a password.
+/// typed into the URL, before the host or in the query (<see cref="QueryCredentials"/>), are taken out, so that no
+/// stored, shown or logged URL carries a password.
 /// </summary>
 public static class CameraUrl
 {
@@ -72,22 +74,48 @@ public static class CameraUrl
             return "Enter a port number from 1 to 65535.";
         }
 
-        string? user = null, password = null;
+        // An empty user name or password (rtsp://admin:@host) is no value: the field's stays.
+        var (users, passwords) = QueryCredentials.Read(uri.Query);
         if (uri.UserInfo.Length > 0)
         {
             var colon = uri.UserInfo.IndexOf(':', StringComparison.Ordinal);
-            user = Uri.UnescapeDataString(colon < 0 ? uri.UserInfo : uri.UserInfo[..colon]);
-            password = colon < 0 ? null : Uri.UnescapeDataString(uri.UserInfo[(colon + 1)..]);
-            if (TypedText.HasHiddenCharacters(user) || (password is not null && TypedText.HasHiddenCharacters(password)))
-            {
-                return "The user name or password in the URL holds control or invisible characters.";
-            }
+            users = [Uri.UnescapeDataString(colon < 0 ? uri.UserInfo : uri.UserInfo[..colon]), .. users];
+            passwords = [colon < 0 ? "" : Uri.UnescapeDataString(uri.UserInfo[(colon + 1)..]), .. passwords];
         }
 
-        // Scheme, host, port, path and query: everything but the credentials.
-        parsed = new Parsed(new Uri(uri.GetComponents(UriComponents.SchemeAndServer | UriComponents.PathAndQuery, UriFormat.UriEscaped)), user, password);
+        users = [.. users.Where(u => u.Length > 0)];
+        passwords = [.. passwords.Where(p => p.Length > 0)];
+        if (users.Distinct(StringComparer.Ordinal).Count() > 1 || passwords.Distinct(StringComparer.Ordinal).Count() > 1)
+        {
+            return "The URL holds two different user names or passwords. Type them once, in the fields below.";
+        }
+
+        var (user, password) = (users.Count > 0 ? users[0] : null, passwords.Count > 0 ? passwords[0] : null);
+        if ((user is not null && TypedText.HasHiddenCharacters(user)) || (password is not null && TypedText.HasHiddenCharacters(password)))
+        {
+            return "The user name or password in the URL holds control or invisible characters.";
+        }
+
+        // Scheme, host, port, path and query: everything but the credentials. A credential parameter of the query stays,
+        // empty, so that the URL still says where the camera takes it (StreamEndpoint fills it in for ffmpeg alone).
+        var withoutCredentials = uri.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped)
+            + QueryCredentials.WithoutValues(uri.Query);
+        parsed = new Parsed(new Uri(withoutCredentials), user, password);
         return null;
     }
+
+    /// <summary>
+    /// Whether a saved password may go to <paramref name="url"/>: only when one of the URLs it was entered with has the
+    /// same scheme, host and port (the camera's default port when none is written). Another host could be any machine
+    /// the editor chose, and rtsps to rtsp would send it unencrypted.
+    /// </summary>
+    public static bool SameAddress(Uri url, IEnumerable<Uri> enteredWith) => enteredWith.Any(saved =>
+        string.Equals(saved.Scheme, url.Scheme, StringComparison.OrdinalIgnoreCase)
+        && string.Equals(saved.IdnHost, url.IdnHost, StringComparison.OrdinalIgnoreCase)
+        && PortOf(saved) == PortOf(url));
+
+    private static int PortOf(Uri url) =>
+        url.Port > 0 ? url.Port : string.Equals(url.Scheme, "rtsps", StringComparison.OrdinalIgnoreCase) ? 322 : 554;
 
     /// <summary>%00–%1F and %7F: an RTSP request line or header that carried one decoded would be split in two.</summary>
     private static bool HasEncodedControlCharacter(string url)

@@ -25,7 +25,7 @@ public sealed class CamerasOptionsValidator : IValidateOptions<CamerasOptions>
             }
 
             var form = new CameraForm(camera.Name ?? "", camera.StreamUrl ?? "", camera.SubStreamUrl ?? "", camera.UserName ?? "", camera.Password ?? "");
-            foreach (var (field, message) in CameraRules.Check(form, names, hasSavedPassword: false).Errors)
+            foreach (var (field, message) in CameraRules.Check(form, names, editing: null).Errors)
             {
                 failures.Add($"{prefix}:{field}: {message}");
             }

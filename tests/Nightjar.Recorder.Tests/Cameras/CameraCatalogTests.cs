@@ -33,6 +33,101 @@ public sealed class CameraCatalogTests
     }
 
     [Fact]
+    public async Task EditingTheHost_AsksForThePasswordAgain_AndTheSavedOneNeverReachesTheNewHost()
+    {
+        const string secret = "CamSecret-77";
+        using var chosenByTheEditor = new RtspLoginListener("127.0.0.2");
+        await using var harness = await CameraHarness.StartAsync();
+        var saved = (await harness.Catalog.SaveAsync(null,
+            new CameraForm("Porch", $"rtsp://127.0.0.1:{chosenByTheEditor.Port}/stream1", "", "camuser", secret))).Saved!;
+        var edited = saved.ToForm() with { StreamUrl = $"rtsp://127.0.0.2:{chosenByTheEditor.Port}/stream1" };
+
+        var test = await harness.Catalog.TestAsync(saved.Id, edited, CancellationToken.None);
+        var save = await harness.Catalog.SaveAsync(saved.Id, edited);
+
+        Assert.Empty(chosenByTheEditor.Requests); // nothing was sent there, not even a request without the password
+        Assert.Null(test.Result);
+        Assert.Null(save.Saved);
+        Assert.StartsWith("Enter the password again: the address changed", test.Errors[CameraField.Password], StringComparison.Ordinal);
+        Assert.Equal(test.Errors[CameraField.Password], save.Errors[CameraField.Password]);
+        Assert.Equal(saved.StreamUrl, (await harness.Catalog.ListAsync()).Single().StreamUrl); // still recording the camera it was
+
+        // Typed again, the password is the owner's choice for this host, and Test tries it there.
+        var retyped = await harness.Catalog.TestAsync(saved.Id, edited with { Password = "typed-for-this-host" }, CancellationToken.None);
+        Assert.Equal("wrong user name or password", retyped.Result?.Problem?.Text);
+        Assert.NotNull(await chosenByTheEditor.WaitForAsync(r => r.EndsWith("| Basic camuser:typed-for-this-host", StringComparison.Ordinal)));
+        Assert.DoesNotContain(chosenByTheEditor.Requests, r => r.Contains(secret, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task CredentialsInTheUrlQuery_AreNotShownLoggedOrStoredInTheClear_AndReachOnlyTheCamera()
+    {
+        const string secret = "Secret123";
+        using var camera = new RtspLoginListener();
+        await using var harness = await CameraHarness.StartAsync();
+
+        var saved = await harness.Catalog.SaveAsync(null,
+            new CameraForm("Gate", $"rtsp://127.0.0.1:{camera.Port}/live?channel=1&user=admin&password={secret}", "", "", ""));
+
+        var shown = $"rtsp://127.0.0.1:{camera.Port}/live?channel=1&user=&password=";
+        Assert.Equal((shown, "admin", "", true), (saved.Form.StreamUrl, saved.Form.UserName, saved.Form.Password, saved.Saved!.HasPassword));
+        Assert.Equal(shown, (await harness.Catalog.ListAsync()).Single().ToForm().StreamUrl);
+        var log = (await harness.Services.Get<Nightjar.Recorder.Audit.AuditLog>().ReadRecentAsync(10)).Select(e => e.Detail).ToList();
+        Assert.Contains($"Camera \"Gate\" added ({shown}).", log);
+
+        // The recorder connects with the credentials back in the query, where this camera takes them.
+        Assert.NotNull(await camera.WaitForAsync(r => r.Contains($"/live?channel=1&user=admin&password={secret} RTSP/1.0", StringComparison.Ordinal)));
+        var test = await harness.Catalog.TestAsync(saved.Saved.Id, saved.Form, CancellationToken.None);
+        Assert.DoesNotContain(secret, test.Form.StreamUrl, StringComparison.Ordinal);
+
+        await AssertNotInTheDatabaseFilesAsync(harness, secret);
+    }
+
+    [Fact]
+    public async Task ACameraSavedBeforeWithCredentialsInItsQuery_HasThemMovedOutAtStart_AndRecordsAsBefore()
+    {
+        const string secret = "OldSecret-42";
+        using var camera = new RtspLoginListener();
+        await using var harness = await CameraHarness.StartAsync();
+        var url = $"rtsp://127.0.0.1:{camera.Port}/live?channel=1&user=admin&pwd={secret}";
+        await using (var connection = await harness.Services.Get<Database>().OpenAsync())
+        {
+            // As an older version saved it: the URL as typed, nothing encrypted.
+            await SqliteCommands.ExecuteAsync(connection,
+                "INSERT INTO camera (id, name, stream_url, user_name, created_utc) VALUES ('cam-old', 'Gate', @Url, '', @Now)",
+                new { Url = url, Now = harness.Services.Clock.GetUtcNow() });
+        }
+
+        Assert.Contains(Directory.GetFiles(harness.Services.DataDir, "nightjar.db*"),
+            file => Encoding.Latin1.GetString(File.ReadAllBytes(file)).Contains(secret, StringComparison.Ordinal)); // the check below can see it
+
+        await new CameraStartup(harness.Catalog).StartAsync(CancellationToken.None);
+
+        var gate = (await harness.Catalog.ListAsync()).Single();
+        Assert.Equal(($"rtsp://127.0.0.1:{camera.Port}/live?channel=1&user=&pwd=", "admin", true), (gate.StreamUrl.AbsoluteUri, gate.UserName, gate.HasPassword));
+        Assert.NotNull(await camera.WaitForAsync(r => r.Contains($"/live?channel=1&user=admin&pwd={secret} RTSP/1.0", StringComparison.Ordinal)));
+        await AssertNotInTheDatabaseFilesAsync(harness, secret, walExpected: false);
+    }
+
+    /// <summary>Reads the raw bytes of nightjar.db and its WAL while connections are open, and again after they closed (checkpointed).</summary>
+    private static async Task AssertNotInTheDatabaseFilesAsync(CameraHarness harness, string secret, bool walExpected = true)
+    {
+        var walRead = false;
+        for (var pass = 0; pass < 2; pass++)
+        {
+            foreach (var file in Directory.GetFiles(harness.Services.DataDir, "nightjar.db*"))
+            {
+                walRead |= file.EndsWith("-wal", StringComparison.Ordinal) && new FileInfo(file).Length > 0;
+                Assert.DoesNotContain(secret, Encoding.Latin1.GetString(await File.ReadAllBytesAsync(file)), StringComparison.Ordinal);
+            }
+
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        }
+
+        Assert.True(walRead || !walExpected, "the WAL was read while it held the camera's rows");
+    }
+
+    [Fact]
     public async Task AKeyFileThatWasReplaced_LeavesTheCameraWithoutAPassword_NotTheRecorderDown()
     {
         await using var harness = await CameraHarness.StartAsync();
