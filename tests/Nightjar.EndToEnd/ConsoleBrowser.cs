@@ -19,13 +19,19 @@ public sealed class ConsoleBrowser : IAsyncLifetime
     public async Task InitializeAsync()
     {
         playwright = await Playwright.CreateAsync();
-        Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        Browser = await LaunchAsync([]);
+    }
+
+    /// <summary>A second browser with switches of its own (one that trusts a certificate, say); the caller disposes it.</summary>
+    public Task<IBrowser> LaunchAnotherAsync(params string[] switches) => LaunchAsync(switches);
+
+    private Task<IBrowser> LaunchAsync(string[] switches) =>
+        playwright!.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = "/usr/bin/chromium",
             Headless = true,
-            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", .. switches],
         });
-    }
 
     public async Task<IPage> NewPageAsync()
     {

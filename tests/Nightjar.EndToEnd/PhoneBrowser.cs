@@ -5,9 +5,11 @@ namespace Nightjar.EndToEnd;
 /// <summary>A phone's browser for the web app: 390×844, touch, a phone's user agent, and the box's own certificate accepted once.</summary>
 public static class PhoneBrowser
 {
-    public static async Task<IPage> NewPageAsync(ConsoleBrowser browser, string? beforeScripts = null)
+    public static Task<IPage> NewPageAsync(ConsoleBrowser browser, string? beforeScripts = null) => NewPageAsync(browser.Browser, beforeScripts);
+
+    public static async Task<IPage> NewPageAsync(IBrowser browser, string? beforeScripts = null)
     {
-        var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions
         {
             ViewportSize = new ViewportSize { Width = 390, Height = 844 },
             DeviceScaleFactor = 2,

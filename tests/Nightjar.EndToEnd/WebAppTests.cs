@@ -16,9 +16,11 @@ namespace Nightjar.EndToEnd;
 [Collection(SharedBrowser.Name)]
 public sealed class WebAppTests(ConsoleBrowser browser, WebAppFixture fixture) : IClassFixture<WebAppFixture>
 {
-    private async Task<IPage> LogInAsync(string? beforeScripts = null)
+    private Task<IPage> LogInAsync(string? beforeScripts = null) => LogInAsync(browser.Browser, beforeScripts);
+
+    private async Task<IPage> LogInAsync(IBrowser chromium, string? beforeScripts = null)
     {
-        var page = await PhoneBrowser.NewPageAsync(browser, beforeScripts);
+        var page = await PhoneBrowser.NewPageAsync(chromium, beforeScripts);
         page.Dialog += (_, dialog) => Assert.Fail($"The page opened a dialog: {dialog.Message}");
         await page.GotoAsync(fixture.Recorder.ApiUrl.ToString());
         var form = page.GetByRole(AriaRole.Form, new() { Name = "Log In" });
@@ -85,6 +87,78 @@ public sealed class WebAppTests(ConsoleBrowser browser, WebAppFixture fixture) :
         await full.GetByRole(AriaRole.Button, new() { Name = "Close" }).TapAsync();
         await Expect(full).ToHaveCountAsync(0);
         await Expect(page.Locator(".grid video[data-live-src]")).ToHaveCountAsync(2);
+    }
+
+    /// <summary>
+    /// This Chromium has no push service, so "Alerts on This Device" must say it could not subscribe rather than look
+    /// on; the service worker it started is then handed a push message as a push service would hand it (CDP), and the
+    /// notification it shows carries the recorder's words and the event's picture, fetched from the recorder.
+    /// </summary>
+    [Fact]
+    public async Task AlertsOnThisDevice_SaysWhyItCannotSubscribeHere_AndTheServiceWorkerShowsAPushWithItsPicture()
+    {
+        await fixture.Camera.WaitForHappeningAsync(SceneHappening.Walk, 0, TimeSpan.FromSeconds(60));
+        var engine = fixture.Recorder.Get<RecordingEngine>();
+        var deadline = TimeProvider.System.GetUtcNow() + TimeSpan.FromSeconds(30);
+        while ((await engine.Events.ListAsync(new EventFilter())).All(e => e.ThumbnailPath is null) && TimeProvider.System.GetUtcNow() < deadline)
+        {
+            await Task.Delay(500);
+        }
+
+        var pictured = (await engine.Events.ListAsync(new EventFilter())).First(e => e.ThumbnailPath is not null);
+        var origin = fixture.Recorder.ApiUrl.GetLeftPart(UriPartial.Authority);
+
+        // The box's own certificate, clicked through: no service worker, and the switch says so.
+        var page = await LogInAsync();
+        await page.Context.GrantPermissionsAsync(["notifications"], new() { Origin = origin });
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Places" }).GetByRole(AriaRole.Button, new() { Name = "Events" }).TapAsync();
+        await page.GetByRole(AriaRole.Switch, new() { Name = "Alerts on This Device" }).TapAsync();
+        await Expect(page.Locator(".alerts-said")).ToContainTextAsync("Alerts need a certificate the browser trusts");
+
+        // A browser that trusts the recorder's certificate (as with the owner's own): the worker starts, and this Chromium,
+        // which has no push service, says it could not subscribe.
+        var spki = Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(
+            fixture.Recorder.Get<Recorder.Hosting.DeviceCertificate>().Certificate.PublicKey.ExportSubjectPublicKeyInfo()));
+        await using var trusting = await browser.LaunchAnotherAsync($"--ignore-certificate-errors-spki-list={spki}");
+        page = await LogInAsync(trusting);
+        await page.Context.GrantPermissionsAsync(["notifications"], new() { Origin = origin });
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Places" }).GetByRole(AriaRole.Button, new() { Name = "Events" }).TapAsync();
+        await page.GetByRole(AriaRole.Switch, new() { Name = "Alerts on This Device" }).TapAsync();
+        await Expect(page.Locator(".alerts-said")).ToContainTextAsync("could not subscribe at its push service");
+        await Expect(page.GetByRole(AriaRole.Switch, new() { Name = "Alerts on This Device" })).ToHaveAttributeAsync("aria-checked", "false");
+
+        var cdp = await page.Context.NewCDPSessionAsync(page);
+        var registration = new TaskCompletionSource<string>();
+        cdp.Event("ServiceWorker.workerRegistrationUpdated").OnEvent += (_, update) =>
+        {
+            foreach (var r in update!.Value.GetProperty("registrations").EnumerateArray())
+            {
+                if (r.GetProperty("scopeURL").GetString() == origin + "/app/" && !r.GetProperty("isDeleted").GetBoolean())
+                {
+                    registration.TrySetResult(r.GetProperty("registrationId").GetString()!);
+                }
+            }
+        };
+        await cdp.SendAsync("ServiceWorker.enable");
+        var registrationId = await registration.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var alert = System.Text.Json.JsonSerializer.Serialize(new Contracts.PushNotification("Motion: Front Door", "Nightjar", "event-" + pictured.Id, "/#events",
+            $"/api/v1/events/{pictured.Id}/thumbnail.jpg", pictured.Start), Recorder.Events.EventJson.Options);
+        await cdp.SendAsync("ServiceWorker.deliverPushMessage", new Dictionary<string, object> { ["origin"] = origin, ["registrationId"] = registrationId, ["data"] = alert });
+
+        // The words at once, then the same notification again with the picture.
+        var shown = await page.WaitForFunctionAsync("""
+            async () => {
+              const registration = await navigator.serviceWorker.getRegistration("/app/");
+              const [notification] = await registration.getNotifications();
+              return notification && notification.image ? { title: notification.title, body: notification.body, image: notification.image } : null;
+            }
+            """, null, new() { PollingInterval = 200, Timeout = 15_000 });
+        var notification = await shown.JsonValueAsync<System.Text.Json.JsonElement>();
+        Assert.Equal("Motion: Front Door", notification.GetProperty("title").GetString());
+        Assert.StartsWith("Nightjar · ", notification.GetProperty("body").GetString(), StringComparison.Ordinal);
+        var image = notification.GetProperty("image").GetString()!;
+        Assert.StartsWith("data:image/jpeg;base64,", image, StringComparison.Ordinal);
+        Assert.Equal(320, Jpeg.Size(Convert.FromBase64String(image["data:image/jpeg;base64,".Length..])).Width);
     }
 
     [Fact]

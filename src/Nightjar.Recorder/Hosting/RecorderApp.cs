@@ -11,6 +11,7 @@ using Nightjar.Recorder.Recordings;
 using Nightjar.Recorder.Recovery;
 using Nightjar.Recorder.Video;
 using Nightjar.Recorder.WebApp;
+using Nightjar.Recorder.WebPush;
 using Nightjar.Recording;
 
 namespace Nightjar.Recorder.Hosting;
@@ -126,6 +127,7 @@ public static class RecorderApp
         app.MapRecovery();
         app.MapCompanionApi();
         app.MapWebSession();
+        app.MapWebPush();
         app.MapVideo();
         app.MapExportsApi();
         app.MapEvents();

@@ -5,6 +5,7 @@ using Nightjar.Contracts;
 using Nightjar.Recorder.Cameras;
 using Nightjar.Recorder.Events;
 using Nightjar.Recorder.Storage;
+using Nightjar.Recorder.WebPush;
 using Nightjar.Recording;
 using Nightjar.Recording.Events;
 
@@ -25,6 +26,7 @@ public sealed class AlertDispatcher(
     EventDescriptions descriptions,
     CameraCatalog catalog,
     AlertEmails emails,
+    WebPushSubscriptions pushSubscriptions,
     TimeProvider clock,
     ILogger<AlertDispatcher> logger) : BackgroundService
 {
@@ -113,7 +115,8 @@ public sealed class AlertDispatcher(
             rows.Add(await emails.HealthAsync(settings.EmailTo.Trim(), health, clock.GetUtcNow() + AlertLifetime));
         }
 
-        await QueueAsync(rows, cursor: null);
+        var push = new PushNotification(health.Text, message.Device.Name, "health-" + key, "/", null, health.At);
+        await QueueAsync(rows, cursor: null, push: (push, AlertPurpose.Health, key));
     }
 
     /// <summary>
@@ -133,6 +136,13 @@ public sealed class AlertDispatcher(
             OutboxChannel.Email when settings.HasEmail => await emails.TestAsync(settings.EmailTo.Trim(), device, clock.GetUtcNow() + AlertLifetime),
             _ => null,
         };
+        if (channel == OutboxChannel.Push)
+        {
+            var push = new PushNotification("Test", health.Text, "test", "/", null, health.At);
+            var ids = await QueueAsync([], cursor: null, push: (push, AlertPurpose.Test, null));
+            return ids.Count > 0 ? ids[^1] : null;
+        }
+
         return row is null ? null : (await QueueAsync([row], cursor: null)).LastOrDefault();
     }
 
@@ -145,6 +155,7 @@ public sealed class AlertDispatcher(
     private async Task HandleAsync(EventChange change)
     {
         var rows = new List<OutboxMessage>();
+        PushNotification? push = null;
         var settings = (await store.GetEffectiveAsync()).Settings;
         var recorded = await engine.Events.GetAsync(change.EventId);
         if (settings.SendAlerts && recorded is not null && clock.GetUtcNow() - change.At < AlertLifetime)
@@ -170,6 +181,13 @@ public sealed class AlertDispatcher(
             if (snoozed)
             {
                 purpose = null;
+            }
+
+            if (type == EventMessageTypes.Start && purpose is not null)
+            {
+                // A phone is woken for what happened, not for its updates and end: those are on the Events screen.
+                push = new PushNotification(subject, device.Name, "event-" + described.Id, "/#events",
+                    $"/api/v1/events/{described.Id}/thumbnail.jpg", recorded.Start);
             }
 
             if (type is not null)
@@ -201,14 +219,17 @@ public sealed class AlertDispatcher(
             }
         }
 
-        await QueueAsync(rows, change.Sequence, emailCooldown: settings.Cooldown, cameraId: recorded?.CameraId);
+        await QueueAsync(rows, change.Sequence, emailCooldown: settings.Cooldown, cameraId: recorded?.CameraId,
+            push: push is null ? null : (push, AlertPurpose.EventStart, recorded!.CameraId));
     }
 
     /// <summary>
     /// Queues the rows and moves the cursor (when given) in one transaction; an email about an event only when its
-    /// camera's last one is older than the cool-down.
+    /// camera's last one is older than the cool-down; a Web Push alert to every browser that receives them, in order per
+    /// camera (<paramref name="push"/>'s key) and browser.
     /// </summary>
-    private async Task<List<long>> QueueAsync(List<OutboxMessage> rows, long? cursor, TimeSpan? emailCooldown = null, string? cameraId = null)
+    private async Task<List<long>> QueueAsync(List<OutboxMessage> rows, long? cursor, TimeSpan? emailCooldown = null, string? cameraId = null,
+        (PushNotification Notification, string Purpose, string? Key)? push = null)
     {
         var now = clock.GetUtcNow();
         var ids = await database.InTransactionAsync(async (connection, transaction) =>
@@ -234,6 +255,20 @@ public sealed class AlertDispatcher(
                 queued.Add(await outbox.EnqueueAsync(connection, transaction, row));
             }
 
+            if (push is { } alert)
+            {
+                foreach (var subscription in await pushSubscriptions.ListActiveAsync(connection, transaction))
+                {
+                    var row = new OutboxMessage(OutboxChannel.Push, alert.Purpose, WebPushRecipient(subscription), alert.Notification.Title,
+                        JsonSerializer.SerializeToUtf8Bytes(new WebPushDelivery(subscription.Id, alert.Notification), EventJson.Options), false,
+                        now + AlertLifetime, OutboxPriority.Alert, alert.Key is null ? null : $"{alert.Key}@{subscription.Id}");
+                    if (row.SequenceKey is null || !await outbox.FoldIfFullAsync(connection, transaction, row.Channel, row.SequenceKey, MaxWaitingPerCamera))
+                    {
+                        queued.Add(await outbox.EnqueueAsync(connection, transaction, row));
+                    }
+                }
+            }
+
             if (cursor is { } sequence)
             {
                 await NotificationSettingsStore.SetCursorAsync(connection, transaction, sequence);
@@ -252,6 +287,10 @@ public sealed class AlertDispatcher(
     private OutboxMessage Json(string channel, string purpose, string target, string subject, EventMessage message, string? key) =>
         new(channel, purpose, target, subject, JsonSerializer.SerializeToUtf8Bytes(message, EventJson.Options), false,
             clock.GetUtcNow() + AlertLifetime, OutboxPriority.Alert, key);
+
+    /// <summary>How the delivery log names a browser: its sign-in's name and its push service's host.</summary>
+    private static string WebPushRecipient(WebPushSubscription subscription) =>
+        $"{subscription.ClientName} via {new Uri(subscription.Endpoint).Host}";
 
     private static string MqttTarget(NotificationSettings settings) =>
         string.Create(CultureInfo.InvariantCulture, $"{settings.MqttHost.Trim()}:{settings.Port}");

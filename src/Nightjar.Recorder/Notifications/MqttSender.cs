@@ -194,7 +194,7 @@ public sealed class MqttSender(
         {
             var caFile = settings.MqttCaFile.Trim();
             builder.WithTlsOptions(tls => tls.UseTls().WithTargetHost(settings.MqttHost.Trim())
-                .WithCertificateValidationHandler(context => BrokerCertificate.Trusted(context.Certificate, context.SslPolicyErrors, caFile)));
+                .WithCertificateValidationHandler(context => ServerCertificate.Trusted(context.Certificate, context.SslPolicyErrors, caFile)));
         }
 
         try

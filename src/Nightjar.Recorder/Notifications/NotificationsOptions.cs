@@ -18,6 +18,8 @@ public sealed class NotificationsOptions
 
     public WebhookOptions Webhook { get; set; } = new();
 
+    public PushOptions Push { get; set; } = new();
+
     public sealed class EmailAlertOptions
     {
         public string? To { get; set; }
@@ -43,6 +45,13 @@ public sealed class NotificationsOptions
         public string? TopicPrefix { get; set; }
 
         public bool? HomeAssistant { get; set; }
+    }
+
+    /// <summary>Web Push: browsers register themselves; only a self-hosted push service needs a setting.</summary>
+    public sealed class PushOptions
+    {
+        /// <summary>A PEM file of the certificate authorities a push service's certificate is checked against, besides the system's.</summary>
+        public string? CaFile { get; set; }
     }
 
     public sealed class WebhookOptions

@@ -7,7 +7,7 @@ public static class NotificationsRegistration
 {
     /// <summary>
     /// Notifications: the one outbox of every message, alert settings (Settings → Notifications, <c>Nightjar:Notifications</c>),
-    /// the dispatcher that turns events and health into alerts, and the MQTT and webhook senders (email's is Mail's).
+    /// the dispatcher that turns events and health into alerts, and the MQTT, webhook and Web Push senders (email's is Mail's).
     /// </summary>
     public static IServiceCollection AddNotifications(this IServiceCollection services)
     {
@@ -21,6 +21,9 @@ public static class NotificationsRegistration
         services.AddHostedService(s => s.GetRequiredService<AlertDispatcher>());
         services.AddHostedService<MqttSender>();
         services.AddHostedService<WebhookSender>();
+        services.AddSingleton<WebPush.WebPushKeys>();
+        services.AddSingleton<WebPush.WebPushSubscriptions>();
+        services.AddHostedService<WebPush.WebPushSender>();
         return services.AddHostedService<HealthWatcher>();
     }
 }

@@ -6,7 +6,8 @@ public static class OutboxChannel
     public const string Email = "email";
     public const string Mqtt = "mqtt";
     public const string Webhook = "webhook";
+    public const string Push = "push";
 
     /// <summary>The channels of alerts (email alerts go through <see cref="Email"/> with <see cref="OutboxPriority.Alert"/>).</summary>
-    public static readonly IReadOnlyList<string> All = [Email, Mqtt, Webhook];
+    public static readonly IReadOnlyList<string> All = [Email, Mqtt, Webhook, Push];
 }

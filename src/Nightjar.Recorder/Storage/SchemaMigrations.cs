@@ -141,6 +141,19 @@ public static class SchemaMigrations
         ALTER TABLE camera ADD COLUMN alert_on TEXT NOT NULL DEFAULT 'AnyMotion';
         ALTER TABLE camera ADD COLUMN min_score REAL NOT NULL DEFAULT 0.5;
         """,
+
+        // 9: browsers that receive Web Push alerts, each tied to the web sign-in that registered it: when that sign-in
+        // ends (Log Out, Revoke, a password change), its browser gets no more alerts.
+        """
+        CREATE TABLE push_subscription (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            endpoint TEXT NOT NULL UNIQUE,
+            p256dh TEXT NOT NULL,
+            auth TEXT NOT NULL,
+            app_token_id INTEGER NOT NULL REFERENCES app_token (id),
+            created_utc TEXT NOT NULL
+        );
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;

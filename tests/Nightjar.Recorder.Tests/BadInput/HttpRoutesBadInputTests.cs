@@ -246,6 +246,67 @@ public class HttpRoutesBadInputTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PushSubscriptions_WithAValidToken_RefuseEveryBadEndpointAndKey_InWords()
+    {
+        using var api = ApiClientFromNextAddress();
+        var signIn = await api.PostAsync("/api/v1/sessions", new StringContent(
+            JsonSerializer.Serialize(new { userName = AdminAccount.UserName, password, clientName = "bad input" }), Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Created, signIn.StatusCode);
+        using (var session = JsonDocument.Parse(await signIn.Content.ReadAsStringAsync()))
+        {
+            api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", session.RootElement.GetProperty("token").GetString());
+        }
+
+        // A valid subscription but for the one member: each bad value must be the reason it is refused.
+        const string endpoint = "\"https://push.example.com/send/abc\"";
+        const string p256dh = "\"BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4\"";
+        const string auth = "\"BTBZMqHH6r4Tts7J_aSIgg\"";
+        var failures = new List<string>();
+        foreach (var bad in Texts)
+        {
+            foreach (var (field, body) in new[]
+            {
+                ("endpoint", Concat("""{"endpoint":""", bad.JsonString(), $$$""","keys":{"p256dh":{{{p256dh}}},"auth":{{{auth}}}}}""")),
+                ("keys.p256dh", Concat($$"""{"endpoint":{{endpoint}},"keys":{"p256dh":""", bad.JsonString(), $$$""","auth":{{{auth}}}}}""")),
+                ("keys.auth", Concat($$"""{"endpoint":{{endpoint}},"keys":{"p256dh":{{p256dh}},"auth":""", bad.JsonString(), "}}")),
+            })
+            {
+                var response = await SendAsync(api, Json(HttpMethod.Post, "/api/v1/push/subscriptions", body), failures, bad, field);
+                if (response?.StatusCode == HttpStatusCode.RequestEntityTooLarge)
+                {
+                    continue; // over the listener's body limit: refused before any member is read
+                }
+
+                if (field == "endpoint" && Uri.TryCreate(bad.Text(), UriKind.Absolute, out var url) && url.Scheme == Uri.UriSchemeHttps)
+                {
+                    continue; // an https address is what a push service's is: taken, and removed below
+                }
+
+                if (response is not null && response.StatusCode != HttpStatusCode.BadRequest)
+                {
+                    failures.Add($"{bad} in {field}: {(int)response.StatusCode}, not a refusal of the value");
+                }
+                else if (response is not null && await response.Content.ReadAsStringAsync() is var said
+                         && said.Contains("invalid-request", StringComparison.Ordinal) && !said.Contains(field.Split('.')[^1], StringComparison.Ordinal))
+                {
+                    // (JSON that is not JSON, raw control characters, is refused by the reader before any member is looked at.)
+                    failures.Add($"{bad} in {field}: the refusal does not name {field}");
+                }
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
+        await using (var connection = await recorder.Get<Database>().OpenAsync())
+        {
+            Assert.Empty(await connection.QueryAsync("SELECT endpoint FROM push_subscription WHERE endpoint NOT LIKE 'https://%'", r => r.GetString(0)));
+        }
+
+        Assert.Equal(HttpStatusCode.NoContent, (await api.DeleteAsync("/api/v1/push/subscriptions")).StatusCode);
+
+        await AssertNothingChangedAsync();
+    }
+
+    [Fact]
     public async Task RawHeadersAndPaths_OnBothListeners_NeverGetA5xx()
     {
         var failures = new List<string>();

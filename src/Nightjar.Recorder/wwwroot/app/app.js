@@ -4,6 +4,8 @@
 // names, event labels) only ever goes in as textContent, never as HTML. Video is the console's own players: /live.js
 // plays every <video data-live-src> on the page, /playback.js plays recordings against a Timeline.
 
+import * as alerts from "/app/alerts.js";
+
 const root = document.getElementById("app");
 const webHeader = { "X-Nightjar-Web": "1" }; // with this host as Origin: the request came from this page (CSRF defence)
 const passwordChangedType = "credentials-changed";
@@ -156,8 +158,14 @@ async function start() {
   deviceName = device.name;
   document.title = device.name + " · Nightjar";
   listenForEvents();
+  alerts.resume(api).catch(() => {}); // the words are in the Events place's control, if it comes to that
   places[placeFromHash()]();
 }
+
+alerts.followTaps((path) => {
+  const place = path.split("#")[1];
+  if (root.querySelector(".bar")) go(place in places ? place : "live");
+});
 
 function listenForEvents() {
   if (eventsSocket) return;
@@ -371,6 +379,7 @@ async function showEvents() {
 
   show(...shell("events",
     el("h1", { text: "Events" }),
+    alertsControl(),
     el("div", { class: "filters" }, el("label", { for: "event-camera" }, "Camera", cameraSelect), showGroup),
     said, list, more));
   // New events come in over the events socket: the list follows while it shows the newest.
@@ -386,6 +395,34 @@ async function showEvents() {
     document.removeEventListener("nightjar-event", onEvent);
   };
   await load();
+}
+
+/** "Alerts on This Device": a switch, and the words when this browser cannot or something went wrong. */
+function alertsControl() {
+  const toggle = el("button", { type: "button", role: "switch", "aria-checked": "false", class: "alerts-switch", text: "Alerts on This Device" });
+  const said = el("p", { class: "alerts-said", role: "status" });
+  const why = alerts.whyNot();
+  if (why) {
+    toggle.disabled = true;
+    said.textContent = why;
+  } else {
+    alerts.isOn().then((on) => toggle.setAttribute("aria-checked", on ? "true" : "false"));
+  }
+  toggle.addEventListener("click", async () => {
+    const turningOn = toggle.getAttribute("aria-checked") !== "true";
+    toggle.disabled = true;
+    said.textContent = turningOn ? "Turning alerts on…" : "Turning alerts off…";
+    try {
+      await (turningOn ? alerts.turnOn(api) : alerts.turnOff(api));
+      toggle.setAttribute("aria-checked", turningOn ? "true" : "false");
+      said.textContent = turningOn ? "This device gets an alert when something happens." : "No more alerts on this device.";
+    } catch (error) {
+      said.textContent = error.message;
+    } finally {
+      toggle.disabled = false;
+    }
+  });
+  return el("div", { class: "alerts" }, toggle, said);
 }
 
 function item(event) {

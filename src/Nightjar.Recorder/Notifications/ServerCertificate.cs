@@ -4,10 +4,11 @@ using System.Security.Cryptography.X509Certificates;
 namespace Nightjar.Recorder.Notifications;
 
 /// <summary>
-/// Whether an MQTT broker's TLS certificate is trusted: it names the broker and chains to the system's certificate
-/// authorities, or to those in <c>Nightjar:Notifications:Mqtt:CaFile</c> when one is given (a home broker's own CA).
+/// Whether the TLS certificate of a server alerts go to is trusted: it names the server and chains to the system's
+/// certificate authorities, or to those in a CA file when one is given (<c>Nightjar:Notifications:Mqtt:CaFile</c>, a home
+/// broker's own CA; <c>Nightjar:Notifications:Push:CaFile</c>, a self-hosted push service's).
 /// </summary>
-public static class BrokerCertificate
+public static class ServerCertificate
 {
     public static bool Trusted(X509Certificate? certificate, SslPolicyErrors errors, string caFile)
     {
