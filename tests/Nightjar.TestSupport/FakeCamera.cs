@@ -33,6 +33,12 @@ public sealed class FakeCamera : IAsyncDisposable
 
     public int ProcessId => process?.Id ?? 0;
 
+    /// <summary>The port its ONVIF services answer on (started with <c>onvif: true</c>), else null.</summary>
+    public int? OnvifPort { get; private init; }
+
+    /// <summary>Its ONVIF device service, as the owner would type its address.</summary>
+    public Uri OnvifDeviceService => new($"http://127.0.0.1:{(OnvifPort ?? throw new InvalidOperationException("Started without ONVIF.")).ToString(CultureInfo.InvariantCulture)}/onvif/device_service");
+
     /// <summary>rtsp://127.0.0.1:port/mount, with no credentials.</summary>
     public Uri Url(string mount = "main") => new($"rtsp://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}/{mount}");
 
@@ -69,7 +75,7 @@ public sealed class FakeCamera : IAsyncDisposable
         string? password = null, int mainKbps = 1000, bool timeCode = false, double? walkEvery = null, double? walkOffset = null,
         double? walkSeconds = null, double? lightEvery = null, double? lightOffset = null, double? lightSeconds = null,
         bool noisyPatch = true, double? noiseAlpha = null, double? personEvery = null, double? personOffset = null,
-        double? personSeconds = null)
+        double? personSeconds = null, bool onvif = false, double onvifClockOffset = 0, string? onvifMainMount = null, string? onvifSubMount = null)
     {
         List<string> options =
         [
@@ -101,7 +107,15 @@ public sealed class FakeCamera : IAsyncDisposable
             options.Add("--no-noisy-patch");
         }
 
-        var camera = new FakeCamera(FreePort.Next(), [.. options]);
+        int? onvifPort = onvif ? FreePort.Next() : null;
+        if (onvifPort is { } port)
+        {
+            options.AddRange(["--onvif-port", port.ToString(CultureInfo.InvariantCulture)]);
+            AddSeconds(options, "--onvif-clock-offset", onvifClockOffset);
+            options.AddRange(["--onvif-main-mount", onvifMainMount ?? "main", "--onvif-sub-mount", onvifSubMount ?? "sub"]);
+        }
+
+        var camera = new FakeCamera(FreePort.Next(), [.. options]) { OnvifPort = onvifPort };
         await camera.StartProcessAsync();
         return camera;
     }

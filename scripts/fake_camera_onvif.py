@@ -1,0 +1,167 @@
+"""The fake camera's ONVIF services, for tests and for trying Nightjar's ONVIF support (see fake-camera --onvif-port).
+
+A small SOAP 1.2 responder on HTTP, answering as real cameras do: the device service (GetSystemDateAndTime without a
+password; GetDeviceInformation, GetServices, GetCapabilities) and Media 1 (GetProfiles with a main and a sub profile,
+GetStreamUri, GetSnapshotUri). With a user and password every call but the clock needs a WS-Security UsernameToken
+password digest made within 10 s of the camera's own clock, which --onvif-clock-offset moves (as a camera whose clock
+was never set). Requests with a DTD are refused, as a careful camera would.
+"""
+import base64
+import datetime
+import hashlib
+import http.server
+import threading
+import time
+import xml.etree.ElementTree as ElementTree
+
+SOAP = "http://www.w3.org/2003/05/soap-envelope"
+WSSE = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"
+WSU = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd"
+DEVICE = "http://www.onvif.org/ver10/device/wsdl"
+MEDIA = "http://www.onvif.org/ver10/media/wsdl"
+SCHEMA = "http://www.onvif.org/ver10/schema"
+
+ENVELOPE = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    f'<SOAP-ENV:Envelope xmlns:SOAP-ENV="{SOAP}" xmlns:tds="{DEVICE}" xmlns:trt="{MEDIA}" xmlns:tt="{SCHEMA}" '
+    'xmlns:ter="http://www.onvif.org/ver10/error">'
+    "<SOAP-ENV:Body>{body}</SOAP-ENV:Body></SOAP-ENV:Envelope>")
+
+NOT_AUTHORIZED = (
+    "<SOAP-ENV:Fault><SOAP-ENV:Code><SOAP-ENV:Value>SOAP-ENV:Sender</SOAP-ENV:Value><SOAP-ENV:Subcode>"
+    "<SOAP-ENV:Value>ter:NotAuthorized</SOAP-ENV:Value></SOAP-ENV:Subcode></SOAP-ENV:Code>"
+    '<SOAP-ENV:Reason><SOAP-ENV:Text xml:lang="en">Sender not Authorized</SOAP-ENV:Text></SOAP-ENV:Reason></SOAP-ENV:Fault>')
+
+
+class Camera:
+    """What the ONVIF services describe: the RTSP port and mounts, the login, and how far the clock is off."""
+
+    def __init__(self, rtsp_port, main_size, sub_size, user, password, clock_offset, main_mount, sub_mount):
+        self.rtsp_port = rtsp_port
+        self.main_size = main_size
+        self.sub_size = sub_size
+        self.user = user
+        self.password = password
+        self.clock_offset = clock_offset
+        self.main_mount = main_mount
+        self.sub_mount = sub_mount
+
+    def now(self):
+        return time.time() + self.clock_offset
+
+    def authorized(self, envelope):
+        """Whether the request carries a valid password digest made within 10 s of this camera's clock."""
+        if self.user is None:
+            return True
+        token = envelope.find(f".//{{{WSSE}}}UsernameToken")
+        if token is None:
+            return False
+        user = token.findtext(f"{{{WSSE}}}Username", "")
+        digest = token.findtext(f"{{{WSSE}}}Password", "")
+        nonce = token.findtext(f"{{{WSSE}}}Nonce", "")
+        created = token.findtext(f"{{{WSU}}}Created", "")
+        try:
+            made = datetime.datetime.strptime(created.replace("Z", "+0000"), "%Y-%m-%dT%H:%M:%S.%f%z").timestamp()
+            nonce_bytes = base64.b64decode(nonce)
+        except ValueError:
+            return False
+        if abs(made - self.now()) > 10:
+            return False
+        expected = base64.b64encode(hashlib.sha1(nonce_bytes + created.encode() + self.password.encode()).digest()).decode()
+        return user == self.user and digest == expected
+
+
+def answer(camera, envelope, host):
+    """The SOAP body that answers a request's body, and the HTTP status."""
+    body = envelope.find(f"{{{SOAP}}}Body")
+    request = body[0] if body is not None and len(body) else None
+    if request is None:
+        return 400, "<SOAP-ENV:Fault><SOAP-ENV:Code><SOAP-ENV:Value>SOAP-ENV:Sender</SOAP-ENV:Value></SOAP-ENV:Code></SOAP-ENV:Fault>"
+    name = request.tag.split("}")[-1]
+    if name == "GetSystemDateAndTime":
+        now = datetime.datetime.fromtimestamp(camera.now(), datetime.timezone.utc)
+        return 200, (
+            "<tds:GetSystemDateAndTimeResponse><tds:SystemDateAndTime><tt:DateTimeType>NTP</tt:DateTimeType>"
+            "<tt:DaylightSavings>false</tt:DaylightSavings><tt:TimeZone><tt:TZ>UTC0</tt:TZ></tt:TimeZone>"
+            f"<tt:UTCDateTime><tt:Time><tt:Hour>{now.hour}</tt:Hour><tt:Minute>{now.minute}</tt:Minute><tt:Second>{now.second}</tt:Second></tt:Time>"
+            f"<tt:Date><tt:Year>{now.year}</tt:Year><tt:Month>{now.month}</tt:Month><tt:Day>{now.day}</tt:Day></tt:Date></tt:UTCDateTime>"
+            "</tds:SystemDateAndTime></tds:GetSystemDateAndTimeResponse>")
+    if not camera.authorized(envelope):
+        return 400, NOT_AUTHORIZED
+    service = f"http://{host}/onvif"
+    if name == "GetDeviceInformation":
+        return 200, (
+            "<tds:GetDeviceInformationResponse><tds:Manufacturer>Nightjar Test</tds:Manufacturer>"
+            "<tds:Model>Fake Camera</tds:Model><tds:FirmwareVersion>1.0</tds:FirmwareVersion>"
+            "<tds:SerialNumber>FAKE-0001</tds:SerialNumber><tds:HardwareId>fake</tds:HardwareId></tds:GetDeviceInformationResponse>")
+    if name == "GetServices":
+        return 200, (
+            "<tds:GetServicesResponse>"
+            f"<tds:Service><tds:Namespace>{DEVICE}</tds:Namespace><tds:XAddr>{service}/device_service</tds:XAddr>"
+            "<tds:Version><tt:Major>2</tt:Major><tt:Minor>60</tt:Minor></tds:Version></tds:Service>"
+            f"<tds:Service><tds:Namespace>{MEDIA}</tds:Namespace><tds:XAddr>{service}/media_service</tds:XAddr>"
+            "<tds:Version><tt:Major>2</tt:Major><tt:Minor>60</tt:Minor></tds:Version></tds:Service>"
+            "</tds:GetServicesResponse>")
+    if name == "GetCapabilities":
+        return 200, (
+            "<tds:GetCapabilitiesResponse><tds:Capabilities>"
+            f"<tt:Device><tt:XAddr>{service}/device_service</tt:XAddr></tt:Device>"
+            f"<tt:Media><tt:XAddr>{service}/media_service</tt:XAddr></tt:Media>"
+            "</tds:Capabilities></tds:GetCapabilitiesResponse>")
+    if name == "GetProfiles":
+        profiles = ""
+        for token, (width, height) in (("profile_main", camera.main_size), ("profile_sub", camera.sub_size)):
+            profiles += (
+                f'<trt:Profiles token="{token}" fixed="true"><tt:Name>{token[8:]}</tt:Name>'
+                f'<tt:VideoEncoderConfiguration token="encoder_{token[8:]}"><tt:Name>{token[8:]}</tt:Name><tt:UseCount>1</tt:UseCount>'
+                f"<tt:Encoding>H264</tt:Encoding><tt:Resolution><tt:Width>{width}</tt:Width><tt:Height>{height}</tt:Height></tt:Resolution>"
+                "<tt:Quality>4</tt:Quality></tt:VideoEncoderConfiguration></trt:Profiles>")
+        return 200, f"<trt:GetProfilesResponse>{profiles}</trt:GetProfilesResponse>"
+    if name in ("GetStreamUri", "GetSnapshotUri"):
+        token = request.findtext(f"{{{MEDIA}}}ProfileToken", "")
+        if token not in ("profile_main", "profile_sub"):
+            return 400, ("<SOAP-ENV:Fault><SOAP-ENV:Code><SOAP-ENV:Value>SOAP-ENV:Sender</SOAP-ENV:Value><SOAP-ENV:Subcode>"
+                         "<SOAP-ENV:Value>ter:InvalidArgVal</SOAP-ENV:Value><SOAP-ENV:Subcode><SOAP-ENV:Value>ter:NoProfile</SOAP-ENV:Value>"
+                         "</SOAP-ENV:Subcode></SOAP-ENV:Subcode></SOAP-ENV:Code><SOAP-ENV:Reason><SOAP-ENV:Text xml:lang=\"en\">"
+                         "No such profile</SOAP-ENV:Text></SOAP-ENV:Reason></SOAP-ENV:Fault>")
+        mount = camera.main_mount if token == "profile_main" else camera.sub_mount
+        hostname = host.rsplit(":", 1)[0]
+        uri = f"rtsp://{hostname}:{camera.rtsp_port}/{mount}" if name == "GetStreamUri" else f"http://{host}/snapshot/{mount}.jpg"
+        return 200, (f"<trt:{name}Response><trt:MediaUri><tt:Uri>{uri}</tt:Uri><tt:InvalidAfterConnect>false</tt:InvalidAfterConnect>"
+                     f"<tt:InvalidAfterReboot>false</tt:InvalidAfterReboot><tt:Timeout>PT0S</tt:Timeout></trt:MediaUri></trt:{name}Response>")
+    return 400, ("<SOAP-ENV:Fault><SOAP-ENV:Code><SOAP-ENV:Value>SOAP-ENV:Receiver</SOAP-ENV:Value><SOAP-ENV:Subcode>"
+                 "<SOAP-ENV:Value>ter:ActionNotSupported</SOAP-ENV:Value></SOAP-ENV:Subcode></SOAP-ENV:Code>"
+                 f"<SOAP-ENV:Reason><SOAP-ENV:Text xml:lang=\"en\">{name} is not supported</SOAP-ENV:Text></SOAP-ENV:Reason></SOAP-ENV:Fault>")
+
+
+def serve(camera, address, port):
+    """Starts the ONVIF services on address:port in a thread; returns the port they listen on."""
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            length = int(self.headers.get("Content-Length", "0"))
+            if length > 1_000_000:
+                self.send_error(413)
+                return
+            text = self.rfile.read(length)
+            if b"<!DOCTYPE" in text or b"<!ENTITY" in text:
+                status, body = 400, "<SOAP-ENV:Fault><SOAP-ENV:Code><SOAP-ENV:Value>SOAP-ENV:Sender</SOAP-ENV:Value></SOAP-ENV:Code></SOAP-ENV:Fault>"
+            else:
+                try:
+                    status, body = answer(camera, ElementTree.fromstring(text), self.headers.get("Host", f"{address}:{port}"))
+                except ElementTree.ParseError:
+                    status, body = 400, "<SOAP-ENV:Fault><SOAP-ENV:Code><SOAP-ENV:Value>SOAP-ENV:Sender</SOAP-ENV:Value></SOAP-ENV:Code></SOAP-ENV:Fault>"
+            data = ENVELOPE.format(body=body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/soap+xml; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *_args):
+            pass
+
+    server = http.server.ThreadingHTTPServer((address, port), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server.server_address[1]

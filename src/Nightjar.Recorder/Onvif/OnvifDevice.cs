@@ -1,0 +1,185 @@
+using System.Globalization;
+using System.Xml.Linq;
+
+namespace Nightjar.Recorder.Onvif;
+
+/// <summary>
+/// One ONVIF camera, reached at the device service address the owner chose: its clock, what it is, where its services
+/// are, its media profiles and their stream and snapshot addresses. The password goes to this device's host alone: a
+/// service address the camera names on another host (a camera behind NAT names its inside address) is reached at the
+/// chosen host with the service's path instead, never followed to the other host.
+/// </summary>
+public sealed class OnvifDevice(OnvifSoap soap, Uri deviceService, OnvifCredentials? credentials)
+{
+    /// <summary>The camera's clock minus the box's, once <see cref="ReadClockAsync"/> has read it.</summary>
+    public TimeSpan ClockOffset { get; private set; }
+
+    public Uri DeviceService => deviceService;
+
+    /// <summary>The device service address for a camera at <paramref name="host"/> (a host name or address, with a port when not 80).</summary>
+    public static Uri ServiceAddress(string host) => new($"http://{host}/onvif/device_service");
+
+    /// <summary>
+    /// Reads the camera's clock (<c>GetSystemDateAndTime</c>, which needs no password) and keeps its offset from the
+    /// box's, so the digest is made in the camera's time. Returns the offset.
+    /// </summary>
+    public async Task<TimeSpan> ReadClockAsync(TimeProvider clock, CancellationToken cancellationToken = default)
+    {
+        var asked = clock.GetUtcNow();
+        var body = await soap.CallAsync(deviceService, new XElement(OnvifXml.Device + "GetSystemDateAndTime"), null, TimeSpan.Zero, cancellationToken);
+        var utc = body.Find("UTCDateTime") ?? body.Find("LocalDateTime")
+            ?? throw new OnvifException("The camera did not say what time it is.");
+        var date = utc.Find("Date");
+        var time = utc.Find("Time");
+        if (date is null || time is null || !TryInt(date, "Year", out var year) || !TryInt(date, "Month", out var month) || !TryInt(date, "Day", out var day)
+            || !TryInt(time, "Hour", out var hour) || !TryInt(time, "Minute", out var minute) || !TryInt(time, "Second", out var second))
+        {
+            throw new OnvifException("The camera's time is not a date and time.");
+        }
+
+        try
+        {
+            var cameraTime = new DateTimeOffset(year, month, day, hour, minute, second, TimeSpan.Zero);
+            var answered = clock.GetUtcNow();
+            ClockOffset = cameraTime - (asked + ((answered - asked) / 2));
+            return ClockOffset;
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            throw new OnvifException("The camera's time is not a date and time.");
+        }
+    }
+
+    public async Task<OnvifDeviceInfo> GetDeviceInformationAsync(CancellationToken cancellationToken = default)
+    {
+        var body = await CallAsync(deviceService, new XElement(OnvifXml.Device + "GetDeviceInformation"), cancellationToken);
+        return new OnvifDeviceInfo(Clip(body.Text("Manufacturer")), Clip(body.Text("Model")), Clip(body.Text("FirmwareVersion")), Clip(body.Text("SerialNumber")));
+    }
+
+    /// <summary>Where the media, PTZ and event services are: <c>GetServices</c>, or <c>GetCapabilities</c> on cameras without it.</summary>
+    public async Task<OnvifServices> GetServicesAsync(CancellationToken cancellationToken = default)
+    {
+        Dictionary<string, Uri> found = [];
+        try
+        {
+            var body = await CallAsync(deviceService, new XElement(OnvifXml.Device + "GetServices", new XElement(OnvifXml.Device + "IncludeCapability", "false")), cancellationToken);
+            foreach (var service in body.FindAll("Service"))
+            {
+                if (service.Text("Namespace") is { } ns && service.Text("XAddr") is { } address && OnThisHost(address) is { } uri)
+                {
+                    found.TryAdd(ns, uri);
+                }
+            }
+        }
+        catch (OnvifException ex) when (!ex.WrongCredentials)
+        {
+            // An older camera: GetCapabilities says the same with other names.
+        }
+
+        if (found.Count == 0)
+        {
+            var body = await CallAsync(deviceService, new XElement(OnvifXml.Device + "GetCapabilities", new XElement(OnvifXml.Device + "Category", "All")), cancellationToken);
+            foreach (var (name, ns) in new[] { ("Media", OnvifXml.Media), ("PTZ", OnvifXml.Ptz), ("Events", OnvifXml.Events) })
+            {
+                if (body.Find(name)?.Child("XAddr")?.Value.Trim() is { } address && OnThisHost(address) is { } uri)
+                {
+                    found.TryAdd(ns.NamespaceName, uri);
+                }
+            }
+        }
+
+        return new OnvifServices(found.GetValueOrDefault(OnvifXml.Media.NamespaceName), found.GetValueOrDefault(OnvifXml.Media2.NamespaceName),
+            found.GetValueOrDefault(OnvifXml.Ptz.NamespaceName), found.GetValueOrDefault(OnvifXml.Events.NamespaceName));
+    }
+
+    /// <summary>The media profiles with video, from Media 2 where the camera has it, else Media 1.</summary>
+    public async Task<IReadOnlyList<OnvifProfile>> GetProfilesAsync(OnvifServices services, CancellationToken cancellationToken = default)
+    {
+        var (service, request) = services.Media2 is { } media2
+            ? (media2, new XElement(OnvifXml.Media2 + "GetProfiles", new XElement(OnvifXml.Media2 + "Type", "VideoEncoder")))
+            : (services.Media ?? throw new OnvifException("The camera has no media service, so it has no streams to record."), new XElement(OnvifXml.Media + "GetProfiles"));
+        var body = await CallAsync(service, request, cancellationToken);
+        var profiles = new List<OnvifProfile>();
+        foreach (var profile in body.FindAll("Profiles"))
+        {
+            var token = profile.Attribute("token")?.Value.Trim();
+            if (string.IsNullOrEmpty(token) || token.Length > 64)
+            {
+                continue;
+            }
+
+            var encoder = profile.Find("VideoEncoderConfiguration") ?? profile.Find("VideoEncoder");
+            var resolution = encoder?.Find("Resolution");
+            var width = resolution is not null && TryInt(resolution, "Width", out var w) ? w : 0;
+            var height = resolution is not null && TryInt(resolution, "Height", out var h) ? h : 0;
+            profiles.Add(new OnvifProfile(token, Clip(profile.Text("Name") ?? token), encoder?.Text("Encoding"), width, height));
+        }
+
+        return profiles;
+    }
+
+    /// <summary>The RTSP address of a profile's stream (unicast, RTSP over TCP or UDP as the recorder chooses).</summary>
+    public async Task<Uri> GetStreamUriAsync(OnvifServices services, OnvifProfile profile, CancellationToken cancellationToken = default)
+    {
+        var (service, request) = services.Media2 is { } media2
+            ? (media2, new XElement(OnvifXml.Media2 + "GetStreamUri", new XElement(OnvifXml.Media2 + "Protocol", "RTSP"), new XElement(OnvifXml.Media2 + "ProfileToken", profile.Token)))
+            : (services.Media!, new XElement(OnvifXml.Media + "GetStreamUri",
+                new XElement(OnvifXml.Media + "StreamSetup",
+                    new XElement(OnvifXml.Schema + "Stream", "RTP-Unicast"),
+                    new XElement(OnvifXml.Schema + "Transport", new XElement(OnvifXml.Schema + "Protocol", "RTSP"))),
+                new XElement(OnvifXml.Media + "ProfileToken", profile.Token)));
+        var body = await CallAsync(service, request, cancellationToken);
+        var text = body.Text("Uri");
+        return Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "rtsp" or "rtsps"
+            ? uri
+            : throw new OnvifException($"The camera gave no RTSP address for its profile \"{profile.Name}\".");
+    }
+
+    /// <summary>The address of a profile's still picture, or null when the camera has none.</summary>
+    public async Task<Uri?> GetSnapshotUriAsync(OnvifServices services, OnvifProfile profile, CancellationToken cancellationToken = default)
+    {
+        var (service, request) = services.Media2 is { } media2
+            ? (media2, new XElement(OnvifXml.Media2 + "GetSnapshotUri", new XElement(OnvifXml.Media2 + "ProfileToken", profile.Token)))
+            : (services.Media!, new XElement(OnvifXml.Media + "GetSnapshotUri", new XElement(OnvifXml.Media + "ProfileToken", profile.Token)));
+        try
+        {
+            var body = await CallAsync(service, request, cancellationToken);
+            return Uri.TryCreate(body.Text("Uri"), UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" ? uri : null;
+        }
+        catch (OnvifException ex) when (!ex.WrongCredentials)
+        {
+            return null; // many cameras have no snapshot service; the recorder makes its own pictures
+        }
+    }
+
+    private Task<XElement> CallAsync(Uri service, XElement body, CancellationToken cancellationToken) =>
+        soap.CallAsync(service, body, credentials, ClockOffset, cancellationToken);
+
+    /// <summary>
+    /// A service address the camera gave, on the device's own host: as given when it is there; with the device's host
+    /// and port and the given path when it names another (never followed there with the password); null when unusable.
+    /// </summary>
+    internal Uri? OnThisHost(string address)
+    {
+        // Some cameras list several addresses separated by spaces; the first will do.
+        var first = address.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
+        if (!Uri.TryCreate(first, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        {
+            return null;
+        }
+
+        return string.Equals(uri.Host, deviceService.Host, StringComparison.OrdinalIgnoreCase)
+            ? uri
+            : new UriBuilder(deviceService) { Path = uri.AbsolutePath, Query = "" }.Uri;
+    }
+
+    private static bool TryInt(XElement element, string localName, out int value) =>
+        int.TryParse(element.Text(localName), NumberStyles.Integer, CultureInfo.InvariantCulture, out value);
+
+    /// <summary>Text from a camera, bounded and without control characters, to show the owner.</summary>
+    private static string Clip(string? text)
+    {
+        var clean = new string((text ?? "").Where(c => !char.IsControl(c)).ToArray()).Trim();
+        return clean.Length > 100 ? clean[..100] : clean;
+    }
+}

@@ -1,0 +1,72 @@
+using Nightjar.Recorder.Onvif;
+using Nightjar.TestSupport;
+using Xunit;
+
+namespace Nightjar.Recorder.Tests.Onvif;
+
+/// <summary>
+/// The ONVIF client against the fake camera's own ONVIF services (real HTTP, the WS-Security digest checked against the
+/// camera's clock): what it is, where its services are, its profiles and their stream addresses, a clock far off, and
+/// a wrong password said plainly.
+/// </summary>
+public sealed class OnvifDeviceTests
+{
+    private static readonly OnvifCredentials Login = new("onvifuser", "Onvif-Secret-31");
+
+    private static OnvifDevice Device(HttpClient http, FakeCamera camera, OnvifCredentials? credentials) =>
+        new(new OnvifSoap(http, TimeProvider.System), camera.OnvifDeviceService, credentials);
+
+    [Fact]
+    public async Task AFoundCamera_SaysWhatItIs_AndItsLargestAndSmallestProfilesAreItsMainAndSubStreams()
+    {
+        await using var camera = await FakeCamera.StartAsync(user: Login.UserName, password: Login.Password, onvif: true);
+        using var http = OnvifSoap.CreateHttpClient();
+        var device = Device(http, camera, Login);
+
+        var offset = await device.ReadClockAsync(TimeProvider.System);
+        var info = await device.GetDeviceInformationAsync();
+        var services = await device.GetServicesAsync();
+        var profiles = await device.GetProfilesAsync(services);
+        var largest = profiles.MaxBy(p => p.Pixels)!;
+        var smallest = profiles.MinBy(p => p.Pixels)!;
+
+        Assert.InRange(offset.TotalSeconds, -2, 2);
+        Assert.Equal(("Nightjar Test", "Fake Camera"), (info.Manufacturer, info.Model));
+        Assert.Equal(new Uri($"http://127.0.0.1:{camera.OnvifPort}/onvif/media_service"), services.Media);
+        Assert.Null(services.Media2);
+        Assert.Equal(("H264", 640, 360), (largest.Encoding, largest.Width, largest.Height));
+        Assert.Equal((320, 180), (smallest.Width, smallest.Height));
+        Assert.Equal(camera.Url("main"), await device.GetStreamUriAsync(services, largest));
+        Assert.Equal(camera.Url("sub"), await device.GetStreamUriAsync(services, smallest));
+    }
+
+    [Fact]
+    public async Task ACameraWhoseClockIsAnHourOff_RefusesADigestInTheBoxsTime_AndTakesOneInItsOwn()
+    {
+        await using var camera = await FakeCamera.StartAsync(user: Login.UserName, password: Login.Password, onvif: true, onvifClockOffset: 3600);
+        using var http = OnvifSoap.CreateHttpClient();
+        var device = Device(http, camera, Login);
+
+        var before = await Assert.ThrowsAsync<OnvifException>(() => device.GetDeviceInformationAsync());
+        var offset = await device.ReadClockAsync(TimeProvider.System);
+        var info = await device.GetDeviceInformationAsync();
+
+        Assert.True(before.WrongCredentials); // a stale digest looks like a wrong password to the camera
+        Assert.InRange(offset.TotalSeconds, 3598, 3602);
+        Assert.Equal("Fake Camera", info.Model);
+    }
+
+    [Fact]
+    public async Task AWrongPassword_IsSaidPlainly()
+    {
+        await using var camera = await FakeCamera.StartAsync(user: Login.UserName, password: Login.Password, onvif: true);
+        using var http = OnvifSoap.CreateHttpClient();
+        var device = Device(http, camera, Login with { Password = "not-it" });
+        await device.ReadClockAsync(TimeProvider.System);
+
+        var refused = await Assert.ThrowsAsync<OnvifException>(() => device.GetDeviceInformationAsync());
+
+        Assert.True(refused.WrongCredentials);
+        Assert.Equal("The camera refused the user name or password.", refused.Message);
+    }
+}
