@@ -4,13 +4,16 @@ A small SOAP 1.2 responder on HTTP, answering as real cameras do: the device ser
 password; GetDeviceInformation, GetServices, GetCapabilities) and Media 1 (GetProfiles with a main and a sub profile,
 GetStreamUri, GetSnapshotUri). With a user and password every call but the clock needs a WS-Security UsernameToken
 password digest made within 10 s of the camera's own clock, which --onvif-clock-offset moves (as a camera whose clock
-was never set). Requests with a DTD are refused, as a careful camera would.
+was never set). Requests with a DTD are refused, as a careful camera would. On a network (not loopback) it also
+answers WS-Discovery probes for network video transmitters with a ProbeMatch naming its device service.
 """
 import base64
 import datetime
 import hashlib
 import http.server
+import socket
 import threading
+import uuid
 import time
 import xml.etree.ElementTree as ElementTree
 
@@ -165,3 +168,52 @@ def serve(camera, address, port):
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server.server_address[1]
+
+
+DISCOVERY_GROUP = "239.255.255.250"
+DISCOVERY_PORT = 3702
+ENDPOINT = "urn:uuid:" + str(uuid.uuid4())
+
+
+def probe_match(relates_to, address, onvif_port):
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<SOAP-ENV:Envelope xmlns:SOAP-ENV="{SOAP}" xmlns:wsa="http://schemas.xmlsoap.org/ws/2004/08/addressing" '
+        'xmlns:d="http://schemas.xmlsoap.org/ws/2005/04/discovery" xmlns:dn="http://www.onvif.org/ver10/network/wsdl">'
+        "<SOAP-ENV:Header><wsa:MessageID>uuid:" + str(uuid.uuid4()) + "</wsa:MessageID>"
+        f"<wsa:RelatesTo>{relates_to}</wsa:RelatesTo>"
+        "<wsa:To>http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous</wsa:To>"
+        "<wsa:Action>http://schemas.xmlsoap.org/ws/2005/04/discovery/ProbeMatches</wsa:Action></SOAP-ENV:Header>"
+        "<SOAP-ENV:Body><d:ProbeMatches><d:ProbeMatch>"
+        f"<wsa:EndpointReference><wsa:Address>{ENDPOINT}</wsa:Address></wsa:EndpointReference>"
+        "<d:Types>dn:NetworkVideoTransmitter</d:Types>"
+        "<d:Scopes>onvif://www.onvif.org/type/video_encoder onvif://www.onvif.org/Profile/Streaming "
+        "onvif://www.onvif.org/name/Nightjar_Test onvif://www.onvif.org/hardware/Fake_Camera</d:Scopes>"
+        f"<d:XAddrs>http://{address}:{onvif_port}/onvif/device_service</d:XAddrs>"
+        "<d:MetadataVersion>1</d:MetadataVersion></d:ProbeMatch></d:ProbeMatches></SOAP-ENV:Body></SOAP-ENV:Envelope>")
+
+
+def answer_discovery(address, onvif_port):
+    """Answers WS-Discovery probes (multicast on address's network, or unicast to it) in a thread."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_DGRAM, socket.IPPROTO_UDP)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("", DISCOVERY_PORT))
+    membership = socket.inet_aton(DISCOVERY_GROUP) + socket.inet_aton(address)
+    listener.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, membership)
+
+    def run():
+        while True:
+            data, sender = listener.recvfrom(65536)
+            try:
+                envelope = ElementTree.fromstring(data)
+            except ElementTree.ParseError:
+                continue
+            message_id = envelope.findtext(".//{http://schemas.xmlsoap.org/ws/2004/08/addressing}MessageID", "")
+            types = envelope.findtext(".//{http://schemas.xmlsoap.org/ws/2005/04/discovery}Types", "")
+            if envelope.find(".//{http://schemas.xmlsoap.org/ws/2005/04/discovery}Probe") is None:
+                continue
+            if types and "NetworkVideoTransmitter" not in types:
+                continue
+            listener.sendto(probe_match(message_id, address, onvif_port).encode(), sender)
+
+    threading.Thread(target=run, daemon=True).start()

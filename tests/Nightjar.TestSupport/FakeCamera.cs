@@ -36,11 +36,17 @@ public sealed class FakeCamera : IAsyncDisposable
     /// <summary>The port its ONVIF services answer on (started with <c>onvif: true</c>), else null.</summary>
     public int? OnvifPort { get; private init; }
 
-    /// <summary>Its ONVIF device service, as the owner would type its address.</summary>
-    public Uri OnvifDeviceService => new($"http://127.0.0.1:{(OnvifPort ?? throw new InvalidOperationException("Started without ONVIF.")).ToString(CultureInfo.InvariantCulture)}/onvif/device_service");
+    /// <summary>The network namespace it runs in (on its own address there), or null: the test's own loopback.</summary>
+    public NetworkNamespace? Inside { get; private init; }
 
-    /// <summary>rtsp://127.0.0.1:port/mount, with no credentials.</summary>
-    public Uri Url(string mount = "main") => new($"rtsp://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}/{mount}");
+    /// <summary>The address it listens on.</summary>
+    public string Address => Inside?.Address ?? "127.0.0.1";
+
+    /// <summary>Its ONVIF device service, as the owner would type its address.</summary>
+    public Uri OnvifDeviceService => new($"http://{Address}:{(OnvifPort ?? throw new InvalidOperationException("Started without ONVIF.")).ToString(CultureInfo.InvariantCulture)}/onvif/device_service");
+
+    /// <summary>rtsp://address:port/mount, with no credentials.</summary>
+    public Uri Url(string mount = "main") => new($"rtsp://{Address}:{Port.ToString(CultureInfo.InvariantCulture)}/{mount}");
 
     /// <summary>
     /// Every scene happening announced so far (a copy), in the order announced, across restarts: a restarted camera's
@@ -75,10 +81,12 @@ public sealed class FakeCamera : IAsyncDisposable
         string? password = null, int mainKbps = 1000, bool timeCode = false, double? walkEvery = null, double? walkOffset = null,
         double? walkSeconds = null, double? lightEvery = null, double? lightOffset = null, double? lightSeconds = null,
         bool noisyPatch = true, double? noiseAlpha = null, double? personEvery = null, double? personOffset = null,
-        double? personSeconds = null, bool onvif = false, double onvifClockOffset = 0, string? onvifMainMount = null, string? onvifSubMount = null)
+        double? personSeconds = null, bool onvif = false, double onvifClockOffset = 0, string? onvifMainMount = null, string? onvifSubMount = null,
+        NetworkNamespace? inside = null)
     {
         List<string> options =
         [
+            "--address", inside?.Address ?? "127.0.0.1",
             "--gop", gop.ToString(CultureInfo.InvariantCulture), "--main-size", mainSize, "--sub-size", subSize,
             "--main-kbps", mainKbps.ToString(CultureInfo.InvariantCulture),
         ];
@@ -115,7 +123,7 @@ public sealed class FakeCamera : IAsyncDisposable
             options.AddRange(["--onvif-main-mount", onvifMainMount ?? "main", "--onvif-sub-mount", onvifSubMount ?? "sub"]);
         }
 
-        var camera = new FakeCamera(FreePort.Next(), [.. options]) { OnvifPort = onvifPort };
+        var camera = new FakeCamera(FreePort.Next(), [.. options]) { OnvifPort = onvifPort, Inside = inside };
         await camera.StartProcessAsync();
         return camera;
     }
@@ -180,12 +188,21 @@ public sealed class FakeCamera : IAsyncDisposable
 
     private async Task StartProcessAsync()
     {
-        var start = new ProcessStartInfo("/usr/bin/python3")
+        var start = new ProcessStartInfo(Inside is null ? "/usr/bin/python3" : "ip")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (Inside is not null)
+        {
+            // ip execs the camera in the namespace, so the process is the camera's own (and is killed as such).
+            foreach (var arg in new[] { "netns", "exec", Inside.Name, "/usr/bin/python3" })
+            {
+                start.ArgumentList.Add(arg);
+            }
+        }
+
         start.ArgumentList.Add(System.IO.Path.Combine(RepositoryRoot.Path, "scripts", "fake-camera"));
         start.ArgumentList.Add("--port");
         start.ArgumentList.Add(Port.ToString(CultureInfo.InvariantCulture));
