@@ -287,11 +287,11 @@ public sealed class RecordingEngine : IAsyncDisposable
 
             if (!feeds.TryGetValue(key, out var feed))
             {
-                feed = new LiveFeed(key);
+                feed = new LiveFeed(key, options.MaxKeyframeInterval);
                 feeds[key] = feed;
             }
 
-            supervisor = new StreamSupervisor(key, endpoint, sources, recorder, feed, clock, loggers.CreateLogger<StreamSupervisor>(), () => Changed?.Invoke());
+            supervisor = new StreamSupervisor(key, endpoint, sources, recorder, feed, options.MaxKeyframeInterval, clock, loggers.CreateLogger<StreamSupervisor>(), () => Changed?.Invoke());
             supervisors[key] = supervisor;
         }
 

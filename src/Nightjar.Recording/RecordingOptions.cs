@@ -19,6 +19,16 @@ public sealed record RecordingOptions
     /// <summary>About how long each recording file is: rotation happens at the first keyframe after the stream's own point in each period.</summary>
     public TimeSpan FilePeriod { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// The longest a stream may go without a keyframe, in the camera's own time. Past it the open file ends and the
+    /// stream is connected again: a camera that sent one keyframe and then none would otherwise grow one file (which
+    /// retention cannot delete) and the live fan-out without limit. Longer than any sane keyframe interval, so a
+    /// long-GOP camera is never restarted.
+    /// </summary>
+    public TimeSpan MaxKeyframeInterval { get; init; } = DefaultMaxKeyframeInterval;
+
+    public static readonly TimeSpan DefaultMaxKeyframeInterval = TimeSpan.FromSeconds(10);
+
     /// <summary>The object detector's model (a YOLOX export for COCO); null for the one shipped with the recorder.</summary>
     public string? DetectionModel { get; init; }
 

@@ -59,6 +59,7 @@ public static class RecorderApp
                 MinFreeBytes = recordingsOptions.MinFreeBytes,
                 FfmpegPath = ffmpegOptions.Path,
                 FilePeriod = TimeSpan.FromSeconds(recordingsOptions.FileSeconds),
+                MaxKeyframeInterval = TimeSpan.FromSeconds(recordingsOptions.MaxKeyframeSeconds),
                 DetectionModel = detectionOptions.ModelFullPath,
                 DetectionPerSecond = detectionOptions.PerSecond,
             },

@@ -19,6 +19,12 @@ public sealed class RecordingsOptions
     /// <summary><c>Nightjar:Recordings:FileSeconds</c>: about how long each recording file is (10 to 600, default 60).</summary>
     public int FileSeconds { get; set; } = 60;
 
+    /// <summary>
+    /// <c>Nightjar:Recordings:MaxKeyframeSeconds</c>: the longest a stream may go without a keyframe (camera time) before
+    /// its file ends and it is connected again (2 to 300, default 10).
+    /// </summary>
+    public int MaxKeyframeSeconds { get; set; } = (int)Recording.RecordingOptions.DefaultMaxKeyframeInterval.TotalSeconds;
+
     public string DirFullPath(string dataDirFullPath) =>
         string.IsNullOrWhiteSpace(Dir) ? Path.Combine(dataDirFullPath, "recordings") : Path.GetFullPath(Dir);
 }

@@ -29,6 +29,14 @@ public sealed class RecordingsOptionsValidator : IValidateOptions<RecordingsOpti
             failures.Add(string.Create(CultureInfo.InvariantCulture, $"Nightjar:Recordings:FileSeconds must be from 10 to 600 (got {options.FileSeconds})."));
         }
 
+        // Below 2 s a camera's ordinary keyframe interval would restart it; above 5 min a camera that sends none holds a
+        // file and its live pictures that long.
+        if (options.MaxKeyframeSeconds is < 2 or > 300)
+        {
+            failures.Add(string.Create(CultureInfo.InvariantCulture,
+                $"Nightjar:Recordings:MaxKeyframeSeconds must be from 2 to 300 (got {options.MaxKeyframeSeconds})."));
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Nightjar.Recording.Ingest;
 
 /// <summary>Why a stream is not recording, in words an owner understands ("wrong user name or password").</summary>
@@ -18,6 +20,10 @@ public sealed record StreamProblem(StreamProblemKind Kind, string Text)
     public static StreamProblem Ended { get; } = new(StreamProblemKind.Ended, "camera ended the stream");
 
     public static StreamProblem Stalled { get; } = new(StreamProblemKind.Stalled, "camera stopped sending video");
+
+    /// <summary>"no keyframe from the camera for 10 s": the camera's own time from its last keyframe to now.</summary>
+    public static StreamProblem NoKeyframe(TimeSpan limit) =>
+        new(StreamProblemKind.NoKeyframe, string.Create(CultureInfo.InvariantCulture, $"no keyframe from the camera for {limit.TotalSeconds:0.#} s"));
 
     public static StreamProblem CodecNotSupported(string codec) =>
         new(StreamProblemKind.CodecNotSupported, $"codec not supported ({codec}; Nightjar records H.264 and H.265)");

@@ -12,5 +12,9 @@ public enum StreamProblemKind
     AudioNotStorable,
     Ended,
     Stalled,
+
+    /// <summary>Video kept coming, but no keyframe for longer than the engine allows: the stream was connected again.</summary>
+    NoKeyframe,
+
     Other,
 }

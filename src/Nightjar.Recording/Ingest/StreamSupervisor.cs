@@ -7,9 +7,10 @@ namespace Nightjar.Recording.Ingest;
 
 /// <summary>
 /// Keeps one stream recording for ever: connects, writes every fragment to the <see cref="StreamRecorder"/> and the
-/// <see cref="LiveFeed"/>, and when the stream ends or stalls says why and connects again, first within a second,
-/// then backing off to 30 s. A camera that refused connections is checked every half second with a plain TCP connect,
-/// so its return is noticed at once without hammering it with RTSP logins (which some cameras lock out).
+/// <see cref="LiveFeed"/>, and when the stream ends, stalls or goes too long without a keyframe says why and connects
+/// again, first within a second, then backing off to 30 s. A camera that refused connections is checked every half
+/// second with a plain TCP connect, so its return is noticed at once without hammering it with RTSP logins (which some
+/// cameras lock out).
 /// </summary>
 internal sealed class StreamSupervisor : IAsyncDisposable
 {
@@ -29,6 +30,8 @@ internal sealed class StreamSupervisor : IAsyncDisposable
     private readonly IFragmentSourceFactory sources;
     private readonly StreamRecorder recorder;
     private readonly LiveFeed feed;
+    private readonly TimeSpan maxKeyframeInterval;
+    private readonly long maxKeyframeTicks;
     private readonly TimeProvider clock;
     private readonly ILogger logger;
     private readonly Action changed;
@@ -42,17 +45,24 @@ internal sealed class StreamSupervisor : IAsyncDisposable
     private StreamProblem? watchdogProblem;
     private bool withAudio = true;
     private string? audioNote;
+
+    // Set when a session was ended for want of a keyframe, shown while the next sessions record, and cleared by the
+    // first session with a second keyframe: a camera that sends one keyframe per connection would otherwise look
+    // healthy between its restarts.
+    private string? keyframeNote;
     private StreamStatus status;
     private long lastStatusAt;
 
     public StreamSupervisor(StreamKey key, StreamEndpoint endpoint, IFragmentSourceFactory sources, StreamRecorder recorder, LiveFeed feed,
-        TimeProvider clock, ILogger logger, Action changed)
+        TimeSpan maxKeyframeInterval, TimeProvider clock, ILogger logger, Action changed)
     {
         Key = key;
         Endpoint = endpoint;
         this.sources = sources;
         this.recorder = recorder;
         this.feed = feed;
+        this.maxKeyframeInterval = maxKeyframeInterval;
+        maxKeyframeTicks = (long)(maxKeyframeInterval.TotalSeconds * MediaFragment.Timebase);
         this.clock = clock;
         this.logger = logger;
         this.changed = changed;
@@ -142,6 +152,11 @@ internal sealed class StreamSupervisor : IAsyncDisposable
                 continue;
             }
 
+            if (problem.Kind == StreamProblemKind.NoKeyframe)
+            {
+                keyframeNote = "restarted after " + problem.Text;
+            }
+
             failures = clock.GetElapsedTime(started) >= HealthySession && sessionHasVideo ? 1 : failures + 1;
             recorder.EndRun(problem.Text);
             SetStatus(StreamState.Offline, problem.Text, force: true);
@@ -197,7 +212,7 @@ internal sealed class StreamSupervisor : IAsyncDisposable
             }
             else
             {
-                await RecordAsync(source, init, cancellationToken);
+                problem = await RecordAsync(source, init, cancellationToken);
             }
         }
         catch (Exception ex) when (ex is EndOfStreamException or IOException or Mp4FormatException)
@@ -226,10 +241,13 @@ internal sealed class StreamSupervisor : IAsyncDisposable
         return problem ?? await source.DescribeEndAsync();
     }
 
-    private async Task RecordAsync(IFragmentSource source, InitSegment init, CancellationToken cancellationToken)
+    /// <summary>Records the session until its source ends (null), or until the camera went too long without a keyframe.</summary>
+    private async Task<StreamProblem?> RecordAsync(IFragmentSource source, InitSegment init, CancellationToken cancellationToken)
     {
         feed.Start(init);
         recorder.BeginRun(init);
+        long? keyframeTime = null; // the decode time of the session's last keyframe, or of its first video until one came
+        var keyframes = 0;
         while (await source.ReadFragmentAsync(init, cancellationToken) is { } fragment)
         {
             lock (gate)
@@ -238,15 +256,37 @@ internal sealed class StreamSupervisor : IAsyncDisposable
                 sessionHasVideo |= fragment.HasVideo;
             }
 
+            if (fragment.HasVideo)
+            {
+                if (fragment.IsKeyframe || keyframeTime is null)
+                {
+                    keyframeTime = fragment.DecodeTime;
+                }
+                else if (fragment.DecodeTime + fragment.VideoDuration - keyframeTime > maxKeyframeTicks)
+                {
+                    // Camera time, not arrival time, so a burst after a network hiccup is not a missing keyframe. The
+                    // fragment is not written: a file holds at most the limit after its last keyframe.
+                    source.Abort();
+                    return StreamProblem.NoKeyframe(maxKeyframeInterval);
+                }
+
+                if (fragment.IsKeyframe && ++keyframes == 2)
+                {
+                    keyframeNote = null;
+                }
+            }
+
             recorder.Append(fragment);
             feed.Publish(fragment, clock.GetUtcNow().ToUnixTimeMilliseconds());
             rates.Add(fragment);
             if (fragment.HasVideo)
             {
                 var writeProblem = recorder.WriteProblem;
-                SetStatus(writeProblem is null ? StreamState.Recording : StreamState.Offline, writeProblem, force: false, init);
+                SetStatus(writeProblem is null ? StreamState.Recording : StreamState.Offline, writeProblem ?? keyframeNote, force: false, init);
             }
         }
+
+        return null;
     }
 
     /// <summary>The stream's watchdog: a stream that sends nothing for too long is ended, so the loop connects again.</summary>

@@ -5,20 +5,41 @@ namespace Nightjar.Recording.Live;
 /// <summary>
 /// The live fan-out of one stream: the very fragments that go to disk, handed to every viewer without a second
 /// connection to the camera. It keeps the init segment and the fragments since the last keyframe, so a new viewer
-/// starts at once from that keyframe.
+/// starts at once from that keyframe; up to a bound in bytes and in the camera's time, past which it drops them and
+/// new viewers wait for the next keyframe. So a camera that stops sending keyframes can neither grow the recorder's
+/// memory nor show a new viewer a picture from minutes ago.
 /// </summary>
 public sealed class LiveFeed
 {
     /// <summary>About four seconds of one-frame fragments at 25 fps.</summary>
     public const int ViewerBacklog = 100;
 
+    /// <summary>The most the fragments since the last keyframe may hold: 8 s of a 16 Mbit/s 4K stream.</summary>
+    public const long DefaultMaxHeldBytes = 16L << 20;
+
+    private readonly long maxHeldTicks;
+    private readonly long maxHeldBytes;
+
     private readonly object gate = new();
     private readonly List<LiveSubscription> viewers = [];
     private readonly List<(MediaFragment Fragment, long ArrivedUnixMs)> sinceKeyframe = [];
     private InitSegment? init;
+    private long heldBytes;
+
+    // The fragments since the last keyframe went past the bound and were let go: nothing is held until the next
+    // keyframe, while viewers already watching go on receiving every fragment.
+    private bool dropped;
     private bool ended;
 
-    public LiveFeed(StreamKey stream) => Stream = stream;
+    /// <param name="stream">The stream this feed fans out.</param>
+    /// <param name="maxHeld">The most camera time held from the last keyframe (the stream's longest keyframe interval).</param>
+    /// <param name="maxHeldBytes">The most bytes held from the last keyframe.</param>
+    public LiveFeed(StreamKey stream, TimeSpan maxHeld, long maxHeldBytes = DefaultMaxHeldBytes)
+    {
+        Stream = stream;
+        maxHeldTicks = (long)(maxHeld.TotalSeconds * MediaFragment.Timebase);
+        this.maxHeldBytes = maxHeldBytes;
+    }
 
     public StreamKey Stream { get; }
 
@@ -91,7 +112,7 @@ public sealed class LiveFeed
         lock (gate)
         {
             init = segment;
-            sinceKeyframe.Clear();
+            Release();
         }
     }
 
@@ -130,19 +151,22 @@ public sealed class LiveFeed
 
             if (fragment.IsKeyframe)
             {
-                sinceKeyframe.Clear();
+                Release();
             }
-            else if (sinceKeyframe.Count == 0)
+            else if (sinceKeyframe.Count == 0 && !dropped)
             {
                 return; // Nothing to decode it against.
             }
 
-            var first = sinceKeyframe.Count == 0;
-            sinceKeyframe.Add((fragment, arrivedUnixMs));
+            if (!dropped)
+            {
+                Hold(fragment, arrivedUnixMs);
+            }
+
             var packet = new LivePacket(false, fragment.IsKeyframe, fragment.Bytes, fragment.DecodeTime, arrivedUnixMs, null);
             foreach (var viewer in viewers)
             {
-                if (first && viewer.NeedsInit)
+                if (fragment.IsKeyframe && viewer.NeedsInit)
                 {
                     viewer.Offer(InitPacket(init, fragment));
                 }
@@ -152,13 +176,34 @@ public sealed class LiveFeed
         }
     }
 
+    /// <summary>Called under the lock: keeps a fragment for new viewers, or lets all go when it passes the bound.</summary>
+    private void Hold(MediaFragment fragment, long arrivedUnixMs)
+    {
+        sinceKeyframe.Add((fragment, arrivedUnixMs));
+        heldBytes += fragment.Bytes.Length;
+        var heldTicks = fragment.DecodeTime + fragment.VideoDuration - sinceKeyframe[0].Fragment.DecodeTime;
+        if (heldBytes > maxHeldBytes || heldTicks > maxHeldTicks)
+        {
+            Release();
+            dropped = true;
+        }
+    }
+
+    /// <summary>Called under the lock: nothing is held, and the next keyframe starts holding again.</summary>
+    private void Release()
+    {
+        sinceKeyframe.Clear();
+        heldBytes = 0;
+        dropped = false;
+    }
+
     /// <summary>The camera disconnected: viewers stay, and get a fresh init segment when it is back.</summary>
     internal void Stop()
     {
         lock (gate)
         {
             init = null;
-            sinceKeyframe.Clear();
+            Release();
             foreach (var viewer in viewers)
             {
                 viewer.NeedsInit = true;

@@ -86,11 +86,12 @@ public class OptionsValidationTests
     [Fact]
     public void RecordingsOptions_OutOfRange_AreRefused_NamingTheKey()
     {
-        var failures = new Nightjar.Recorder.Recordings.RecordingsOptionsValidator().Validate(null, new Nightjar.Recorder.Recordings.RecordingsOptions { MaxBytes = 1_000_000, MinFreeBytes = -1, Dir = " " }).Failures!;
+        var failures = new Nightjar.Recorder.Recordings.RecordingsOptionsValidator().Validate(null, new Nightjar.Recorder.Recordings.RecordingsOptions { MaxBytes = 1_000_000, MinFreeBytes = -1, Dir = " ", MaxKeyframeSeconds = 1 }).Failures!;
 
         Assert.Contains(failures, f => f.StartsWith("Nightjar:Recordings:MaxBytes must be at least 67108864", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.StartsWith("Nightjar:Recordings:MinFreeBytes", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.StartsWith("Nightjar:Recordings:Dir", StringComparison.Ordinal));
+        Assert.Contains("Nightjar:Recordings:MaxKeyframeSeconds must be from 2 to 300 (got 1).", failures);
         Assert.True(new Nightjar.Recorder.Recordings.FfmpegOptionsValidator().Validate(null, new Nightjar.Recorder.Recordings.FfmpegOptions { Path = "" }).Failed);
     }
 
