@@ -59,6 +59,45 @@ public sealed class CamerasTests(ConsoleBrowser browser)
     }
 
     [Fact]
+    public async Task AnOnvifCamera_AddedByItsAddress_AsksOnlyForItsLogin_FillsItsStreams_TestsThem_AndRecords()
+    {
+        await using var camera = await FakeCamera.StartAsync(user: "onvif", password: "Cam-Onvif-41", onvif: true, onvifClockOffset: 600);
+        // Search probes only an interface no machine has: a test never probes the machine's own networks (the search
+        // itself is tested between network namespaces, OnvifDiscoveryTests).
+        await using var recorder = await TestRecorder.StartAsync("--Nightjar:Onvif:SearchInterfaces:0=nightjar-none");
+        await recorder.CompleteSetupAsync();
+        var console = await OpenCamerasAsync(browser, recorder);
+
+        await console.Button("Search").ClickAsync();
+        var search = console.Page.GetByRole(AriaRole.Dialog, new() { Name = "Search" });
+        await Expect(search.GetByRole(AriaRole.Status)).ToContainTextAsync("No ONVIF camera answered");
+        await console.TypeWithOnScreenKeyboardAsync("ONVIF Address", $"127.0.0.1:{camera.OnvifPort}");
+        await console.Button("Add by Address").ClickAsync();
+
+        // Only the login is asked for; a wrong one is said on the Password field.
+        await Expect(Dialog(console)).ToBeVisibleAsync();
+        await Expect(console.Field("Stream URL")).ToHaveCountAsync(0);
+        await console.TypeWithOnScreenKeyboardAsync("User Name", "onvif");
+        await console.TypeWithOnScreenKeyboardAsync("Password", "not-the-password");
+        await console.Button("Connect").ClickAsync();
+        await Expect(Dialog(console)).ToContainTextAsync("The camera refused this user name or password.");
+        await console.ReplaceWithOnScreenKeyboardAsync("Password", "Cam-Onvif-41");
+        await console.Button("Connect").ClickAsync();
+
+        // The camera's own profiles fill the streams (largest main, smallest sub), its clock 10 min ahead is said, and Test runs.
+        await Expect(console.Field("Stream URL")).ToHaveValueAsync(camera.Url("main").AbsoluteUri);
+        await Expect(console.Field("Sub-stream URL")).ToHaveValueAsync(camera.Url("sub").AbsoluteUri);
+        await Expect(Dialog(console)).ToContainTextAsync("Found Nightjar Test Fake Camera: a main stream and a sub-stream.");
+        await Expect(Dialog(console)).ToContainTextAsync("clock is 10 min ahead");
+        await Expect(Dialog(console).Locator(".test-result")).ToContainTextAsync(new Regex(@"H\.264 .* · 640×360"), new() { Timeout = 20_000 });
+        await console.ScreenshotAsync("47-camera-onvif-found");
+        await console.Button("Save").ClickAsync();
+        await Expect(Dialog(console)).ToBeHiddenAsync();
+
+        await Expect(Row(console, "Nightjar Test Fake Camera")).ToContainTextAsync("Recording", new() { Timeout = 20_000 });
+    }
+
+    [Fact]
     public async Task ACameraThatDies_ShowsOfflineWithTheReason_OnTheOpenScreen_AndRecordingWhenItIsBack()
     {
         await using var camera = await FakeCamera.StartAsync();

@@ -14,6 +14,10 @@ public static class CamerasRegistration
         services.TryAddSingleton<Security.SecretProtector>();
         services.AddSingleton<CameraStore>();
         services.AddSingleton<CameraCatalog>();
+        services.AddOptions<Onvif.OnvifOptions>().BindConfiguration(Onvif.OnvifOptions.Section);
+        services.AddSingleton(s => new Onvif.OnvifDiscovery(s.GetRequiredService<TimeProvider>(),
+            s.GetRequiredService<Microsoft.Extensions.Options.IOptions<Onvif.OnvifOptions>>().Value.SearchInterfaces));
+        services.AddSingleton<Onvif.OnvifCameraFinder>();
         return services.AddHostedService<CameraStartup>();
     }
 }

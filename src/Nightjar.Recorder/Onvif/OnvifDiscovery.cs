@@ -9,10 +9,11 @@ namespace Nightjar.Recorder.Onvif;
 /// <summary>
 /// Finds ONVIF cameras by WS-Discovery: a Probe for network video transmitters sent to 239.255.255.250:3702 from every
 /// IPv4 network the box is on (and, when the owner typed one, to an address directly), then the ProbeMatches that come
-/// back within the wait. Runs only when the owner presses Search. Answers are read like any camera answer (no DTD,
+/// back within the wait (only on the named <paramref name="interfaces"/> when there are any). Runs only when the owner
+/// presses Search. Answers are read like any camera answer (no DTD,
 /// bounded), one per camera and address; an answer that names no usable device address is left out.
 /// </summary>
-public sealed class OnvifDiscovery(TimeProvider clock)
+public sealed class OnvifDiscovery(TimeProvider clock, IReadOnlyCollection<string> interfaces)
 {
     public const int Port = 3702;
     public static readonly IPAddress Group = IPAddress.Parse("239.255.255.250");
@@ -64,10 +65,11 @@ public sealed class OnvifDiscovery(TimeProvider clock)
         }
     }
 
-    /// <summary>The box's own IPv4 addresses on networks that are up (not loopback): where cameras can be.</summary>
-    private static IEnumerable<IPAddress> LocalAddresses() =>
+    /// <summary>The box's own IPv4 addresses on networks that are up (not loopback, and named when any are): where cameras can be.</summary>
+    private IEnumerable<IPAddress> LocalAddresses() =>
         NetworkInterface.GetAllNetworkInterfaces()
             .Where(n => n.OperationalStatus == OperationalStatus.Up && n.NetworkInterfaceType != NetworkInterfaceType.Loopback && n.SupportsMulticast)
+            .Where(n => interfaces.Count == 0 || interfaces.Contains(n.Name))
             .SelectMany(n => n.GetIPProperties().UnicastAddresses)
             .Select(a => a.Address)
             .Where(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a))

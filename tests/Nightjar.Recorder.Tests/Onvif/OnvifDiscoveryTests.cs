@@ -19,11 +19,14 @@ public sealed class OnvifDiscoveryTests
         await using var _ = box;
         await using var __ = network;
         await using var camera = await FakeCamera.StartAsync(onvif: true, inside: network);
-        var discovery = new OnvifDiscovery(TimeProvider.System);
+        var discovery = new OnvifDiscovery(TimeProvider.System, []);
 
         var multicast = await box.RunInsideAsync(() => discovery.SearchAsync());
         var unicast = await box.RunInsideAsync(() => discovery.SearchAsync(IPAddress.Parse(network.Address)));
 
+        var elsewhere = await box.RunInsideAsync(() => new OnvifDiscovery(TimeProvider.System, ["eth-not-here"]).SearchAsync());
+
+        Assert.Empty(elsewhere); // Nightjar:Onvif:SearchInterfaces names the networks probed
         var found = Assert.Single(multicast);
         Assert.Equal(camera.OnvifDeviceService, found.DeviceService);
         Assert.Equal(("Nightjar Test", "Fake Camera"), (found.Maker, found.Model));
@@ -38,7 +41,7 @@ public sealed class OnvifDiscoveryTests
         var (box, network) = await NetworkNamespace.PairAsync();
         await using var _ = box;
         await using var __ = network;
-        var discovery = new OnvifDiscovery(TimeProvider.System);
+        var discovery = new OnvifDiscovery(TimeProvider.System, []);
         var waited = System.Diagnostics.Stopwatch.StartNew();
 
         var found = await box.RunInsideAsync(() => discovery.SearchAsync(IPAddress.Parse(network.Address)));
