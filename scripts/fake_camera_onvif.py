@@ -2,7 +2,8 @@
 
 A small SOAP 1.2 responder on HTTP, answering as real cameras do: the device service (GetSystemDateAndTime without a
 password; GetDeviceInformation, GetServices, GetCapabilities) and Media 1 (GetProfiles with a main and a sub profile,
-GetStreamUri, GetSnapshotUri). With a user and password every call but the clock needs a WS-Security UsernameToken
+GetStreamUri, GetSnapshotUri), and with a Ptz a PTZ service (ContinuousMove, Stop, GetPresets, GotoPreset, GetStatus)
+whose position the picture shows. With a user and password every call but the clock needs a WS-Security UsernameToken
 password digest made within 10 s of the camera's own clock, which --onvif-clock-offset moves (as a camera whose clock
 was never set). Requests with a DTD are refused, as a careful camera would. On a network (not loopback) it also
 answers WS-Discovery probes for network video transmitters with a ProbeMatch naming its device service.
@@ -23,10 +24,11 @@ WSU = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utilit
 DEVICE = "http://www.onvif.org/ver10/device/wsdl"
 MEDIA = "http://www.onvif.org/ver10/media/wsdl"
 SCHEMA = "http://www.onvif.org/ver10/schema"
+PTZ = "http://www.onvif.org/ver20/ptz/wsdl"
 
 ENVELOPE = (
     '<?xml version="1.0" encoding="UTF-8"?>\n'
-    f'<SOAP-ENV:Envelope xmlns:SOAP-ENV="{SOAP}" xmlns:tds="{DEVICE}" xmlns:trt="{MEDIA}" xmlns:tt="{SCHEMA}" '
+    f'<SOAP-ENV:Envelope xmlns:SOAP-ENV="{SOAP}" xmlns:tds="{DEVICE}" xmlns:trt="{MEDIA}" xmlns:tt="{SCHEMA}" xmlns:tptz="{PTZ}" '
     'xmlns:ter="http://www.onvif.org/ver10/error">'
     "<SOAP-ENV:Body>{body}</SOAP-ENV:Body></SOAP-ENV:Envelope>")
 
@@ -36,10 +38,79 @@ NOT_AUTHORIZED = (
     '<SOAP-ENV:Reason><SOAP-ENV:Text xml:lang="en">Sender not Authorized</SOAP-ENV:Text></SOAP-ENV:Reason></SOAP-ENV:Fault>')
 
 
+class Ptz:
+    """Where the camera looks: pan and tilt from -1 to 1, zoom from 0 to 1, moved at speeds until a stop or a timeout.
+
+    Read by the picture's drawing (GStreamer's thread) and moved by ONVIF requests (the HTTP server's threads).
+    """
+
+    # Full speed (1) crosses the whole range (2) in this many seconds, as a slow camera would.
+    SECONDS_ACROSS = 4.0
+    PRESETS = {"preset_door": ("Door", (-0.6, 0.0, 0.0)), "preset_gate": ("Gate", (0.6, 0.3, 0.0))}
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.position = (0.0, 0.0, 0.0)
+        self.velocity = (0.0, 0.0, 0.0)
+        self.since = time.monotonic()
+        self.until = None
+
+    @staticmethod
+    def _clamp(position):
+        pan, tilt, zoom = position
+        return max(-1.0, min(1.0, pan)), max(-1.0, min(1.0, tilt)), max(0.0, min(1.0, zoom))
+
+    def _at(self, now):
+        end = now if self.until is None else min(now, self.until)
+        seconds = max(0.0, end - self.since)
+        rate = 2.0 / self.SECONDS_ACROSS
+        return self._clamp(tuple(p + v * rate * seconds for p, v in zip(self.position, self.velocity)))
+
+    def now(self):
+        with self.lock:
+            return self._at(time.monotonic())
+
+    def move(self, velocity, timeout):
+        with self.lock:
+            now = time.monotonic()
+            self.position = self._at(now)
+            self.velocity = velocity
+            self.since = now
+            self.until = now + timeout if timeout else None
+
+    def stop(self):
+        self.move((0.0, 0.0, 0.0), None)
+
+    def go(self, position):
+        with self.lock:
+            self.position = self._clamp(position)
+            self.velocity = (0.0, 0.0, 0.0)
+            self.since = time.monotonic()
+            self.until = None
+
+
+def duration_seconds(text):
+    """Seconds of an xs:duration such as PT2S or PT0.5S (minutes and hours too); None when absent or unreadable."""
+    if not text or not text.startswith("PT"):
+        return None
+    seconds, number = 0.0, ""
+    for char in text[2:]:
+        if char.isdigit() or char == ".":
+            number += char
+            continue
+        try:
+            seconds += float(number) * {"H": 3600, "M": 60, "S": 1}[char]
+        except (KeyError, ValueError):
+            return None
+        number = ""
+    return seconds
+
+
 class Camera:
     """What the ONVIF services describe: the RTSP port and mounts, the login, and how far the clock is off."""
 
-    def __init__(self, rtsp_port, main_size, sub_size, user, password, clock_offset, main_mount, sub_mount):
+    def __init__(self, rtsp_port, main_size, sub_size, user, password, clock_offset, main_mount, sub_mount, ptz=None):
+        self.ptz = ptz
         self.rtsp_port = rtsp_port
         self.main_size = main_size
         self.sub_size = sub_size
@@ -104,12 +175,15 @@ def answer(camera, envelope, host):
             "<tds:Version><tt:Major>2</tt:Major><tt:Minor>60</tt:Minor></tds:Version></tds:Service>"
             f"<tds:Service><tds:Namespace>{MEDIA}</tds:Namespace><tds:XAddr>{service}/media_service</tds:XAddr>"
             "<tds:Version><tt:Major>2</tt:Major><tt:Minor>60</tt:Minor></tds:Version></tds:Service>"
-            "</tds:GetServicesResponse>")
+            + (f"<tds:Service><tds:Namespace>{PTZ}</tds:Namespace><tds:XAddr>{service}/ptz_service</tds:XAddr>"
+               "<tds:Version><tt:Major>2</tt:Major><tt:Minor>60</tt:Minor></tds:Version></tds:Service>" if camera.ptz else "")
+            + "</tds:GetServicesResponse>")
     if name == "GetCapabilities":
         return 200, (
             "<tds:GetCapabilitiesResponse><tds:Capabilities>"
             f"<tt:Device><tt:XAddr>{service}/device_service</tt:XAddr></tt:Device>"
             f"<tt:Media><tt:XAddr>{service}/media_service</tt:XAddr></tt:Media>"
+            + (f"<tt:PTZ><tt:XAddr>{service}/ptz_service</tt:XAddr></tt:PTZ>" if camera.ptz else "") +
             "</tds:Capabilities></tds:GetCapabilitiesResponse>")
     if name == "GetProfiles":
         profiles = ""
@@ -118,7 +192,10 @@ def answer(camera, envelope, host):
                 f'<trt:Profiles token="{token}" fixed="true"><tt:Name>{token[8:]}</tt:Name>'
                 f'<tt:VideoEncoderConfiguration token="encoder_{token[8:]}"><tt:Name>{token[8:]}</tt:Name><tt:UseCount>1</tt:UseCount>'
                 f"<tt:Encoding>H264</tt:Encoding><tt:Resolution><tt:Width>{width}</tt:Width><tt:Height>{height}</tt:Height></tt:Resolution>"
-                "<tt:Quality>4</tt:Quality></tt:VideoEncoderConfiguration></trt:Profiles>")
+                "<tt:Quality>4</tt:Quality></tt:VideoEncoderConfiguration>"
+                + ('<tt:PTZConfiguration token="ptz"><tt:Name>ptz</tt:Name><tt:UseCount>2</tt:UseCount><tt:NodeToken>ptz_node</tt:NodeToken>'
+                   "</tt:PTZConfiguration>" if camera.ptz else "")
+                + "</trt:Profiles>")
         return 200, f"<trt:GetProfilesResponse>{profiles}</trt:GetProfilesResponse>"
     if name in ("GetStreamUri", "GetSnapshotUri"):
         token = request.findtext(f"{{{MEDIA}}}ProfileToken", "")
@@ -132,6 +209,57 @@ def answer(camera, envelope, host):
         uri = f"rtsp://{hostname}:{camera.rtsp_port}/{mount}" if name == "GetStreamUri" else f"http://{host}/snapshot/{mount}.jpg"
         return 200, (f"<trt:{name}Response><trt:MediaUri><tt:Uri>{uri}</tt:Uri><tt:InvalidAfterConnect>false</tt:InvalidAfterConnect>"
                      f"<tt:InvalidAfterReboot>false</tt:InvalidAfterReboot><tt:Timeout>PT0S</tt:Timeout></trt:MediaUri></trt:{name}Response>")
+    if camera.ptz and request.tag.startswith("{" + PTZ + "}"):
+        return answer_ptz(camera.ptz, name, request)
+    return 400, ("<SOAP-ENV:Fault><SOAP-ENV:Code><SOAP-ENV:Value>SOAP-ENV:Receiver</SOAP-ENV:Value><SOAP-ENV:Subcode>"
+                 "<SOAP-ENV:Value>ter:ActionNotSupported</SOAP-ENV:Value></SOAP-ENV:Subcode></SOAP-ENV:Code>"
+                 f"<SOAP-ENV:Reason><SOAP-ENV:Text xml:lang=\"en\">{name} is not supported</SOAP-ENV:Text></SOAP-ENV:Reason></SOAP-ENV:Fault>")
+
+
+def answer_ptz(ptz, name, request):
+    """The PTZ service: ContinuousMove, Stop, GetPresets, GotoPreset and GetStatus, as a camera with one PTZ node."""
+    if request.findtext(f"{{{PTZ}}}ProfileToken", "") not in ("profile_main", "profile_sub"):
+        return 400, ("<SOAP-ENV:Fault><SOAP-ENV:Code><SOAP-ENV:Value>SOAP-ENV:Sender</SOAP-ENV:Value><SOAP-ENV:Subcode>"
+                     "<SOAP-ENV:Value>ter:InvalidArgVal</SOAP-ENV:Value><SOAP-ENV:Subcode><SOAP-ENV:Value>ter:NoProfile</SOAP-ENV:Value>"
+                     "</SOAP-ENV:Subcode></SOAP-ENV:Subcode></SOAP-ENV:Code><SOAP-ENV:Reason><SOAP-ENV:Text xml:lang=\"en\">"
+                     "No such profile</SOAP-ENV:Text></SOAP-ENV:Reason></SOAP-ENV:Fault>")
+    if name == "ContinuousMove":
+        pan_tilt = request.find(f".//{{{SCHEMA}}}PanTilt")
+        zoom = request.find(f".//{{{SCHEMA}}}Zoom")
+        try:
+            velocity = (float(pan_tilt.get("x", "0")) if pan_tilt is not None else 0.0,
+                        float(pan_tilt.get("y", "0")) if pan_tilt is not None else 0.0,
+                        float(zoom.get("x", "0")) if zoom is not None else 0.0)
+        except ValueError:
+            velocity = None
+        if velocity is None or any(abs(v) > 1 for v in velocity):
+            return 400, ("<SOAP-ENV:Fault><SOAP-ENV:Code><SOAP-ENV:Value>SOAP-ENV:Sender</SOAP-ENV:Value><SOAP-ENV:Subcode>"
+                         "<SOAP-ENV:Value>ter:InvalidArgVal</SOAP-ENV:Value></SOAP-ENV:Subcode></SOAP-ENV:Code><SOAP-ENV:Reason>"
+                         "<SOAP-ENV:Text xml:lang=\"en\">Velocity out of range</SOAP-ENV:Text></SOAP-ENV:Reason></SOAP-ENV:Fault>")
+        ptz.move(velocity, duration_seconds(request.findtext(f"{{{PTZ}}}Timeout", "")))
+        return 200, "<tptz:ContinuousMoveResponse/>"
+    if name == "Stop":
+        ptz.stop()
+        return 200, "<tptz:StopResponse/>"
+    if name == "GetPresets":
+        presets = "".join(
+            f'<tptz:Preset token="{token}"><tt:Name>{label}</tt:Name><tt:PTZPosition>'
+            f'<tt:PanTilt x="{pan}" y="{tilt}"/><tt:Zoom x="{zoom}"/></tt:PTZPosition></tptz:Preset>'
+            for token, (label, (pan, tilt, zoom)) in Ptz.PRESETS.items())
+        return 200, f"<tptz:GetPresetsResponse>{presets}</tptz:GetPresetsResponse>"
+    if name == "GotoPreset":
+        preset = Ptz.PRESETS.get(request.findtext(f"{{{PTZ}}}PresetToken", ""))
+        if preset is None:
+            return 400, ("<SOAP-ENV:Fault><SOAP-ENV:Code><SOAP-ENV:Value>SOAP-ENV:Sender</SOAP-ENV:Value><SOAP-ENV:Subcode>"
+                         "<SOAP-ENV:Value>ter:InvalidArgVal</SOAP-ENV:Value><SOAP-ENV:Subcode><SOAP-ENV:Value>ter:NoToken</SOAP-ENV:Value>"
+                         "</SOAP-ENV:Subcode></SOAP-ENV:Subcode></SOAP-ENV:Code><SOAP-ENV:Reason><SOAP-ENV:Text xml:lang=\"en\">"
+                         "No such preset</SOAP-ENV:Text></SOAP-ENV:Reason></SOAP-ENV:Fault>")
+        ptz.go(preset[1])
+        return 200, "<tptz:GotoPresetResponse/>"
+    if name == "GetStatus":
+        pan, tilt, zoom = ptz.now()
+        return 200, (f'<tptz:GetStatusResponse><tptz:PTZStatus><tt:Position><tt:PanTilt x="{pan:.3f}" y="{tilt:.3f}"/>'
+                     f'<tt:Zoom x="{zoom:.3f}"/></tt:Position></tptz:PTZStatus></tptz:GetStatusResponse>')
     return 400, ("<SOAP-ENV:Fault><SOAP-ENV:Code><SOAP-ENV:Value>SOAP-ENV:Receiver</SOAP-ENV:Value><SOAP-ENV:Subcode>"
                  "<SOAP-ENV:Value>ter:ActionNotSupported</SOAP-ENV:Value></SOAP-ENV:Subcode></SOAP-ENV:Code>"
                  f"<SOAP-ENV:Reason><SOAP-ENV:Text xml:lang=\"en\">{name} is not supported</SOAP-ENV:Text></SOAP-ENV:Reason></SOAP-ENV:Fault>")

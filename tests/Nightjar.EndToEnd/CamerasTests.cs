@@ -98,6 +98,87 @@ public sealed class CamerasTests(ConsoleBrowser browser)
     }
 
     [Fact]
+    public async Task APtzCamera_AddedByOnvif_TurnsWhileAButtonIsHeld_StopsOnRelease_AndGoesToItsPresets()
+    {
+        await using var camera = await FakeCamera.StartAsync(user: "onvif", password: "Cam-Ptz-58", onvif: true, onvifPtz: true);
+        await using var recorder = await TestRecorder.StartAsync("--Nightjar:Onvif:SearchInterfaces:0=nightjar-none");
+        await recorder.CompleteSetupAsync();
+        var console = await OpenCamerasAsync(browser, recorder);
+        await console.Button("Search").ClickAsync();
+        await console.TypeWithOnScreenKeyboardAsync("ONVIF Address", $"127.0.0.1:{camera.OnvifPort}");
+        await console.Button("Add by Address").ClickAsync();
+        await console.TypeWithOnScreenKeyboardAsync("User Name", "onvif");
+        await console.TypeWithOnScreenKeyboardAsync("Password", "Cam-Ptz-58");
+        await console.Button("Connect").ClickAsync();
+        await Expect(Dialog(console).Locator(".test-result")).ToContainTextAsync("640×360", new() { Timeout = 20_000 });
+        await console.Button("Save").ClickAsync();
+        await Expect(Row(console, "Nightjar Test Fake Camera")).ToContainTextAsync("Recording", new() { Timeout = 20_000 });
+
+        await console.RightClickAsync();
+        await console.Menu.GetByRole(AriaRole.Button, new() { Name = "Live View", Exact = true }).ClickAsync();
+        var tile = console.Page.GetByRole(AriaRole.Region, new() { Name = "Nightjar Test Fake Camera" });
+        await Expect(tile).ToBeVisibleAsync();
+        await Expect(console.Button("Pan Right")).ToHaveCountAsync(0); // only the full-screen view steers
+        await tile.DblClickAsync();
+        var ptz = console.Page.GetByRole(AriaRole.Toolbar, new() { Name = "PTZ" });
+        foreach (var name in new[] { "Pan Left", "Pan Right", "Tilt Up", "Tilt Down", "Zoom In", "Zoom Out" })
+        {
+            await Expect(ptz.GetByRole(AriaRole.Button, new() { Name = name, Exact = true })).ToBeVisibleAsync();
+        }
+
+        // The fake camera looks at a grey wall with an orange mark, in the middle until it turns; turning right moves it left.
+        var start = await MarkWhereAsync(console, x => Math.Abs(x - 0.5) < 0.03);
+        await ptz.GetByRole(AriaRole.Button, new() { Name = "Pan Right", Exact = true }).HoverAsync();
+        await console.Page.Mouse.DownAsync();
+        var moving = await MarkWhereAsync(console, x => x < start - 0.05);
+        await console.Page.Mouse.UpAsync();
+        var stopped = await MarkWhereAsync(console, x => x < moving);
+        await Task.Delay(1500); // held still after the release: the camera was told to stop, not left to its own timeout
+        var later = await MarkWhereAsync(console, _ => true);
+        Assert.True(Math.Abs(later - stopped) < 0.03, $"the camera went on turning after the release: the mark went from {stopped:F3} to {later:F3}");
+        await console.ScreenshotAsync("52-live-ptz");
+
+        // "Door" is a preset to the left: the mark goes right of the middle.
+        await ptz.GetByRole(AriaRole.Combobox, new() { Name = "Presets" }).SelectOptionAsync(new SelectOptionValue { Label = "Door" });
+        await MarkWhereAsync(console, x => x > 0.7);
+    }
+
+    /// <summary>
+    /// Where the orange mark is across the full-screen live picture (0 left edge, 1 right edge), read from the video as
+    /// shown, once <paramref name="expected"/> holds (10 s at most).
+    /// </summary>
+    private static async Task<double> MarkWhereAsync(ConsolePage console, Func<double, bool> expected)
+    {
+        const string script = """
+            v => {
+                if (!v.videoWidth) return -1;
+                const c = document.createElement('canvas'); c.width = v.videoWidth; c.height = v.videoHeight;
+                const g = c.getContext('2d'); g.drawImage(v, 0, 0);
+                const d = g.getImageData(0, 0, c.width, c.height).data;
+                let sum = 0, n = 0;
+                for (let i = 0; i < d.length; i += 4) {
+                    if (d[i] > 200 && d[i + 1] > 90 && d[i + 1] < 170 && d[i + 2] < 70) { sum += (i / 4) % c.width; n++; }
+                }
+                return n > 100 ? sum / n / c.width : -1;
+            }
+            """;
+        var video = console.Page.Locator("video[data-live-src$='stream=main']");
+        var seen = -1.0;
+        for (var tries = 0; tries < 100; tries++)
+        {
+            seen = await video.EvaluateAsync<double>(script);
+            if (seen >= 0 && expected(seen))
+            {
+                return seen;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new Xunit.Sdk.XunitException($"the orange mark was not where expected: last seen at {seen:F3} of the width (-1: not seen)");
+    }
+
+    [Fact]
     public async Task ACameraThatDies_ShowsOfflineWithTheReason_OnTheOpenScreen_AndRecordingWhenItIsBack()
     {
         await using var camera = await FakeCamera.StartAsync();

@@ -76,13 +76,15 @@ public sealed class FakeCamera : IAsyncDisposable
     /// [<paramref name="personOffset"/> + k × <paramref name="personEvery"/>, + <paramref name="personSeconds"/>)
     /// (15 s and 4 s unless given); an every of 0 means never. The camera does not keep walks and person crossings
     /// apart: schedule them so they do not overlap. The scripted times are in <see cref="Happenings"/> as they come.
+    /// With <paramref name="onvif"/> it answers ONVIF on <see cref="OnvifPort"/>; with <paramref name="onvifPtz"/> as
+    /// well it is a PTZ camera whose main and sub pictures are a grey wall with an orange mark that moves as it turns.
     /// </summary>
     public static async Task<FakeCamera> StartAsync(int gop = 25, string mainSize = "640x360", string subSize = "320x180", string? user = null,
         string? password = null, int mainKbps = 1000, bool timeCode = false, double? walkEvery = null, double? walkOffset = null,
         double? walkSeconds = null, double? lightEvery = null, double? lightOffset = null, double? lightSeconds = null,
         bool noisyPatch = true, double? noiseAlpha = null, double? personEvery = null, double? personOffset = null,
         double? personSeconds = null, bool onvif = false, double onvifClockOffset = 0, string? onvifMainMount = null, string? onvifSubMount = null,
-        NetworkNamespace? inside = null)
+        bool onvifPtz = false, NetworkNamespace? inside = null)
     {
         List<string> options =
         [
@@ -121,6 +123,10 @@ public sealed class FakeCamera : IAsyncDisposable
             options.AddRange(["--onvif-port", port.ToString(CultureInfo.InvariantCulture)]);
             AddSeconds(options, "--onvif-clock-offset", onvifClockOffset);
             options.AddRange(["--onvif-main-mount", onvifMainMount ?? "main", "--onvif-sub-mount", onvifSubMount ?? "sub"]);
+            if (onvifPtz)
+            {
+                options.Add("--onvif-ptz");
+            }
         }
 
         var camera = new FakeCamera(FreePort.Next(), [.. options]) { OnvifPort = onvifPort, Inside = inside };

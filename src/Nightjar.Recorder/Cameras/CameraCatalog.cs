@@ -61,9 +61,10 @@ public sealed class CameraCatalog(
                     continue;
                 }
 
-                var form = new CameraForm(saved.Name, saved.StreamUrl, saved.SubStreamUrl ?? "", saved.UserName, "", saved.Enabled) { Motion = saved.Motion };
+                var onvif = OnvifAddressOf(saved);
+                var form = new CameraForm(saved.Name, saved.StreamUrl, saved.SubStreamUrl ?? "", saved.UserName, "", saved.Enabled) { Motion = saved.Motion, OnvifAddress = onvif };
                 var entry = new CameraEntry(saved.Id, 0, saved.Name, main, sub, saved.UserName, saved.PasswordCipher is not null, saved.Enabled,
-                    FromConfiguration: false, saved.Motion);
+                    FromConfiguration: false, saved.Motion, onvif);
                 if (CameraRules.Check(form, [], entry) is { Settings: { } settings })
                 {
                     await store.UpdateAsync(saved.Id, settings);
@@ -233,12 +234,25 @@ public sealed class CameraCatalog(
             }
 
             cameras.Add(new Loaded(
-                new CameraEntry(saved.Id, cameras.Count + 1, saved.Name, main, sub, saved.UserName, saved.PasswordCipher is not null, saved.Enabled, false, saved.Motion),
+                new CameraEntry(saved.Id, cameras.Count + 1, saved.Name, main, sub, saved.UserName, saved.PasswordCipher is not null, saved.Enabled, false, saved.Motion,
+                    OnvifAddressOf(saved)),
                 Source(saved.Id, saved.Name, main, sub, saved.UserName, password, saved.Enabled, saved.Motion)));
         }
 
         return cameras;
     }
+
+    /// <summary>
+    /// Where to reach a camera's ONVIF services and the login to send there (the camera's own), or null when it was not
+    /// added through ONVIF or is gone.
+    /// </summary>
+    public async Task<(Uri Address, string UserName, string Password)?> OnvifLoginAsync(string id) =>
+        (await LoadAsync()).FirstOrDefault(c => c.Entry.Id == id) is { Entry.OnvifAddress: { } address } camera
+            ? (address, camera.Source.Main.UserName, camera.Source.Main.Password)
+            : null;
+
+    private static Uri? OnvifAddressOf(CameraStore.SavedCamera saved) =>
+        Uri.TryCreate(saved.OnvifAddress, UriKind.Absolute, out var address) ? address : null;
 
     public void Dispose() => changes.Dispose();
 

@@ -13,7 +13,8 @@ public sealed record CameraEntry(
     bool HasPassword,
     bool Enabled,
     bool FromConfiguration,
-    MotionSettings Motion)
+    MotionSettings Motion,
+    Uri? OnvifAddress = null)
 {
-    public CameraForm ToForm() => new(Name, StreamUrl.AbsoluteUri, SubStreamUrl?.AbsoluteUri ?? "", UserName, "", Enabled) { Motion = Motion };
+    public CameraForm ToForm() => new(Name, StreamUrl.AbsoluteUri, SubStreamUrl?.AbsoluteUri ?? "", UserName, "", Enabled) { Motion = Motion, OnvifAddress = OnvifAddress };
 }

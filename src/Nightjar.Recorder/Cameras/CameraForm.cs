@@ -11,5 +11,8 @@ public sealed record CameraForm(string Name, string StreamUrl, string SubStreamU
     /// <summary>The Motion section: Detect Motion, Sensitivity and the Motion Area, chosen with the mouse.</summary>
     public MotionSettings Motion { get; init; } = MotionSettings.Default;
 
+    /// <summary>The camera's ONVIF device service, when it was added through ONVIF (not typed: the dialog's Connect fills it).</summary>
+    public Uri? OnvifAddress { get; init; }
+
     public static CameraForm Empty { get; } = new("", "", "", "", "");
 }

@@ -123,8 +123,18 @@ public static class CameraRules
             keep = false;
         }
 
-        return new Outcome(errors, shown, new CameraSettings(name, main!, sub, user, keep ? null : password, form.Enabled, form.Motion));
+        var onvif = OnvifAddressFor(form.OnvifAddress, main!);
+        return new Outcome(errors, shown with { OnvifAddress = onvif }, new CameraSettings(name, main!, sub, user, keep ? null : password, form.Enabled, form.Motion, onvif));
     }
+
+    /// <summary>
+    /// The ONVIF address kept with a camera: an http(s) address without credentials on the main stream's own host. When
+    /// the stream moves to another host, the ONVIF address goes: the camera's password (PTZ and events send it there)
+    /// must only go where the owner sends the stream's.
+    /// </summary>
+    private static Uri? OnvifAddressFor(Uri? onvif, Uri main) =>
+        onvif is { Scheme: "http" or "https", UserInfo.Length: 0 } && onvif.AbsoluteUri.Length <= CameraUrl.MaxLength
+            && string.Equals(onvif.Host, main.Host, StringComparison.OrdinalIgnoreCase) ? onvif : null;
 
     private static bool SavedPasswordMayGo(Uri url, CameraEntry editing) =>
         CameraUrl.SameAddress(url, editing.SubStreamUrl is { } saved ? [editing.StreamUrl, saved] : [editing.StreamUrl]);

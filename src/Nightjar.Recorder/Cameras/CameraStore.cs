@@ -8,7 +8,8 @@ namespace Nightjar.Recorder.Cameras;
 public sealed class CameraStore(Database database, Security.SecretProtector protector, TimeProvider clock)
 {
     public sealed record SavedCamera(
-        string Id, string Name, string StreamUrl, string? SubStreamUrl, string UserName, byte[]? PasswordCipher, bool Enabled, MotionSettings Motion);
+        string Id, string Name, string StreamUrl, string? SubStreamUrl, string UserName, byte[]? PasswordCipher, bool Enabled, MotionSettings Motion,
+        string? OnvifAddress);
 
     /// <summary>The cameras in use (not removed), oldest first: that is their channel order after the configured ones.</summary>
     public async Task<IReadOnlyList<SavedCamera>> ListAsync()
@@ -17,11 +18,12 @@ public sealed class CameraStore(Database database, Security.SecretProtector prot
         return await connection.QueryAsync(
             """
             SELECT id, name, stream_url, sub_stream_url, user_name, password_cipher, enabled, motion_enabled, motion_sensitivity, motion_area,
-                alert_on, min_score
+                alert_on, min_score, onvif_address
             FROM camera WHERE removed_utc IS NULL ORDER BY created_utc, id
             """,
             r => new SavedCamera(r.GetString(0), r.GetString(1), r.GetString(2), r.GetStringOrNull(3), r.GetString(4), r.GetBytesOrNull(5), r.GetInt64(6) != 0,
-                ReadMotion(r.GetInt64(7) != 0, r.GetString(8), r.GetStringOrNull(9), r.GetString(10), r.GetDouble(11))));
+                ReadMotion(r.GetInt64(7) != 0, r.GetString(8), r.GetStringOrNull(9), r.GetString(10), r.GetDouble(11)),
+                r.GetStringOrNull(12)));
     }
 
     /// <summary>Motion settings as saved; a value this version cannot read (written by a newer one) falls back to the default.</summary>
@@ -48,9 +50,9 @@ public sealed class CameraStore(Database database, Security.SecretProtector prot
         await connection.ExecuteAsync(
             """
             INSERT INTO camera (id, name, stream_url, sub_stream_url, user_name, password_cipher, enabled, created_utc,
-                motion_enabled, motion_sensitivity, motion_area, alert_on, min_score)
+                motion_enabled, motion_sensitivity, motion_area, alert_on, min_score, onvif_address)
             VALUES (@Id, @Name, @StreamUrl, @SubStreamUrl, @UserName, @Cipher, @Enabled, @Now, @MotionEnabled, @MotionSensitivity, @MotionArea,
-                @AlertOn, @MinScore)
+                @AlertOn, @MinScore, @OnvifAddress)
             """,
             Columns(id, settings, keepPassword: false));
     }
@@ -64,7 +66,7 @@ public sealed class CameraStore(Database database, Security.SecretProtector prot
             UPDATE camera SET name = @Name, stream_url = @StreamUrl, sub_stream_url = @SubStreamUrl, user_name = @UserName,
                 password_cipher = CASE WHEN @KeepPassword THEN password_cipher ELSE @Cipher END, enabled = @Enabled,
                 motion_enabled = @MotionEnabled, motion_sensitivity = @MotionSensitivity, motion_area = @MotionArea,
-                alert_on = @AlertOn, min_score = @MinScore
+                alert_on = @AlertOn, min_score = @MinScore, onvif_address = @OnvifAddress
             WHERE id = @Id AND removed_utc IS NULL
             """,
             Columns(id, settings, keepPassword: settings.Password is null));
@@ -87,6 +89,7 @@ public sealed class CameraStore(Database database, Security.SecretProtector prot
         MotionArea = settings.Motion.Area.Equals(Nightjar.Recording.Motion.MotionArea.All) ? null : settings.Motion.Area.ToString(),
         AlertOn = settings.Motion.AlertOn.ToString(),
         settings.Motion.MinScore,
+        OnvifAddress = settings.OnvifAddress?.AbsoluteUri,
     };
 
     /// <summary>The camera stops being a camera; its name stays for the recordings that were kept, its credentials go.</summary>
@@ -94,7 +97,7 @@ public sealed class CameraStore(Database database, Security.SecretProtector prot
     {
         await using var connection = await database.OpenAsync();
         await connection.ExecuteAsync(
-            "UPDATE camera SET removed_utc = @Now, password_cipher = NULL, user_name = '' WHERE id = @Id", new { Id = id, Now = clock.GetUtcNow() });
+            "UPDATE camera SET removed_utc = @Now, password_cipher = NULL, user_name = '', onvif_address = NULL WHERE id = @Id", new { Id = id, Now = clock.GetUtcNow() });
     }
 
     /// <summary>Empties the WAL, which still holds a row as it was before it was rewritten (secure_delete clears the main file).</summary>

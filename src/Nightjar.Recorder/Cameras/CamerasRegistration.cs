@@ -18,6 +18,7 @@ public static class CamerasRegistration
         services.AddSingleton(s => new Onvif.OnvifDiscovery(s.GetRequiredService<TimeProvider>(),
             s.GetRequiredService<Microsoft.Extensions.Options.IOptions<Onvif.OnvifOptions>>().Value.SearchInterfaces));
         services.AddSingleton<Onvif.OnvifCameraFinder>();
+        services.AddSingleton<Onvif.CameraPtz>();
         return services.AddHostedService<CameraStartup>();
     }
 }

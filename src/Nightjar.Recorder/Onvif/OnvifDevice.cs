@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Xml;
 using System.Xml.Linq;
 
 namespace Nightjar.Recorder.Onvif;
@@ -112,7 +113,9 @@ public sealed class OnvifDevice(OnvifSoap soap, Uri deviceService, OnvifCredenti
             var resolution = encoder?.Find("Resolution");
             var width = resolution is not null && TryInt(resolution, "Width", out var w) ? w : 0;
             var height = resolution is not null && TryInt(resolution, "Height", out var h) ? h : 0;
-            profiles.Add(new OnvifProfile(token, Clip(profile.Text("Name") ?? token), encoder?.Text("Encoding"), width, height));
+            // Media 1 names it PTZConfiguration, Media 2 lists it under Configurations as PTZ.
+            var canMove = profile.Find("PTZConfiguration") is not null || profile.Child("Configurations")?.Child("PTZ") is not null;
+            profiles.Add(new OnvifProfile(token, Clip(profile.Text("Name") ?? token), encoder?.Text("Encoding"), width, height, canMove));
         }
 
         return profiles;
@@ -151,6 +154,66 @@ public sealed class OnvifDevice(OnvifSoap soap, Uri deviceService, OnvifCredenti
             return null; // many cameras have no snapshot service; the recorder makes its own pictures
         }
     }
+
+    /// <summary>
+    /// Starts moving at the given speeds (each from -1 to 1: pan right, tilt up, zoom in are positive); the camera
+    /// stops by itself after <paramref name="timeout"/> if no Stop comes (a lost release must not leave it turning).
+    /// </summary>
+    public async Task ContinuousMoveAsync(OnvifServices services, OnvifProfile profile, PtzVelocity velocity, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var speed = new XElement(OnvifXml.Ptz + "Velocity");
+        // Only the axes that move: some cameras without zoom refuse a Zoom element, even a zero one.
+        if (velocity.Pan != 0 || velocity.Tilt != 0)
+        {
+            speed.Add(new XElement(OnvifXml.Schema + "PanTilt", new XAttribute("x", Number(velocity.Pan)), new XAttribute("y", Number(velocity.Tilt))));
+        }
+
+        if (velocity.Zoom != 0)
+        {
+            speed.Add(new XElement(OnvifXml.Schema + "Zoom", new XAttribute("x", Number(velocity.Zoom))));
+        }
+
+        await CallAsync(PtzService(services), new XElement(OnvifXml.Ptz + "ContinuousMove",
+            new XElement(OnvifXml.Ptz + "ProfileToken", profile.Token),
+            speed,
+            new XElement(OnvifXml.Ptz + "Timeout", XmlConvert.ToString(timeout))), cancellationToken);
+    }
+
+    public async Task StopAsync(OnvifServices services, OnvifProfile profile, CancellationToken cancellationToken = default) =>
+        await CallAsync(PtzService(services), new XElement(OnvifXml.Ptz + "Stop",
+            new XElement(OnvifXml.Ptz + "ProfileToken", profile.Token),
+            new XElement(OnvifXml.Ptz + "PanTilt", "true"),
+            new XElement(OnvifXml.Ptz + "Zoom", "true")), cancellationToken);
+
+    /// <summary>The positions saved in the camera (at most <see cref="MaxPresets"/>, each with a name to show).</summary>
+    public async Task<IReadOnlyList<OnvifPreset>> GetPresetsAsync(OnvifServices services, OnvifProfile profile, CancellationToken cancellationToken = default)
+    {
+        var body = await CallAsync(PtzService(services), new XElement(OnvifXml.Ptz + "GetPresets", new XElement(OnvifXml.Ptz + "ProfileToken", profile.Token)), cancellationToken);
+        var presets = new List<OnvifPreset>();
+        foreach (var preset in body.FindAll("Preset").Take(MaxPresets))
+        {
+            var token = preset.Attribute("token")?.Value.Trim();
+            if (!string.IsNullOrEmpty(token) && token.Length <= 64)
+            {
+                var name = Clip(preset.Child("Name")?.Value);
+                presets.Add(new OnvifPreset(token, name.Length > 0 ? name : token));
+            }
+        }
+
+        return presets;
+    }
+
+    public async Task GotoPresetAsync(OnvifServices services, OnvifProfile profile, OnvifPreset preset, CancellationToken cancellationToken = default) =>
+        await CallAsync(PtzService(services), new XElement(OnvifXml.Ptz + "GotoPreset",
+            new XElement(OnvifXml.Ptz + "ProfileToken", profile.Token),
+            new XElement(OnvifXml.Ptz + "PresetToken", preset.Token)), cancellationToken);
+
+    /// <summary>Cameras keep up to a few hundred presets; a list longer than this is cut.</summary>
+    public const int MaxPresets = 256;
+
+    private static Uri PtzService(OnvifServices services) => services.Ptz ?? throw new OnvifException("The camera cannot be moved (it has no PTZ service).");
+
+    private static string Number(double value) => Math.Clamp(value, -1, 1).ToString("0.###", CultureInfo.InvariantCulture);
 
     private Task<XElement> CallAsync(Uri service, XElement body, CancellationToken cancellationToken) =>
         soap.CallAsync(service, body, credentials, ClockOffset, cancellationToken);

@@ -154,6 +154,11 @@ public static class SchemaMigrations
             created_utc TEXT NOT NULL
         );
         """,
+
+        // 10: the ONVIF device service of a camera added through ONVIF (PTZ and the camera's own events go there).
+        """
+        ALTER TABLE camera ADD COLUMN onvif_address TEXT NULL;
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;

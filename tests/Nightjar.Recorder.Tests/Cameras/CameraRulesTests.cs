@@ -155,4 +155,17 @@ public sealed class CameraRulesTests
 
     private static CameraEntry Saved(string url) =>
         new("cam-1", 1, "Porch", new Uri(url), null, "camuser", HasPassword: true, Enabled: true, FromConfiguration: false, Nightjar.Recording.Motion.MotionSettings.Default);
+
+    [Theory]
+    [InlineData("http://192.168.1.64/onvif/device_service", true)]
+    [InlineData("http://192.168.1.64:8000/onvif/device_service", true)]
+    [InlineData("http://192.168.1.99/onvif/device_service", false)] // another host than the stream's: the password would go there
+    [InlineData("http://admin:pw@192.168.1.64/onvif/device_service", false)]
+    [InlineData("ftp://192.168.1.64/onvif/device_service", false)]
+    public void TheOnvifAddress_IsKept_OnlyOnTheStreamsOwnHost(string onvif, bool kept)
+    {
+        var settings = CameraRules.Check(Form with { OnvifAddress = new Uri(onvif) }, [], null).Settings!;
+
+        Assert.Equal(kept ? new Uri(onvif) : null, settings.OnvifAddress);
+    }
 }

@@ -69,4 +69,54 @@ public sealed class OnvifDeviceTests
         Assert.True(refused.WrongCredentials);
         Assert.Equal("The camera refused the user name or password.", refused.Message);
     }
+
+    [Fact]
+    public async Task APtzCamera_MovesWhileTold_StopsWhenTold_AndGoesToAPreset()
+    {
+        await using var camera = await FakeCamera.StartAsync(user: Login.UserName, password: Login.Password, onvif: true, onvifPtz: true);
+        using var http = OnvifSoap.CreateHttpClient();
+        var device = Device(http, camera, Login);
+        var services = await device.GetServicesAsync();
+        var main = (await device.GetProfilesAsync(services)).MaxBy(p => p.Pixels)!;
+
+        await device.ContinuousMoveAsync(services, main, new PtzVelocity(1, 0, 0), TimeSpan.FromSeconds(10));
+        await Task.Delay(500);
+        await device.StopAsync(services, main);
+        var stopped = await PanAsync(http, camera);
+        await Task.Delay(500);
+        var stillAfter = await PanAsync(http, camera);
+        var presets = await device.GetPresetsAsync(services, main);
+        await device.GotoPresetAsync(services, main, presets.Single(p => p.Name == "Door"));
+
+        Assert.Equal(new Uri($"http://127.0.0.1:{camera.OnvifPort}/onvif/ptz_service"), services.Ptz);
+        Assert.True(main.CanMove);
+        Assert.InRange(stopped, 0.1, 0.6); // full speed crosses the range of 2 in 4 s: 0.25 in half a second, give or take the requests
+        Assert.Equal(stopped, stillAfter, 3);
+        Assert.Equal(["Door", "Gate"], presets.Select(p => p.Name));
+        Assert.Equal(-0.6, await PanAsync(http, camera), 3);
+    }
+
+    [Fact]
+    public async Task ACameraWithoutPtz_HasNoPtzService_AndNoProfileThatMoves()
+    {
+        await using var camera = await FakeCamera.StartAsync(onvif: true);
+        using var http = OnvifSoap.CreateHttpClient();
+        var device = Device(http, camera, null);
+        var services = await device.GetServicesAsync();
+
+        Assert.Null(services.Ptz);
+        Assert.DoesNotContain(await device.GetProfilesAsync(services), p => p.CanMove);
+        var refused = await Assert.ThrowsAsync<OnvifException>(() => device.StopAsync(services, new OnvifProfile("profile_main", "main", "H264", 640, 360)));
+        Assert.Equal("The camera cannot be moved (it has no PTZ service).", refused.Message);
+    }
+
+    /// <summary>The fake camera's pan as its own GetStatus says (the client has no use for GetStatus; the test reads it to check).</summary>
+    private static async Task<double> PanAsync(HttpClient http, FakeCamera camera)
+    {
+        var ptz = System.Xml.Linq.XNamespace.Get("http://www.onvif.org/ver20/ptz/wsdl");
+        var body = await new OnvifSoap(http, TimeProvider.System).CallAsync(new Uri($"http://127.0.0.1:{camera.OnvifPort}/onvif/ptz_service"),
+            new System.Xml.Linq.XElement(ptz + "GetStatus", new System.Xml.Linq.XElement(ptz + "ProfileToken", "profile_main")), Login, TimeSpan.Zero);
+        var panTilt = body.Descendants().First(e => e.Name.LocalName == "PanTilt");
+        return double.Parse(panTilt.Attribute("x")!.Value, System.Globalization.CultureInfo.InvariantCulture);
+    }
 }

@@ -110,6 +110,23 @@ public sealed class RealCameraAnswerTests : IAsyncLifetime
         Assert.NotEmpty(profiles);
         Assert.All(profiles, p => Assert.False(string.IsNullOrWhiteSpace(p.Token)));
         Assert.Contains(profiles, p => p.Width > 0 && p.Height > 0 || file.Contains("-Media2-", StringComparison.Ordinal));
+        var hasPtz = File.ReadAllText(Path.Combine(Folder, file)).Contains("PTZConfiguration ", StringComparison.Ordinal);
+        Assert.Equal(hasPtz, profiles.Any(p => p.CanMove));
+    }
+
+    [Theory]
+    [MemberData(nameof(Files), "GetPresets")]
+    public async Task ThePresets_AreRead_WithNamesToShow(string file)
+    {
+        answers["GetPresets"] = file;
+        using var http = OnvifSoap.CreateHttpClient();
+        var ptz = new Uri($"http://127.0.0.1:{port}/onvif/ptz");
+
+        var presets = await Client(http).GetPresetsAsync(new OnvifServices(null, null, ptz, null), new OnvifProfile("Profile_1", "main", "H264", 1920, 1080, CanMove: true));
+
+        Assert.InRange(presets.Count, 2, OnvifDevice.MaxPresets);
+        Assert.All(presets, p => Assert.False(string.IsNullOrWhiteSpace(p.Name)));
+        Assert.Equal(presets.Count, presets.Select(p => p.Token).Distinct(StringComparer.Ordinal).Count());
     }
 
     [Theory]
