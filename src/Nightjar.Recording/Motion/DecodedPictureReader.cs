@@ -85,18 +85,18 @@ internal sealed class DecodedPictureReader(Stream stream, int pictureBytes)
         var trak = Box.Find(moov, 8, moov.Length, Box.Trak) ?? throw new Mp4FormatException("The decoder's output has no track.");
         var mdia = Inside(moov, trak, Box.Mdia);
         var mdhd = Inside(moov, mdia, Box.Mdhd);
-        var body = mdhd.Offset + mdhd.Box.HeaderSize;
-        return BinaryPrimitives.ReadUInt32BigEndian(moov.AsSpan(body + (moov[body] == 1 ? 20 : 12)));
+        var body = Box.Body(moov, mdhd.Box, mdhd.Offset, 24);
+        return BinaryPrimitives.ReadUInt32BigEndian(body[(body[0] == 1 ? 20 : 12)..]);
     }
 
     private static long DecodeTicks(byte[] moof)
     {
         var traf = Box.Find(moof, 8, moof.Length, Box.Traf) ?? throw new Mp4FormatException("A fragment of the decoder's output has no traf.");
         var tfdt = Inside(moof, traf, Box.Tfdt);
-        var body = tfdt.Offset + tfdt.Box.HeaderSize;
-        return moof[body] == 1
-            ? (long)BinaryPrimitives.ReadUInt64BigEndian(moof.AsSpan(body + 4))
-            : BinaryPrimitives.ReadUInt32BigEndian(moof.AsSpan(body + 4));
+        var body = Box.Body(moof, tfdt.Box, tfdt.Offset, 8);
+        return body[0] == 1
+            ? (long)BinaryPrimitives.ReadUInt64BigEndian(Box.Body(moof, tfdt.Box, tfdt.Offset, 12)[4..])
+            : BinaryPrimitives.ReadUInt32BigEndian(body[4..]);
     }
 
     private static (Box Box, int Offset) Inside(byte[] data, (Box Box, int Offset) parent, uint type) =>

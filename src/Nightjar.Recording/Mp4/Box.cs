@@ -16,7 +16,10 @@ internal readonly record struct Box(uint Type, long Size, int HeaderSize)
     /// <summary>The body: the bytes after the header.</summary>
     public long BodySize => Size - HeaderSize;
 
-    /// <summary>Reads a header at the start of <paramref name="data"/>. False when fewer bytes than a header are there.</summary>
+    /// <summary>
+    /// Reads a header at the start of <paramref name="data"/>. False when fewer bytes than a header are there; throws
+    /// <see cref="Mp4FormatException"/> for a size no box can have. The size is not checked against the bytes that follow.
+    /// </summary>
     public static bool TryRead(ReadOnlySpan<byte> data, out Box box)
     {
         box = default;
@@ -35,7 +38,13 @@ internal readonly record struct Box(uint Type, long Size, int HeaderSize)
                 return false;
             }
 
-            size = checked((long)BinaryPrimitives.ReadUInt64BigEndian(data[8..]));
+            var large = BinaryPrimitives.ReadUInt64BigEndian(data[8..]);
+            if (large > long.MaxValue)
+            {
+                throw new Mp4FormatException($"Box '{Name(type)}' has a size of {large} bytes.");
+            }
+
+            size = (long)large;
             header = 16;
         }
         else if (size == 0)
@@ -53,7 +62,10 @@ internal readonly record struct Box(uint Type, long Size, int HeaderSize)
         return true;
     }
 
-    /// <summary>The children of a container box body, in order. Throws when a child runs past the end.</summary>
+    /// <summary>
+    /// The children of a container box body, in order; each lies wholly inside [<paramref name="start"/>, <paramref name="end"/>),
+    /// so its <c>(int)Size</c> is safe. Throws <see cref="Mp4FormatException"/> when a child runs past the end.
+    /// </summary>
     public static IEnumerable<(Box Box, int Offset)> Children(byte[] data, int start, int end)
     {
         var offset = start;
@@ -67,6 +79,17 @@ internal readonly record struct Box(uint Type, long Size, int HeaderSize)
             yield return (child, offset);
             offset += (int)child.Size;
         }
+    }
+
+    /// <summary>The body of the child at <paramref name="offset"/>, which must hold at least <paramref name="length"/> bytes.</summary>
+    public static ReadOnlySpan<byte> Body(byte[] data, Box box, int offset, int length)
+    {
+        if (box.BodySize < length)
+        {
+            throw new Mp4FormatException($"Box '{Name(box.Type)}' of {box.Size} bytes is too short for its fields.");
+        }
+
+        return data.AsSpan(offset + box.HeaderSize, (int)box.BodySize);
     }
 
     /// <summary>The first child of the given type, or null.</summary>

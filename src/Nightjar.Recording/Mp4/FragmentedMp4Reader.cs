@@ -105,11 +105,21 @@ public sealed class FragmentedMp4Reader(Stream stream)
     /// <summary>Reads the rest of <paramref name="box"/> into a new array of <c>prefix + box size</c> bytes, leaving <paramref name="prefix"/> bytes free at the start.</summary>
     private async Task<byte[]> ReadBoxAsync(Box box, int prefix, CancellationToken cancellationToken)
     {
+        EnsureInStream(box);
         var bytes = GC.AllocateUninitializedArray<byte>(prefix + (int)box.Size);
         header.AsSpan(0, box.HeaderSize).CopyTo(bytes.AsSpan(prefix));
         await stream.ReadExactlyAsync(bytes.AsMemory(prefix + box.HeaderSize), cancellationToken);
         Position += box.BodySize;
         return bytes;
+    }
+
+    /// <summary>A file cut inside a box says so before a buffer of the size the box claims is taken.</summary>
+    private void EnsureInStream(Box box)
+    {
+        if (stream.CanSeek && box.BodySize > stream.Length - stream.Position)
+        {
+            throw new EndOfStreamException($"The stream ends inside a '{Box.Name(box.Type)}' box of {box.Size} bytes.");
+        }
     }
 
     private async Task SkipAsync(Box box, CancellationToken cancellationToken)
@@ -119,6 +129,7 @@ public sealed class FragmentedMp4Reader(Stream stream)
             throw new Mp4FormatException($"A '{Box.Name(box.Type)}' box of {box.Size} bytes is larger than any camera sends.");
         }
 
+        EnsureInStream(box);
         var left = box.BodySize;
         var scratch = new byte[(int)Math.Min(left, 64 * 1024)];
         while (left > 0)

@@ -114,8 +114,7 @@ public sealed class InitSegment
             var body = offset + box.HeaderSize;
             if (box.Type == Box.Tkhd)
             {
-                var version = bytes[body];
-                id = BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(body + (version == 1 ? 20 : 12)));
+                id = VersionedField(bytes, box, offset, 12, 20);
             }
             else if (box.Type == Box.Mdia)
             {
@@ -124,12 +123,11 @@ public sealed class InitSegment
                     var mediaBody = mediaOffset + media.HeaderSize;
                     if (media.Type == Box.Mdhd)
                     {
-                        var version = bytes[mediaBody];
-                        timescale = BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(mediaBody + (version == 1 ? 20 : 12)));
+                        timescale = VersionedField(bytes, media, mediaOffset, 12, 20);
                     }
                     else if (media.Type == Box.Hdlr)
                     {
-                        kind = Encoding.ASCII.GetString(bytes, mediaBody + 8, 4) switch
+                        kind = Encoding.ASCII.GetString(Box.Body(bytes, media, mediaOffset, 12).Slice(8, 4)) switch
                         {
                             "vide" => TrackKind.Video,
                             "soun" => TrackKind.Audio,
@@ -154,6 +152,16 @@ public sealed class InitSegment
         }
 
         return new TrackInfo(id, kind, timescale, codec, width, height, 0, 0);
+    }
+
+    /// <summary>
+    /// A 32-bit field of a full box whose offset in the body depends on the version: the creation and modification
+    /// times before it are 32 bits in version 0 (<c>tkhd</c>'s track id and <c>mdhd</c>'s time scale at 12) and 64 in version 1 (at 20).
+    /// </summary>
+    private static uint VersionedField(byte[] bytes, Box box, int offset, int atVersion0, int atVersion1)
+    {
+        var at = Box.Body(bytes, box, offset, 1)[0] == 1 ? atVersion1 : atVersion0;
+        return BinaryPrimitives.ReadUInt32BigEndian(Box.Body(bytes, box, offset, at + 4)[at..]);
     }
 
     private static (int Body, int End)? FindPath(byte[] bytes, int start, int end, params uint[] path)
@@ -185,6 +193,11 @@ public sealed class InitSegment
         int width = 0, height = 0, children;
         if (name is "avc1" or "avc3" or "hvc1" or "hev1" or "mp4v" or "jpeg" or "mjpa")
         {
+            if (entryEnd - body < 28)
+            {
+                throw new Mp4FormatException($"The '{Box.Name(entry.Type)}' sample description is too short for its picture size.");
+            }
+
             width = BinaryPrimitives.ReadUInt16BigEndian(bytes.AsSpan(body + 24));
             height = BinaryPrimitives.ReadUInt16BigEndian(bytes.AsSpan(body + 26));
             children = body + 78;

@@ -56,7 +56,7 @@ public sealed class MediaFragment
             throw new Mp4FormatException("A fragment is not one moof followed by one mdat.");
         }
 
-        long firstDecode = -1, videoDecode = -1, videoDuration = 0;
+        long firstDecode = -1, videoDecode = -1, videoDuration = 0, samples = 0;
         var videoSamples = 0;
         var keyframe = false;
         foreach (var (traf, offset) in Box.Children(bytes, moof.HeaderSize, (int)moof.Size))
@@ -67,6 +67,13 @@ public sealed class MediaFragment
             }
 
             var run = ReadTrackRun(bytes, offset + traf.HeaderSize, offset + (int)traf.Size, init);
+            samples += run.SampleCount;
+            if (samples > bytes.Length)
+            {
+                // Every sample takes at least a byte of the mdat; this also keeps the sums below from overflowing.
+                throw new Mp4FormatException($"A fragment of {bytes.Length} bytes lists {samples} samples.");
+            }
+
             var decode = ToTimebase(run.BaseDecodeTime, run.Track.Timescale);
             if (firstDecode < 0)
             {
@@ -104,6 +111,8 @@ public sealed class MediaFragment
         long baseDecode = 0, duration = 0;
         var samples = 0;
         uint? firstFlags = null;
+        // Per-sample fields of a track run, in their order: duration, size, flags, composition offset.
+        const uint SampleDuration = 0x100, SampleFlags = 0x400;
         foreach (var (box, offset) in Box.Children(bytes, start, end))
         {
             var body = bytes.AsSpan(offset + box.HeaderSize, (int)box.BodySize);
@@ -134,16 +143,26 @@ public sealed class MediaFragment
             }
             else if (box.Type == Box.Tfdt)
             {
-                Need(body, 8);
-                baseDecode = body[0] == 1
-                    ? (long)BinaryPrimitives.ReadUInt64BigEndian(body[4..])
-                    : BinaryPrimitives.ReadUInt32BigEndian(body[4..]);
+                Need(body, body.Length > 0 && body[0] == 1 ? 12 : 8);
+                var time = body[0] == 1 ? BinaryPrimitives.ReadUInt64BigEndian(body[4..]) : BinaryPrimitives.ReadUInt32BigEndian(body[4..]);
+                if (time > long.MaxValue)
+                {
+                    throw new Mp4FormatException($"A decode time of {time} is out of range.");
+                }
+
+                baseDecode = (long)time;
             }
             else if (box.Type == Box.Trun)
             {
                 Need(body, 8);
                 var flags = BinaryPrimitives.ReadUInt32BigEndian(body) & 0xFFFFFF;
                 var count = BinaryPrimitives.ReadUInt32BigEndian(body[4..]);
+                if (count > bytes.Length)
+                {
+                    // Every sample takes at least a byte of the mdat, whatever the run says about sizes.
+                    throw new Mp4FormatException($"A track run of {count} samples is in a fragment of {bytes.Length} bytes.");
+                }
+
                 var at = 8 + ((flags & 0x1) != 0 ? 4 : 0);
                 if ((flags & 0x4) != 0)
                 {
@@ -152,25 +171,31 @@ public sealed class MediaFragment
                     at += 4;
                 }
 
-                var perSample = ((flags & 0x100) != 0 ? 4 : 0) + ((flags & 0x200) != 0 ? 4 : 0) + ((flags & 0x400) != 0 ? 4 : 0) + ((flags & 0x800) != 0 ? 4 : 0);
-                if (count > (uint)((body.Length - at) / Math.Max(perSample, 1)) && perSample > 0)
+                var perSample = 4 * (int)uint.PopCount(flags & 0xF00);
+                Need(body, at + (count * (long)perSample));
+                if ((flags & SampleDuration) == 0)
                 {
-                    throw new Mp4FormatException("A track run lists more samples than it holds.");
+                    duration += count * (long)defaultDuration;
                 }
-
-                for (var i = 0; i < count; i++)
+                else
                 {
-                    var sample = body[(at + (i * perSample))..];
-                    var field = 0;
-                    duration += (flags & 0x100) != 0 ? BinaryPrimitives.ReadUInt32BigEndian(sample[(field++ * 4)..]) : defaultDuration;
-                    field += (flags & 0x200) != 0 ? 1 : 0;
-                    if (i == 0 && (flags & 0x400) != 0)
+                    for (var i = 0; i < count; i++)
                     {
-                        firstFlags ??= BinaryPrimitives.ReadUInt32BigEndian(sample[(field * 4)..]);
+                        duration += BinaryPrimitives.ReadUInt32BigEndian(body[(at + (i * perSample))..]);
                     }
                 }
 
+                if (count > 0 && (flags & SampleFlags) != 0)
+                {
+                    var flagsAt = at + ((flags & SampleDuration) != 0 ? 4 : 0) + ((flags & 0x200) != 0 ? 4 : 0);
+                    firstFlags ??= BinaryPrimitives.ReadUInt32BigEndian(body[flagsAt..]);
+                }
+
                 samples += (int)count;
+                if (samples > bytes.Length)
+                {
+                    throw new Mp4FormatException($"A track fragment of {samples} samples is in a fragment of {bytes.Length} bytes.");
+                }
             }
         }
 
@@ -182,7 +207,7 @@ public sealed class MediaFragment
         return new TrackRun(track, baseDecode, samples, duration, firstFlags ?? defaultFlags);
     }
 
-    private static void Need(ReadOnlySpan<byte> body, int length)
+    private static void Need(ReadOnlySpan<byte> body, long length)
     {
         if (body.Length < length)
         {

@@ -41,8 +41,13 @@ internal static class FragmentRewriter
                     ?? throw new Mp4FormatException("A fragment names a track the init segment does not have.");
                 timescale = track.Timescale;
             }
-            else if (box.Type == Box.Tfdt && box.BodySize >= 8)
+            else if (box.Type == Box.Tfdt)
             {
+                if (box.BodySize < (box.BodySize > 0 && bytes[body] == 1 ? 12 : 8))
+                {
+                    throw new Mp4FormatException("A tfdt is shorter than its decode time.");
+                }
+
                 var delta = timescale == MediaFragment.Timebase ? shift : (long)((Int128)shift * timescale / MediaFragment.Timebase);
                 var field = bytes.AsSpan(body + 4);
                 if (bytes[body] == 1)

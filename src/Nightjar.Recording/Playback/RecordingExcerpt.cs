@@ -71,7 +71,7 @@ public sealed class RecordingExcerpt
         foreach (var recording in recordings)
         {
             if (previous is not null && (recording.InitBytes != init.Bytes.Length
-                || !(await ReadInitAsync(layout.FullPath(recording.Path), recording.InitBytes))!.Bytes.AsSpan().SequenceEqual(init.Bytes)))
+                || await ReadInitAsync(layout.FullPath(recording.Path), recording.InitBytes) is not { } next || !next.Bytes.AsSpan().SequenceEqual(init.Bytes)))
             {
                 cutShort = true;
                 break;
@@ -189,12 +189,13 @@ public sealed class RecordingExcerpt
 
         var bytes = new byte[length];
         await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        await file.ReadExactlyAsync(bytes);
         try
         {
+            // A file shorter than its row says, or damaged since it was indexed, ends the excerpt before it.
+            await file.ReadExactlyAsync(bytes);
             return InitSegment.Parse(bytes);
         }
-        catch (Mp4FormatException)
+        catch (Exception ex) when (ex is Mp4FormatException or EndOfStreamException)
         {
             return null;
         }
