@@ -25,10 +25,13 @@ DEVICE = "http://www.onvif.org/ver10/device/wsdl"
 MEDIA = "http://www.onvif.org/ver10/media/wsdl"
 SCHEMA = "http://www.onvif.org/ver10/schema"
 PTZ = "http://www.onvif.org/ver20/ptz/wsdl"
+EVENTS = "http://www.onvif.org/ver10/events/wsdl"
+NOTIFICATION = "http://docs.oasis-open.org/wsn/b-2"
 
 ENVELOPE = (
     '<?xml version="1.0" encoding="UTF-8"?>\n'
-    f'<SOAP-ENV:Envelope xmlns:SOAP-ENV="{SOAP}" xmlns:tds="{DEVICE}" xmlns:trt="{MEDIA}" xmlns:tt="{SCHEMA}" xmlns:tptz="{PTZ}" '
+    f'<SOAP-ENV:Envelope xmlns:SOAP-ENV="{SOAP}" xmlns:tds="{DEVICE}" xmlns:trt="{MEDIA}" xmlns:tt="{SCHEMA}" xmlns:tptz="{PTZ}" xmlns:tev="{EVENTS}" xmlns:wsnt="{NOTIFICATION}" '
+    'xmlns:wsa="http://www.w3.org/2005/08/addressing" xmlns:tns1="http://www.onvif.org/ver10/topics" '
     'xmlns:ter="http://www.onvif.org/ver10/error">'
     "<SOAP-ENV:Body>{body}</SOAP-ENV:Body></SOAP-ENV:Envelope>")
 
@@ -106,11 +109,60 @@ def duration_seconds(text):
     return seconds
 
 
+class Subscriptions:
+    """PullPoint subscriptions to the camera's motion (the scene's walks and person crossings): each reports whether
+    something moves when it is first read, then every change, as a camera's cell motion detector does."""
+
+    def __init__(self, moving):
+        self.moving = moving  # now -> bool
+        self.lock = threading.Lock()
+        self.open = {}  # number -> [last state reported or None, expiry]
+        self.next = 1
+
+    def create(self, keep):
+        with self.lock:
+            number = self.next
+            self.next += 1
+            self.open[number] = [None, time.time() + keep]
+            return number
+
+    def renew(self, number, keep):
+        with self.lock:
+            if number not in self.open or self.open[number][1] < time.time():
+                return False
+            self.open[number][1] = time.time() + keep
+            return True
+
+    def remove(self, number):
+        with self.lock:
+            return self.open.pop(number, None) is not None
+
+    def pull(self, number, wait):
+        """The motion states to report (a list of (bool, initialized)), waiting up to wait seconds for a change;
+        None when there is no such subscription (never made, ended or expired)."""
+        deadline = time.time() + min(wait, 10)
+        while True:
+            with self.lock:
+                entry = self.open.get(number)
+                if entry is None or entry[1] < time.time():
+                    self.open.pop(number, None)
+                    return None
+                now = self.moving(time.time())
+                if entry[0] is None or entry[0] != now:
+                    first = entry[0] is None
+                    entry[0] = now
+                    return [(now, first)]
+            if time.time() >= deadline:
+                return []
+            time.sleep(0.05)
+
+
 class Camera:
     """What the ONVIF services describe: the RTSP port and mounts, the login, and how far the clock is off."""
 
-    def __init__(self, rtsp_port, main_size, sub_size, user, password, clock_offset, main_mount, sub_mount, ptz=None):
+    def __init__(self, rtsp_port, main_size, sub_size, user, password, clock_offset, main_mount, sub_mount, ptz=None, motion=None):
         self.ptz = ptz
+        self.events = Subscriptions(motion) if motion is not None else None
         self.rtsp_port = rtsp_port
         self.main_size = main_size
         self.sub_size = sub_size
@@ -145,7 +197,7 @@ class Camera:
         return user == self.user and digest == expected
 
 
-def answer(camera, envelope, host):
+def answer(camera, envelope, host, path="/onvif/device_service"):
     """The SOAP body that answers a request's body, and the HTTP status."""
     body = envelope.find(f"{{{SOAP}}}Body")
     request = body[0] if body is not None and len(body) else None
@@ -177,13 +229,16 @@ def answer(camera, envelope, host):
             "<tds:Version><tt:Major>2</tt:Major><tt:Minor>60</tt:Minor></tds:Version></tds:Service>"
             + (f"<tds:Service><tds:Namespace>{PTZ}</tds:Namespace><tds:XAddr>{service}/ptz_service</tds:XAddr>"
                "<tds:Version><tt:Major>2</tt:Major><tt:Minor>60</tt:Minor></tds:Version></tds:Service>" if camera.ptz else "")
+            + (f"<tds:Service><tds:Namespace>{EVENTS}</tds:Namespace><tds:XAddr>{service}/event_service</tds:XAddr>"
+               "<tds:Version><tt:Major>2</tt:Major><tt:Minor>60</tt:Minor></tds:Version></tds:Service>" if camera.events else "")
             + "</tds:GetServicesResponse>")
     if name == "GetCapabilities":
         return 200, (
             "<tds:GetCapabilitiesResponse><tds:Capabilities>"
             f"<tt:Device><tt:XAddr>{service}/device_service</tt:XAddr></tt:Device>"
             f"<tt:Media><tt:XAddr>{service}/media_service</tt:XAddr></tt:Media>"
-            + (f"<tt:PTZ><tt:XAddr>{service}/ptz_service</tt:XAddr></tt:PTZ>" if camera.ptz else "") +
+            + (f"<tt:PTZ><tt:XAddr>{service}/ptz_service</tt:XAddr></tt:PTZ>" if camera.ptz else "")
+            + (f"<tt:Events><tt:XAddr>{service}/event_service</tt:XAddr></tt:Events>" if camera.events else "") +
             "</tds:Capabilities></tds:GetCapabilitiesResponse>")
     if name == "GetProfiles":
         profiles = ""
@@ -211,9 +266,57 @@ def answer(camera, envelope, host):
                      f"<tt:InvalidAfterReboot>false</tt:InvalidAfterReboot><tt:Timeout>PT0S</tt:Timeout></trt:MediaUri></trt:{name}Response>")
     if camera.ptz and request.tag.startswith("{" + PTZ + "}"):
         return answer_ptz(camera.ptz, name, request)
+    if camera.events and (request.tag.startswith("{" + EVENTS + "}") or request.tag.startswith("{" + NOTIFICATION + "}")):
+        return answer_events(camera.events, name, request, service, path)
     return 400, ("<SOAP-ENV:Fault><SOAP-ENV:Code><SOAP-ENV:Value>SOAP-ENV:Receiver</SOAP-ENV:Value><SOAP-ENV:Subcode>"
                  "<SOAP-ENV:Value>ter:ActionNotSupported</SOAP-ENV:Value></SOAP-ENV:Subcode></SOAP-ENV:Code>"
                  f"<SOAP-ENV:Reason><SOAP-ENV:Text xml:lang=\"en\">{name} is not supported</SOAP-ENV:Text></SOAP-ENV:Reason></SOAP-ENV:Fault>")
+
+
+def fault(code, subcode, text):
+    return ("<SOAP-ENV:Fault><SOAP-ENV:Code><SOAP-ENV:Value>SOAP-ENV:" + code + "</SOAP-ENV:Value><SOAP-ENV:Subcode>"
+            f"<SOAP-ENV:Value>{subcode}</SOAP-ENV:Value></SOAP-ENV:Subcode></SOAP-ENV:Code><SOAP-ENV:Reason>"
+            f'<SOAP-ENV:Text xml:lang="en">{text}</SOAP-ENV:Text></SOAP-ENV:Reason></SOAP-ENV:Fault>')
+
+
+def answer_events(events, name, request, service, path):
+    """The event service: CreatePullPointSubscription, and PullMessages, Renew and Unsubscribe at a subscription's
+    own address (/onvif/event_subscription/N), as Hikvision's PullSubManager addresses are."""
+    if name == "CreatePullPointSubscription":
+        keep = duration_seconds(request.findtext(f"{{{EVENTS}}}InitialTerminationTime", "")) or 60
+        number = events.create(keep)
+        now = datetime.datetime.now(datetime.timezone.utc)
+        return 200, ("<tev:CreatePullPointSubscriptionResponse><tev:SubscriptionReference>"
+                     f"<wsa:Address>{service}/event_subscription/{number}</wsa:Address></tev:SubscriptionReference>"
+                     f"<wsnt:CurrentTime>{now:%Y-%m-%dT%H:%M:%SZ}</wsnt:CurrentTime>"
+                     f"<wsnt:TerminationTime>{now + datetime.timedelta(seconds=keep):%Y-%m-%dT%H:%M:%SZ}</wsnt:TerminationTime>"
+                     "</tev:CreatePullPointSubscriptionResponse>")
+    prefix = "/onvif/event_subscription/"
+    number = int(path[len(prefix):]) if path.startswith(prefix) and path[len(prefix):].isdigit() else 0
+    unknown = fault("Sender", "wsrf-rw:ResourceUnknownFault", "No such subscription")
+    if name == "PullMessages":
+        wait = duration_seconds(request.findtext(f"{{{EVENTS}}}Timeout", "")) or 1
+        states = events.pull(number, wait)
+        if states is None:
+            return 400, unknown
+        now = datetime.datetime.now(datetime.timezone.utc)
+        messages = "".join(
+            "<wsnt:NotificationMessage><wsnt:Topic Dialect=\"http://www.onvif.org/ver10/tev/topicExpression/ConcreteSet\">"
+            "tns1:RuleEngine/CellMotionDetector/Motion</wsnt:Topic><wsnt:Message>"
+            f'<tt:Message UtcTime="{now:%Y-%m-%dT%H:%M:%SZ}" PropertyOperation="{"Initialized" if first else "Changed"}">'
+            '<tt:Source><tt:SimpleItem Name="VideoSourceConfigurationToken" Value="video_source"/>'
+            '<tt:SimpleItem Name="Rule" Value="MotionRule"/></tt:Source>'
+            f'<tt:Data><tt:SimpleItem Name="IsMotion" Value="{"true" if moving else "false"}"/></tt:Data>'
+            "</tt:Message></wsnt:Message></wsnt:NotificationMessage>"
+            for moving, first in states)
+        return 200, (f"<tev:PullMessagesResponse><tev:CurrentTime>{now:%Y-%m-%dT%H:%M:%SZ}</tev:CurrentTime>"
+                     f"<tev:TerminationTime>{now:%Y-%m-%dT%H:%M:%SZ}</tev:TerminationTime>{messages}</tev:PullMessagesResponse>")
+    if name == "Renew":
+        keep = duration_seconds(request.findtext(f"{{{NOTIFICATION}}}TerminationTime", "")) or 60
+        return (200, "<wsnt:RenewResponse/>") if events.renew(number, keep) else (400, unknown)
+    if name == "Unsubscribe":
+        return (200, "<wsnt:UnsubscribeResponse/>") if events.remove(number) else (400, unknown)
+    return 400, fault("Receiver", "ter:ActionNotSupported", f"{name} is not supported")
 
 
 def answer_ptz(ptz, name, request):
@@ -279,7 +382,7 @@ def serve(camera, address, port):
                 status, body = 400, "<SOAP-ENV:Fault><SOAP-ENV:Code><SOAP-ENV:Value>SOAP-ENV:Sender</SOAP-ENV:Value></SOAP-ENV:Code></SOAP-ENV:Fault>"
             else:
                 try:
-                    status, body = answer(camera, ElementTree.fromstring(text), self.headers.get("Host", f"{address}:{port}"))
+                    status, body = answer(camera, ElementTree.fromstring(text), self.headers.get("Host", f"{address}:{port}"), self.path)
                 except ElementTree.ParseError:
                     status, body = 400, "<SOAP-ENV:Fault><SOAP-ENV:Code><SOAP-ENV:Value>SOAP-ENV:Sender</SOAP-ENV:Value></SOAP-ENV:Code></SOAP-ENV:Fault>"
             data = ENVELOPE.format(body=body).encode()

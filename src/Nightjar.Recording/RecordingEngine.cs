@@ -378,6 +378,14 @@ public sealed class RecordingEngine : IAsyncDisposable
     internal Task RecordMotionAsync(string cameraId, MotionChange change) => eventRecorder.RecordAsync(cameraId, change);
 
     /// <summary>
+    /// The camera's own motion detection (ONVIF) says something moves, or that nothing does any more: an event of kind
+    /// <c>camera-motion</c> starts or ends now. The camera says nothing of where, so its region is the whole picture.
+    /// </summary>
+    public Task RecordCameraMotionAsync(string cameraId, bool moving) =>
+        eventRecorder.RecordAsync(cameraId, new MotionChange(moving ? MotionChangeKind.Started : MotionChangeKind.Ended,
+            WallClock.ToMicroseconds(clock.GetUtcNow()), new MotionRegion(0, 0, 1, 1)), EventKinds.CameraMotion);
+
+    /// <summary>
     /// Keeps an event (or stops keeping it): retention then spares the recordings its clip needs, as long as kept events
     /// take at most <see cref="KeptShare"/> of the recordings space.
     /// </summary>

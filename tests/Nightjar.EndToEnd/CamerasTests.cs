@@ -59,9 +59,11 @@ public sealed class CamerasTests(ConsoleBrowser browser)
     }
 
     [Fact]
-    public async Task AnOnvifCamera_AddedByItsAddress_AsksOnlyForItsLogin_FillsItsStreams_TestsThem_AndRecords()
+    public async Task AnOnvifCamera_AddedByItsAddress_AsksOnlyForItsLogin_FillsItsStreams_TestsThem_Records_AndSendsItsOwnMotion()
     {
-        await using var camera = await FakeCamera.StartAsync(user: "onvif", password: "Cam-Onvif-41", onvif: true, onvifClockOffset: 600);
+        // Its profiles are the motion scene's mounts, whose walks its ONVIF events report as the camera's own motion.
+        await using var camera = await FakeCamera.StartAsync(user: "onvif", password: "Cam-Onvif-41", onvif: true, onvifClockOffset: 600,
+            onvifMainMount: "motion", onvifSubMount: "motion-sub", walkEvery: 20, walkOffset: 25, walkSeconds: 3);
         // Search probes only an interface no machine has: a test never probes the machine's own networks (the search
         // itself is tested between network namespaces, OnvifDiscoveryTests).
         await using var recorder = await TestRecorder.StartAsync("--Nightjar:Onvif:SearchInterfaces:0=nightjar-none");
@@ -85,16 +87,29 @@ public sealed class CamerasTests(ConsoleBrowser browser)
         await console.Button("Connect").ClickAsync();
 
         // The camera's own profiles fill the streams (largest main, smallest sub), its clock 10 min ahead is said, and Test runs.
-        await Expect(console.Field("Stream URL")).ToHaveValueAsync(camera.Url("main").AbsoluteUri);
-        await Expect(console.Field("Sub-stream URL")).ToHaveValueAsync(camera.Url("sub").AbsoluteUri);
+        await Expect(console.Field("Stream URL")).ToHaveValueAsync(camera.Url("motion").AbsoluteUri);
+        await Expect(console.Field("Sub-stream URL")).ToHaveValueAsync(camera.Url("motion-sub").AbsoluteUri);
         await Expect(Dialog(console)).ToContainTextAsync("Found Nightjar Test Fake Camera: a main stream and a sub-stream.");
         await Expect(Dialog(console)).ToContainTextAsync("clock is 10 min ahead");
         await Expect(Dialog(console).Locator(".test-result")).ToContainTextAsync(new Regex(@"H\.264 .* · 640×360"), new() { Timeout = 20_000 });
+        var motionFrom = Dialog(console).GetByRole(AriaRole.Radiogroup, new() { Name = "Motion From" });
+        await motionFrom.GetByRole(AriaRole.Radio, new() { Name = "Camera" }).ClickAsync();
+        await Expect(motionFrom.GetByRole(AriaRole.Radio, new() { Name = "Camera" })).ToHaveAttributeAsync("aria-checked", "true");
+        await Expect(Dialog(console).GetByRole(AriaRole.Radiogroup, new() { Name = "Sensitivity" })).ToHaveCountAsync(0); // the camera's own setting
         await console.ScreenshotAsync("47-camera-onvif-found");
         await console.Button("Save").ClickAsync();
         await Expect(Dialog(console)).ToBeHiddenAsync();
 
         await Expect(Row(console, "Nightjar Test Fake Camera")).ToContainTextAsync("Recording", new() { Timeout = 20_000 });
+
+        // The camera's first walk, reported by the camera itself, is an event on the Events screen.
+        await camera.WaitForHappeningAsync(SceneHappening.Walk, 0, TimeSpan.FromSeconds(60));
+        await console.RightClickAsync();
+        await console.Menu.GetByRole(AriaRole.Button, new() { Name = "Events", Exact = true }).ClickAsync();
+        var events = console.Page.GetByRole(AriaRole.List, new() { Name = "Event list" }).GetByRole(AriaRole.Listitem);
+        await Expect(events).ToHaveCountAsync(1, new() { Timeout = 10_000 });
+        await Expect(events.First).ToContainTextAsync("Camera motion");
+        await Expect(events.First).ToContainTextAsync("Nightjar Test Fake Camera");
     }
 
     [Fact]

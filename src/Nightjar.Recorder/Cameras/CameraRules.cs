@@ -124,7 +124,10 @@ public static class CameraRules
         }
 
         var onvif = OnvifAddressFor(form.OnvifAddress, main!);
-        return new Outcome(errors, shown with { OnvifAddress = onvif }, new CameraSettings(name, main!, sub, user, keep ? null : password, form.Enabled, form.Motion, onvif));
+        // Only a camera reached by ONVIF can send its own motion events.
+        var motion = onvif is null ? form.Motion with { From = Recording.Motion.MotionFrom.Nightjar } : form.Motion;
+        return new Outcome(errors, shown with { OnvifAddress = onvif, Motion = motion },
+            new CameraSettings(name, main!, sub, user, keep ? null : password, form.Enabled, motion, onvif));
     }
 
     /// <summary>

@@ -18,22 +18,23 @@ public sealed class CameraStore(Database database, Security.SecretProtector prot
         return await connection.QueryAsync(
             """
             SELECT id, name, stream_url, sub_stream_url, user_name, password_cipher, enabled, motion_enabled, motion_sensitivity, motion_area,
-                alert_on, min_score, onvif_address
+                alert_on, min_score, onvif_address, motion_from
             FROM camera WHERE removed_utc IS NULL ORDER BY created_utc, id
             """,
             r => new SavedCamera(r.GetString(0), r.GetString(1), r.GetString(2), r.GetStringOrNull(3), r.GetString(4), r.GetBytesOrNull(5), r.GetInt64(6) != 0,
-                ReadMotion(r.GetInt64(7) != 0, r.GetString(8), r.GetStringOrNull(9), r.GetString(10), r.GetDouble(11)),
+                ReadMotion(r.GetInt64(7) != 0, r.GetString(8), r.GetStringOrNull(9), r.GetString(10), r.GetDouble(11), r.GetString(13)),
                 r.GetStringOrNull(12)));
     }
 
     /// <summary>Motion settings as saved; a value this version cannot read (written by a newer one) falls back to the default.</summary>
-    private static MotionSettings ReadMotion(bool enabled, string sensitivity, string? area, string alertOn, double minScore) => new(
+    private static MotionSettings ReadMotion(bool enabled, string sensitivity, string? area, string alertOn, double minScore, string from) => new(
         enabled,
         Enum.TryParse<MotionSensitivity>(sensitivity, out var s) && Enum.IsDefined(s) ? s : MotionSensitivity.Medium,
         area is not null && MotionArea.TryParse(area, out var parsed, out _) ? parsed : MotionArea.All)
     {
         AlertOn = Enum.TryParse<AlertOn>(alertOn, out var a) && Enum.IsDefined(a) ? a : AlertOn.AnyMotion,
         MinScore = minScore is >= MotionSettings.LowestMinScore and <= MotionSettings.HighestMinScore ? minScore : MotionSettings.DefaultMinScore,
+        From = Enum.TryParse<MotionFrom>(from, out var f) && Enum.IsDefined(f) ? f : MotionFrom.Nightjar,
     };
 
     /// <summary>Names of removed cameras whose recordings were kept, by id.</summary>
@@ -50,9 +51,9 @@ public sealed class CameraStore(Database database, Security.SecretProtector prot
         await connection.ExecuteAsync(
             """
             INSERT INTO camera (id, name, stream_url, sub_stream_url, user_name, password_cipher, enabled, created_utc,
-                motion_enabled, motion_sensitivity, motion_area, alert_on, min_score, onvif_address)
+                motion_enabled, motion_sensitivity, motion_area, alert_on, min_score, onvif_address, motion_from)
             VALUES (@Id, @Name, @StreamUrl, @SubStreamUrl, @UserName, @Cipher, @Enabled, @Now, @MotionEnabled, @MotionSensitivity, @MotionArea,
-                @AlertOn, @MinScore, @OnvifAddress)
+                @AlertOn, @MinScore, @OnvifAddress, @MotionFrom)
             """,
             Columns(id, settings, keepPassword: false));
     }
@@ -66,7 +67,7 @@ public sealed class CameraStore(Database database, Security.SecretProtector prot
             UPDATE camera SET name = @Name, stream_url = @StreamUrl, sub_stream_url = @SubStreamUrl, user_name = @UserName,
                 password_cipher = CASE WHEN @KeepPassword THEN password_cipher ELSE @Cipher END, enabled = @Enabled,
                 motion_enabled = @MotionEnabled, motion_sensitivity = @MotionSensitivity, motion_area = @MotionArea,
-                alert_on = @AlertOn, min_score = @MinScore, onvif_address = @OnvifAddress
+                alert_on = @AlertOn, min_score = @MinScore, onvif_address = @OnvifAddress, motion_from = @MotionFrom
             WHERE id = @Id AND removed_utc IS NULL
             """,
             Columns(id, settings, keepPassword: settings.Password is null));
@@ -90,6 +91,7 @@ public sealed class CameraStore(Database database, Security.SecretProtector prot
         AlertOn = settings.Motion.AlertOn.ToString(),
         settings.Motion.MinScore,
         OnvifAddress = settings.OnvifAddress?.AbsoluteUri,
+        MotionFrom = settings.Motion.From.ToString(),
     };
 
     /// <summary>The camera stops being a camera; its name stays for the recordings that were kept, its credentials go.</summary>

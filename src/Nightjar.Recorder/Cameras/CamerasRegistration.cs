@@ -19,6 +19,7 @@ public static class CamerasRegistration
             s.GetRequiredService<Microsoft.Extensions.Options.IOptions<Onvif.OnvifOptions>>().Value.SearchInterfaces));
         services.AddSingleton<Onvif.OnvifCameraFinder>();
         services.AddSingleton<Onvif.CameraPtz>();
+        services.AddHostedService<Onvif.CameraEvents>();
         return services.AddHostedService<CameraStartup>();
     }
 }

@@ -27,7 +27,7 @@ public sealed class OnvifDevice(OnvifSoap soap, Uri deviceService, OnvifCredenti
     public async Task<TimeSpan> ReadClockAsync(TimeProvider clock, CancellationToken cancellationToken = default)
     {
         var asked = clock.GetUtcNow();
-        var body = await soap.CallAsync(deviceService, new XElement(OnvifXml.Device + "GetSystemDateAndTime"), null, TimeSpan.Zero, cancellationToken);
+        var body = await soap.CallAsync(deviceService, new XElement(OnvifXml.Device + "GetSystemDateAndTime"), null, TimeSpan.Zero, cancellationToken: cancellationToken);
         var utc = body.Find("UTCDateTime") ?? body.Find("LocalDateTime")
             ?? throw new OnvifException("The camera did not say what time it is.");
         var date = utc.Find("Date");
@@ -208,6 +208,61 @@ public sealed class OnvifDevice(OnvifSoap soap, Uri deviceService, OnvifCredenti
             new XElement(OnvifXml.Ptz + "ProfileToken", profile.Token),
             new XElement(OnvifXml.Ptz + "PresetToken", preset.Token)), cancellationToken);
 
+    /// <summary>
+    /// Opens a PullPoint subscription to the camera's events, kept for <paramref name="keep"/> unless renewed; returns
+    /// its address (on the device's own host, like every service).
+    /// </summary>
+    public async Task<Uri> CreatePullPointAsync(OnvifServices services, TimeSpan keep, CancellationToken cancellationToken = default)
+    {
+        var service = services.Events ?? throw new OnvifException("The camera sends no events (it has no event service).");
+        var body = await CallAsync(service, new XElement(OnvifXml.Events + "CreatePullPointSubscription",
+            new XElement(OnvifXml.Events + "InitialTerminationTime", XmlConvert.ToString(keep))), cancellationToken);
+        var address = body.Find("SubscriptionReference")?.Find("Address")?.Value.Trim();
+        return address is not null && OnThisHost(address) is { } subscription
+            ? subscription
+            : throw new OnvifException("The camera's event subscription has no address to read it from.");
+    }
+
+    /// <summary>
+    /// The events the camera has for a subscription, waiting up to <paramref name="wait"/> for one (at most
+    /// <see cref="MaxMessages"/> a call). Each is its topic (the prefix left out) and the data items it carries.
+    /// </summary>
+    public async Task<IReadOnlyList<OnvifNotification>> PullMessagesAsync(Uri subscription, TimeSpan wait, CancellationToken cancellationToken = default)
+    {
+        var body = await CallAsync(subscription, new XElement(OnvifXml.Events + "PullMessages",
+                new XElement(OnvifXml.Events + "Timeout", XmlConvert.ToString(wait)),
+                new XElement(OnvifXml.Events + "MessageLimit", MaxMessages)),
+            cancellationToken, "http://www.onvif.org/ver10/events/wsdl/PullPointSubscription/PullMessagesRequest");
+        var notifications = new List<OnvifNotification>();
+        foreach (var message in body.FindAll("NotificationMessage").Take(MaxMessages))
+        {
+            var topic = message.Child("Topic")?.Value.Trim() ?? "";
+            // "tns1:RuleEngine/CellMotionDetector/Motion": the prefix is whatever the camera declared; the path is what counts.
+            topic = topic[(topic.IndexOf(':', StringComparison.Ordinal) + 1)..];
+            var data = message.Find("Data")?.Elements().Where(e => e.Name.LocalName == "SimpleItem")
+                .Select(e => (Name: e.Attribute("Name")?.Value ?? "", Value: e.Attribute("Value")?.Value ?? ""))
+                .Where(i => i.Name.Length is > 0 and <= 64 && i.Value.Length <= 256)
+                .Take(16)
+                .ToDictionary(i => i.Name, i => i.Value, StringComparer.Ordinal);
+            var source = string.Join("/", message.Find("Source")?.Elements().Select(e => e.Attribute("Value")?.Value ?? "").Take(8) ?? []);
+            notifications.Add(new OnvifNotification(Clip(topic), Clip(source), data ?? []));
+        }
+
+        return notifications;
+    }
+
+    /// <summary>Keeps a subscription for <paramref name="keep"/> more.</summary>
+    public async Task RenewAsync(Uri subscription, TimeSpan keep, CancellationToken cancellationToken = default) =>
+        await CallAsync(subscription, new XElement(OnvifXml.Notification + "Renew", new XElement(OnvifXml.Notification + "TerminationTime", XmlConvert.ToString(keep))),
+            cancellationToken, "http://docs.oasis-open.org/wsn/bw-2/SubscriptionManager/RenewRequest");
+
+    public async Task UnsubscribeAsync(Uri subscription, CancellationToken cancellationToken = default) =>
+        await CallAsync(subscription, new XElement(OnvifXml.Notification + "Unsubscribe"),
+            cancellationToken, "http://docs.oasis-open.org/wsn/bw-2/SubscriptionManager/UnsubscribeRequest");
+
+    /// <summary>Events read in one call at most (a camera may queue many while nobody reads).</summary>
+    public const int MaxMessages = 32;
+
     /// <summary>Cameras keep up to a few hundred presets; a list longer than this is cut.</summary>
     public const int MaxPresets = 256;
 
@@ -215,8 +270,8 @@ public sealed class OnvifDevice(OnvifSoap soap, Uri deviceService, OnvifCredenti
 
     private static string Number(double value) => Math.Clamp(value, -1, 1).ToString("0.###", CultureInfo.InvariantCulture);
 
-    private Task<XElement> CallAsync(Uri service, XElement body, CancellationToken cancellationToken) =>
-        soap.CallAsync(service, body, credentials, ClockOffset, cancellationToken);
+    private Task<XElement> CallAsync(Uri service, XElement body, CancellationToken cancellationToken, string? addressedAction = null) =>
+        soap.CallAsync(service, body, credentials, ClockOffset, addressedAction, cancellationToken);
 
     /// <summary>
     /// A service address the camera gave, on the device's own host: as given when it is there; with the device's host

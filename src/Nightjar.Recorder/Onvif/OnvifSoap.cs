@@ -37,19 +37,34 @@ public sealed class OnvifSoap(HttpClient http, TimeProvider clock)
     /// Sends <paramref name="body"/> to <paramref name="service"/> and returns the answer's SOAP body. With
     /// <paramref name="credentials"/>, the digest's creation time is the box's clock moved by
     /// <paramref name="cameraClockOffset"/> (the camera's time minus the box's).
+    /// With <paramref name="addressedAction"/>, the request also carries WS-Addressing's Action and To, which event
+    /// subscriptions (an address per subscription) need on many cameras.
     /// </summary>
-    public async Task<XElement> CallAsync(Uri service, XElement body, OnvifCredentials? credentials, TimeSpan cameraClockOffset, CancellationToken cancellationToken = default)
+    public async Task<XElement> CallAsync(Uri service, XElement body, OnvifCredentials? credentials, TimeSpan cameraClockOffset,
+        string? addressedAction = null, CancellationToken cancellationToken = default)
     {
+        var header = new XElement(OnvifXml.Soap12 + "Header");
+        if (addressedAction is not null)
+        {
+            header.Add(new XElement(OnvifXml.Addressing + "Action", new XAttribute(OnvifXml.Soap12 + "mustUnderstand", "1"), addressedAction),
+                new XElement(OnvifXml.Addressing + "To", new XAttribute(OnvifXml.Soap12 + "mustUnderstand", "1"), service.AbsoluteUri));
+        }
+
+        if (credentials is not null)
+        {
+            header.Add(Security(credentials, clock.GetUtcNow() + cameraClockOffset));
+        }
+
         var envelope = new XElement(OnvifXml.Soap12 + "Envelope",
             new XAttribute(XNamespace.Xmlns + "s", OnvifXml.Soap12),
-            credentials is null ? null : new XElement(OnvifXml.Soap12 + "Header", Security(credentials, clock.GetUtcNow() + cameraClockOffset)),
+            header.HasElements ? header : null,
             new XElement(OnvifXml.Soap12 + "Body", body));
         using var request = new HttpRequestMessage(HttpMethod.Post, service)
         {
             Content = new StringContent(envelope.ToString(SaveOptions.DisableFormatting), Encoding.UTF8),
         };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/soap+xml") { CharSet = "utf-8" };
-        request.Content.Headers.ContentType.Parameters.Add(new NameValueHeaderValue("action", $"\"{body.Name.NamespaceName}/{body.Name.LocalName}\""));
+        request.Content.Headers.ContentType.Parameters.Add(new NameValueHeaderValue("action", $"\"{addressedAction ?? $"{body.Name.NamespaceName}/{body.Name.LocalName}"}\""));
 
         string text;
         HttpStatusCode status;

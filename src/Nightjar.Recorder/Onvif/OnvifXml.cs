@@ -22,6 +22,8 @@ public static class OnvifXml
     public static readonly XNamespace Ptz = "http://www.onvif.org/ver20/ptz/wsdl";
     public static readonly XNamespace Events = "http://www.onvif.org/ver10/events/wsdl";
     public static readonly XNamespace Schema = "http://www.onvif.org/ver10/schema";
+    public static readonly XNamespace Notification = "http://docs.oasis-open.org/wsn/b-2";
+    public static readonly XNamespace Addressing = "http://www.w3.org/2005/08/addressing";
     public static readonly XNamespace Security = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd";
     public static readonly XNamespace SecurityUtility = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd";
 

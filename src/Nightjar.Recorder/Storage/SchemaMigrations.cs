@@ -155,9 +155,11 @@ public static class SchemaMigrations
         );
         """,
 
-        // 10: the ONVIF device service of a camera added through ONVIF (PTZ and the camera's own events go there).
+        // 10: the ONVIF device service of a camera added through ONVIF (PTZ and the camera's own events go there), and
+        // where its motion events come from (Nightjar's own detection, or the camera's).
         """
         ALTER TABLE camera ADD COLUMN onvif_address TEXT NULL;
+        ALTER TABLE camera ADD COLUMN motion_from TEXT NOT NULL DEFAULT 'Nightjar';
         """,
     ];
 

@@ -25,14 +25,17 @@ internal sealed class EventRecorder(
     /// <summary>A change was committed to the index (raised on a background thread, in order per camera and kind).</summary>
     public event Action<EventChange>? Changed;
 
-    /// <summary>The start or end of a camera's event (called in order for each camera).</summary>
-    public async Task RecordAsync(string cameraId, MotionChange change)
+    /// <summary>The start or end of a camera's motion event (called in order for each camera).</summary>
+    public Task RecordAsync(string cameraId, MotionChange change) => RecordAsync(cameraId, change, EventKinds.Motion);
+
+    /// <summary>The start or end of a camera's event of <paramref name="kind"/> (called in order for each camera).</summary>
+    public async Task RecordAsync(string cameraId, MotionChange change, string kind)
     {
         try
         {
             if (change.Kind == MotionChangeKind.Started)
             {
-                var started = await events.StartAsync(cameraId, EventKinds.Motion, change.AtUs, change.Region, clock.GetUtcNow());
+                var started = await events.StartAsync(cameraId, kind, change.AtUs, change.Region, clock.GetUtcNow());
                 var seen = new SeenInEvent(started.EventId, cameraId, change.AtUs);
                 lock (gate)
                 {

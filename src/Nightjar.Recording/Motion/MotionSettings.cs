@@ -21,6 +21,12 @@ public sealed record MotionSettings(bool Enabled, MotionSensitivity Sensitivity,
 
     public double MinScore { get; init; } = DefaultMinScore;
 
+    /// <summary>
+    /// The recorder's own detection, or the camera's (ONVIF events): with the camera's, the recorder decodes nothing
+    /// for motion, so the events have no region and the object detector does not look at them.
+    /// </summary>
+    public MotionFrom From { get; init; } = MotionFrom.Nightjar;
+
     /// <summary>Only whoever sends alerts reads it: a change never restarts the camera's detection.</summary>
     public AlertOn AlertOn { get; init; } = AlertOn.AnyMotion;
 

@@ -24,7 +24,7 @@ internal sealed class MotionWatchers(
     /// <summary>Makes the watchers match <paramref name="cameras"/>; <paramref name="feed"/> finds a recorded stream's live fan-out.</summary>
     public async Task ApplyAsync(IReadOnlyList<CameraSource> cameras, Func<StreamKey, LiveFeed?> feed)
     {
-        var wanted = cameras.Where(c => c.Enabled && c.Motion.Enabled)
+        var wanted = cameras.Where(c => c.Enabled && c.Motion is { Enabled: true, From: MotionFrom.Nightjar })
             .ToDictionary(c => c.CameraId, c => (c.Motion, Stream: new StreamKey(c.CameraId, c.Sub is null ? StreamKind.Main : StreamKind.Sub)));
         foreach (var (cameraId, (watcher, stream)) in running.ToList())
         {
