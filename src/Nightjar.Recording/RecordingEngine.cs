@@ -20,6 +20,16 @@ public sealed class RecordingEngine : IAsyncDisposable
 
     private static readonly TimeSpan FlushPeriod = TimeSpan.FromSeconds(1);
 
+    /// <summary>After a flush round fails in a way nobody foresaw, wait this long before the next, so a fault that repeats does not spin.</summary>
+    private static readonly TimeSpan UnexpectedFailurePause = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Index commits failing this long is a storage fault the owner is told of (health alert, <c>/healthz</c>); a
+    /// shorter failure (a busy database, a moment of a full disk) is only logged, and the files it left out are indexed
+    /// at the next commit that works.
+    /// </summary>
+    public static readonly TimeSpan IndexProblemAfter = TimeSpan.FromSeconds(30);
+
     /// <summary>Recordings closer than this are one span: the rounding of wall times, never a real gap.</summary>
     private static readonly TimeSpan ContiguousWithin = TimeSpan.FromMilliseconds(100);
 
@@ -52,6 +62,9 @@ public sealed class RecordingEngine : IAsyncDisposable
     private readonly CancellationTokenSource stopping = new();
     private readonly Task flushLoop;
     private bool stopped;
+
+    // Since when index commits have failed, and why (guarded by gate); null while they work.
+    private (DateTimeOffset Since, string Why)? indexFailure;
 
     private RecordingEngine(RecordingOptions options, TimeProvider clock, ILoggerFactory loggers, IFragmentSourceFactory sources,
         RecordingLayout layout, RecordingsFolderLock folderLock, RecordingIndex index, EventIndex events, EventPictures pictures, long runId, string? restartReason,
@@ -99,6 +112,26 @@ public sealed class RecordingEngine : IAsyncDisposable
     /// <summary>The object detector's figures: inferences run, and pictures dropped because the budget was spent; null without one.</summary>
     public (long Run, long Dropped)? DetectionFigures => detector is null ? null : (detector.Run, detector.Dropped);
 
+    /// <summary>
+    /// Why the recordings index has not been written for <see cref="IndexProblemAfter"/> or longer, in a phrase; null
+    /// when it is being written. Recording goes on meanwhile, but new files are not listed and retention waits.
+    /// </summary>
+    public string? IndexProblem
+    {
+        get
+        {
+            lock (gate)
+            {
+                return indexFailure is { } failure && clock.GetUtcNow() - failure.Since >= IndexProblemAfter
+                    ? $"the recordings index cannot be written ({failure.Why}), so new recordings are not listed and old ones are not deleted"
+                    : null;
+            }
+        }
+    }
+
+    /// <summary>For tests: runs at the start of every flush round, so a test can make rounds fail as an unforeseen fault would.</summary>
+    internal Action? BeforeFlush { get; set; }
+
     /// <summary>A stream changed state, or its figures were updated (at most once a second per stream).</summary>
     public event Action? Changed;
 
@@ -108,13 +141,16 @@ public sealed class RecordingEngine : IAsyncDisposable
     /// <summary>
     /// Opens the recordings folder, reconciles it with its index, and starts the flush and retention loop. No camera
     /// records until <see cref="ApplyAsync"/> says which. Throws <see cref="IOException"/> or
-    /// <see cref="UnauthorizedAccessException"/> when the folder cannot be used.
+    /// <see cref="UnauthorizedAccessException"/> when the folder cannot be used, and <see cref="FileNotFoundException"/>
+    /// when <see cref="RecordingOptions.FfmpegPath"/> names no program (<see cref="ProgramSearch"/>).
     /// </summary>
     public static Task<RecordingEngine> StartAsync(RecordingOptions options, TimeProvider clock, ILoggerFactory loggers) =>
-        StartAsync(options, clock, loggers, new FfmpegSourceFactory(options.FfmpegPath, loggers.CreateLogger<FfmpegSource>()));
+        StartAsync(options, clock, loggers, new FfmpegSourceFactory(ProgramSearch.Require(options.FfmpegPath), loggers.CreateLogger<FfmpegSource>()));
 
     internal static async Task<RecordingEngine> StartAsync(RecordingOptions options, TimeProvider clock, ILoggerFactory loggers, IFragmentSourceFactory sources)
     {
+        // Resolved once, to an absolute path: a bare name handed to Process.Start would be looked for in the working folder first.
+        options = options with { FfmpegPath = ProgramSearch.Require(options.FfmpegPath) };
         var layout = new RecordingLayout(options.Dir);
         OwnerOnly.Folder(layout.Root);
         var folderLock = RecordingsFolderLock.Take(layout);
@@ -471,16 +507,37 @@ public sealed class RecordingEngine : IAsyncDisposable
         {
             while (await timer.WaitForNextTickAsync(stopping.Token))
             {
-                await ExclusiveAsync(async () =>
+                try
                 {
-                    await FlushAsync();
-                    await EnforceRetentionAsync();
-                });
+                    await ExclusiveAsync(async () =>
+                    {
+                        BeforeFlush?.Invoke();
+                        await FlushAsync();
+                        await EnforceRetentionAsync();
+                    });
+                }
+                catch (Exception ex) when (!stopping.IsCancellationRequested)
+                {
+                    // Whatever went wrong, this loop must go on: without it recording continues with no index commits
+                    // and no retention until the next start. The files keep their bytes, and the next commit that
+                    // works indexes them.
+                    logger.LogError(ex, "Updating the recordings index failed unexpectedly; trying again in {Seconds} s.", UnexpectedFailurePause.TotalSeconds);
+                    NoteIndexFailure(ex.Message);
+                    await Task.Delay(UnexpectedFailurePause, clock, stopping.Token);
+                }
             }
         }
         catch (OperationCanceledException)
         {
             // Stopping: the final flush is StopAsync's.
+        }
+    }
+
+    private void NoteIndexFailure(string why)
+    {
+        lock (gate)
+        {
+            indexFailure = (indexFailure?.Since ?? clock.GetUtcNow(), why);
         }
     }
 
@@ -512,6 +569,14 @@ public sealed class RecordingEngine : IAsyncDisposable
         if (await flusher.FlushAsync(all) is { } grown)
         {
             retention.Add(grown);
+            lock (gate)
+            {
+                indexFailure = null;
+            }
+        }
+        else
+        {
+            NoteIndexFailure(flusher.Failure ?? "unknown reason");
         }
     }
 

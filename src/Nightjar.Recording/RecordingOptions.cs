@@ -14,6 +14,7 @@ public sealed record RecordingOptions
     /// <summary>Free space kept on the recordings disk, whatever the quota says.</summary>
     public long MinFreeBytes { get; init; } = DefaultMinFreeBytes;
 
+    /// <summary>An absolute path, or a bare name looked up in the absolute folders of PATH only (<see cref="Ingest.ProgramSearch"/>).</summary>
     public string FfmpegPath { get; init; } = "ffmpeg";
 
     /// <summary>About how long each recording file is: rotation happens at the first keyframe after the stream's own point in each period.</summary>

@@ -5,13 +5,18 @@ namespace Nightjar.Recorder.Cameras;
 /// <summary>What Test found, or the field messages that kept it from trying.</summary>
 public sealed record CameraTestOutcome(IReadOnlyDictionary<string, string> Errors, CameraForm Form, ProbeResult? Result)
 {
-    /// <summary>"H.264 High · 1920×1080 · 25 fps · 4.1 Mbit/s · audio: AAC", or "Test failed: wrong user name or password".</summary>
+    /// <summary>
+    /// "H.264 High · 1920×1080 · 25 fps · 4.1 Mbit/s · audio: AAC", or "Test failed: wrong user name or password"; for
+    /// an <c>rtsps://</c> camera followed by <see cref="CameraUrl.CertificateNotChecked"/>.
+    /// </summary>
     public string? Text => Result switch
     {
-        { Facts: { } facts } => FormatFacts(facts),
-        { Problem: { } problem } => "Test failed: " + problem.Text,
+        { Facts: { } facts } => FormatFacts(facts) + CertificateNote,
+        { Problem: { } problem } => "Test failed: " + problem.Text + CertificateNote,
         _ => null,
     };
+
+    private string CertificateNote => CameraUrl.CertificateIsNotChecked(Form.StreamUrl) ? ". " + CameraUrl.CertificateNotChecked : "";
 
     public static string FormatFacts(Recording.StreamFacts facts) =>
         string.Create(System.Globalization.CultureInfo.InvariantCulture,

@@ -20,6 +20,19 @@ public static class CameraUrl
     public readonly record struct Parsed(Uri Url, string? UserName, string? Password);
 
     /// <summary>
+    /// Said under an <c>rtsps://</c> Stream URL and after its Test. Debian's ffmpeg (5.1) cannot check the certificate of
+    /// an RTSPS camera: its RTSP reader opens the TLS connection without the options (<c>tls_verify</c>,
+    /// <c>ca_file</c>) given on the command line, so it accepts any certificate. rtsps:// keeps the stream and the
+    /// password from being read on the wire, but not from a device that poses as the camera.
+    /// </summary>
+    public const string CertificateNotChecked =
+        "The camera's certificate is not checked: rtsps:// hides the video and the password on the network, but does not prove that the other end is this camera. Keep the cameras on a network that only they and the recorder use.";
+
+    /// <summary>Whether <see cref="CertificateNotChecked"/> applies to this URL as typed: an <c>rtsps://</c> one.</summary>
+    public static bool CertificateIsNotChecked(string? text) =>
+        text?.Trim().StartsWith("rtsps://", StringComparison.OrdinalIgnoreCase) == true;
+
+    /// <summary>
     /// Reads a URL as typed or pasted (surrounding spaces and line breaks are dropped). Returns the message for the
     /// person, or null with <paramref name="parsed"/> set: the URL without credentials, and the credentials it held.
     /// </summary>

@@ -1,13 +1,15 @@
 using Microsoft.Extensions.Options;
+using Nightjar.Recording;
 using Nightjar.Recording.Storage;
 
 namespace Nightjar.Recorder.Hosting;
 
 /// <summary>
-/// What <c>/healthz</c> says about storage while running: a storage failure a request met in the last minute, or a
-/// data-folder disk with almost no room left (SQLite needs some to commit anything).
+/// What <c>/healthz</c> and the health alerts say about storage while running: a storage failure a request met in the
+/// last minute, a data-folder disk with almost no room left (SQLite needs some to commit anything), or a recordings
+/// index the engine has not been able to write for a while.
 /// </summary>
-public sealed class StorageHealth(IOptions<RecorderOptions> options, TimeProvider clock)
+public sealed class StorageHealth(IOptions<RecorderOptions> options, RecordingEngine engine, TimeProvider clock)
 {
     public const long MinimumFreeBytes = 4 * 1024 * 1024;
     private static readonly TimeSpan Remembered = TimeSpan.FromMinutes(1);
@@ -23,7 +25,9 @@ public sealed class StorageHealth(IOptions<RecorderOptions> options, TimeProvide
     }
 
     /// <summary>The storage problem now, in a phrase, or null when storage is fine.</summary>
-    public string? Problem()
+    public string? Problem() => DataFolderProblem() ?? engine.IndexProblem;
+
+    private string? DataFolderProblem()
     {
         try
         {

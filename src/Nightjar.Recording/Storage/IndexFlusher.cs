@@ -12,6 +12,9 @@ internal sealed class IndexFlusher(RecordingIndex index, ILogger logger)
 {
     private bool failing;
 
+    /// <summary>Why the last commit failed, in the words of the error; null after one that worked.</summary>
+    public string? Failure { get; private set; }
+
     /// <summary>Flushes and commits. Returns how many bytes the index gained, or null when the commit failed (it is tried again at the next flush).</summary>
     public async Task<long?> FlushAsync(IReadOnlyCollection<StreamRecorder> recorders)
     {
@@ -63,6 +66,7 @@ internal sealed class IndexFlusher(RecordingIndex index, ILogger logger)
             }
 
             failing = true;
+            Failure = ex.Message;
             foreach (var (recorder, reason) in changedReasons)
             {
                 recorder.RestoreGapReasonChange(reason);
@@ -76,6 +80,8 @@ internal sealed class IndexFlusher(RecordingIndex index, ILogger logger)
             logger.LogInformation("The recordings index is being updated again.");
             failing = false;
         }
+
+        Failure = null;
 
         long grown = 0;
         foreach (var snapshot in snapshots)
