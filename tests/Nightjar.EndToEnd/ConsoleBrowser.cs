@@ -25,17 +25,37 @@ public sealed class ConsoleBrowser : IAsyncLifetime
     /// <summary>A second browser with switches of its own (one that trusts a certificate, say); the caller disposes it.</summary>
     public Task<IBrowser> LaunchAnotherAsync(params string[] switches) => LaunchAsync(switches);
 
-    private Task<IBrowser> LaunchAsync(string[] switches) =>
+    /// <summary>
+    /// A Chromium inside a network namespace: its 127.0.0.1 and its networks are the namespace's (Playwright talks to it
+    /// over a pipe, which namespaces do not touch). A small script is its executable: <c>ip netns exec</c> and Chromium.
+    /// </summary>
+    public async Task<IBrowser> LaunchInsideAsync(NetworkNamespace inside)
+    {
+        var wrapper = Path.Combine(Path.GetTempPath(), $"chromium-in-{inside.Name}");
+        File.WriteAllText(wrapper, $"#!/bin/sh\nexec {NetworkNamespace.Ip} netns exec {inside.Name} /usr/bin/chromium \"$@\"\n");
+        if (OperatingSystem.IsLinux())
+        {
+            File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        var launched = await LaunchAsync([], wrapper);
+        launched.Disconnected += (_, _) => File.Delete(wrapper);
+        return launched;
+    }
+
+    private Task<IBrowser> LaunchAsync(string[] switches, string executable = "/usr/bin/chromium") =>
         playwright!.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
-            ExecutablePath = "/usr/bin/chromium",
+            ExecutablePath = executable,
             Headless = true,
             Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", .. switches],
         });
 
-    public async Task<IPage> NewPageAsync()
+    public Task<IPage> NewPageAsync() => NewPageAsync(Browser);
+
+    /// <summary>A page of the console's size in <paramref name="browser"/> (this one, or another launched here).</summary>
+    public static async Task<IPage> NewPageAsync(IBrowser browser)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions
         {
             ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
         });

@@ -27,6 +27,9 @@ public sealed partial class NetworkNamespace : IAsyncDisposable
 
     public const string NeedsRoot = "Needs root, to make network namespaces and a veth pair (ip netns).";
 
+    /// <summary>iproute2's <c>ip</c>, which also runs a program inside a namespace (<c>ip netns exec</c>).</summary>
+    public static string Ip => File.Exists("/usr/sbin/ip") ? "/usr/sbin/ip" : "ip";
+
     /// <summary>Two namespaces joined by a veth pair: .1 in the first, .2 in the second.</summary>
     public static async Task<(NetworkNamespace First, NetworkNamespace Second)> PairAsync()
     {
@@ -110,7 +113,7 @@ public sealed partial class NetworkNamespace : IAsyncDisposable
 
     private static async Task IpAsync(string[] arguments)
     {
-        var start = new ProcessStartInfo("ip") { RedirectStandardError = true, RedirectStandardOutput = true };
+        var start = new ProcessStartInfo(Ip) { RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);

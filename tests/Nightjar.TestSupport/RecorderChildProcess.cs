@@ -36,6 +36,55 @@ public sealed class RecorderChildProcess : IAsyncDisposable
     public static RecorderChildProcess Launch(string dataDir, params string[] extraArgs) =>
         Launch("dotnet", [Path.Combine(AppContext.BaseDirectory, "Nightjar.Recorder.dll")], AppContext.BaseDirectory, dataDir, extraArgs);
 
+    /// <summary>
+    /// Starts the recorder inside a network namespace (its loopback is the namespace's own, so only a browser or client
+    /// inside reaches it) and waits until its console answers there.
+    /// </summary>
+    public static async Task<RecorderChildProcess> StartInsideAsync(NetworkNamespace inside, string dataDir, params string[] extraArgs)
+    {
+        var launched = Stopwatch.StartNew();
+        var child = Launch(NetworkNamespace.Ip, ["netns", "exec", inside.Name, "dotnet", Path.Combine(AppContext.BaseDirectory, "Nightjar.Recorder.dll")],
+            AppContext.BaseDirectory, dataDir, extraArgs);
+        while (launched.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            if (child.process.HasExited)
+            {
+                throw new InvalidOperationException($"The recorder exited with code {child.process.ExitCode}: {child.StandardError}");
+            }
+
+            if (await inside.RunInsideAsync(() => AnswersAsync(child.ConsoleUrl.Port)))
+            {
+                child.StartupTime = launched.Elapsed;
+                return child;
+            }
+
+            await Task.Delay(250);
+        }
+
+        await child.DisposeAsync();
+        throw new TimeoutException("The recorder in the network namespace did not answer within 60 s.");
+    }
+
+    /// <summary>Whether <c>/healthz</c> answers 200 on this loopback port; the socket is made at once, on the calling thread's network.</summary>
+    private static async Task<bool> AnswersAsync(int port)
+    {
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream,
+            System.Net.Sockets.ProtocolType.Tcp);
+        try
+        {
+            await socket.ConnectAsync(System.Net.IPAddress.Loopback, port);
+            // The console's listener answers only requests for its own host and port.
+            await socket.SendAsync(System.Text.Encoding.ASCII.GetBytes($"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"));
+            var answer = new byte[16];
+            var read = await socket.ReceiveAsync(answer);
+            return System.Text.Encoding.ASCII.GetString(answer, 0, read).StartsWith("HTTP/1.1 200", StringComparison.Ordinal);
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Starts a published, self-contained recorder by its own executable and waits until it is healthy.</summary>
     public static Task<RecorderChildProcess> StartPublishedAsync(string executable, string dataDir, params string[] extraArgs) =>
         UntilHealthyAsync(Stopwatch.StartNew(), Launch(executable, [], Path.GetDirectoryName(executable)!, dataDir, extraArgs));
