@@ -148,4 +148,38 @@ public sealed class HostileOnvifAnswerTests : IAsyncLifetime
             Assert.Contains("Optional Action Not Implemented", refused.Message, StringComparison.Ordinal);
         }
     }
+
+    [Fact]
+    public async Task AFloodOfEvents_IsReadOnlyUpToItsBound_AndOddItemsAreLeftOut()
+    {
+        var message = """
+            <wsnt:NotificationMessage xmlns:wsnt="http://docs.oasis-open.org/wsn/b-2" xmlns:tt="http://www.onvif.org/ver10/schema">
+            <wsnt:Topic>tns1:RuleEngine/CellMotionDetector/Motion</wsnt:Topic><wsnt:Message><tt:Message UtcTime="2026-01-01T00:00:00Z">
+            <tt:Data><tt:SimpleItem Name="IsMotion" Value="true"/><tt:SimpleItem Name="" Value="x"/><tt:SimpleItem Name="IsMotion2" Value="not-a-bool"/></tt:Data>
+            </tt:Message></wsnt:Message></wsnt:NotificationMessage>
+            """;
+        Answer(Envelope($"<tev:PullMessagesResponse xmlns:tev=\"http://www.onvif.org/ver10/events/wsdl\">{string.Concat(Enumerable.Repeat(message, 500))}</tev:PullMessagesResponse>"));
+        using var http = OnvifSoap.CreateHttpClient();
+
+        var notifications = await Device(http).PullMessagesAsync(new Uri($"http://127.0.0.1:{port}/onvif/events/1"), TimeSpan.FromSeconds(1));
+
+        Assert.Equal(OnvifDevice.MaxMessages, notifications.Count);
+        Assert.All(notifications, n => Assert.True(n.Moving));
+        Assert.All(notifications, n => Assert.Equal(["IsMotion", "IsMotion2"], n.Data.Keys.Order(StringComparer.Ordinal)));
+    }
+
+    [Fact]
+    public async Task ASubscriptionOnAnotherHost_IsReadAtTheChosenHost_NeverThere()
+    {
+        Answer(Envelope("""
+            <tev:CreatePullPointSubscriptionResponse xmlns:tev="http://www.onvif.org/ver10/events/wsdl" xmlns:wsa="http://www.w3.org/2005/08/addressing">
+            <tev:SubscriptionReference><wsa:Address>http://203.0.113.9:8080/steal/subscription?x=1</wsa:Address></tev:SubscriptionReference>
+            </tev:CreatePullPointSubscriptionResponse>
+            """));
+        using var http = OnvifSoap.CreateHttpClient();
+
+        var subscription = await Device(http).CreatePullPointAsync(new OnvifServices(null, null, null, new Uri($"http://127.0.0.1:{port}/onvif/events")), TimeSpan.FromMinutes(1));
+
+        Assert.Equal(new Uri($"http://127.0.0.1:{port}/steal/subscription"), subscription);
+    }
 }

@@ -186,4 +186,36 @@ public sealed class RealCameraAnswerTests : IAsyncLifetime
         Assert.NotEmpty(camera.Endpoint);
         Assert.Empty(OnvifDiscovery.Read(text, "uuid:someone-elses-probe"));
     }
+
+    [Theory]
+    [MemberData(nameof(Files), "CreatePullPointSubscription")]
+    public async Task AnEventSubscription_IsMade_AndItsAddressKeptOnTheChosenHost(string file)
+    {
+        answers["CreatePullPointSubscription"] = file;
+        using var http = OnvifSoap.CreateHttpClient();
+        var services = new OnvifServices(null, null, null, new Uri($"http://127.0.0.1:{port}/onvif/Events"));
+
+        var subscription = await Client(http).CreatePullPointAsync(services, TimeSpan.FromMinutes(1));
+
+        // The camera named its own inside address (192.168.8.120): the subscription is read at the host the owner chose.
+        Assert.Equal($"127.0.0.1:{port}", subscription.Authority);
+        Assert.StartsWith("/onvif/Events/PullSub", subscription.AbsolutePath, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Files), "PullMessages")]
+    [MemberData(nameof(Files), "PullMessages-2")]
+    public async Task TheCamerasEvents_AreRead_AndItsMotionTopicsKnown(string file)
+    {
+        answers["PullMessages"] = file;
+        using var http = OnvifSoap.CreateHttpClient();
+
+        var notifications = await Client(http).PullMessagesAsync(new Uri($"http://127.0.0.1:{port}/onvif/Events/PullSubManager_1"), TimeSpan.FromSeconds(1));
+
+        Assert.NotEmpty(notifications);
+        Assert.All(notifications, n => Assert.DoesNotContain(":", n.Topic.Split('/')[0], StringComparison.Ordinal));
+        var motion = notifications.Where(n => n.Moving is not null).ToList();
+        Assert.NotEmpty(motion); // a camera's cell motion detector or motion alarm
+        Assert.All(notifications.Where(n => !n.Topic.Contains("Motion", StringComparison.Ordinal)), n => Assert.Null(n.Moving));
+    }
 }
