@@ -215,6 +215,17 @@ def answer(camera, envelope, host, path="/onvif/device_service"):
     if not camera.authorized(envelope):
         return 400, NOT_AUTHORIZED
     service = f"http://{host}/onvif"
+    if name == "SetSystemDateAndTime":
+        # Set by hand to a UTC time: from now on the camera's clock runs from there.
+        utc = request.find(f"{{{DEVICE}}}UTCDateTime")
+        try:
+            fields = {key: int(utc.findtext(f".//{{{SCHEMA}}}{key}")) for key in ("Year", "Month", "Day", "Hour", "Minute", "Second")}
+            now = datetime.datetime(fields["Year"], fields["Month"], fields["Day"], fields["Hour"], fields["Minute"], fields["Second"],
+                                    tzinfo=datetime.timezone.utc).timestamp()
+        except (AttributeError, TypeError, ValueError):
+            return 400, fault("Sender", "ter:InvalidArgVal", "Not a date and time")
+        camera.clock_offset = now - time.time()
+        return 200, "<tds:SetSystemDateAndTimeResponse/>"
     if name == "GetDeviceInformation":
         return 200, (
             "<tds:GetDeviceInformationResponse><tds:Manufacturer>Nightjar Test</tds:Manufacturer>"

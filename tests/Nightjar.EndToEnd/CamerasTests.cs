@@ -91,6 +91,9 @@ public sealed class CamerasTests(ConsoleBrowser browser)
         await Expect(console.Field("Sub-stream URL")).ToHaveValueAsync(camera.Url("motion-sub").AbsoluteUri);
         await Expect(Dialog(console)).ToContainTextAsync("Found Nightjar Test Fake Camera: a main stream and a sub-stream.");
         await Expect(Dialog(console)).ToContainTextAsync("clock is 10 min ahead");
+        await console.Button("Set the Camera's Clock").ClickAsync();
+        await Expect(Dialog(console)).ToContainTextAsync("The camera's clock is set to the recorder's time.");
+        await Expect(console.Button("Set the Camera's Clock")).ToHaveCountAsync(0);
         await Expect(Dialog(console).Locator(".test-result")).ToContainTextAsync(new Regex(@"H\.264 .* · 640×360"), new() { Timeout = 20_000 });
         var motionFrom = Dialog(console).GetByRole(AriaRole.Radiogroup, new() { Name = "Motion From" });
         await motionFrom.GetByRole(AriaRole.Radio, new() { Name = "Camera" }).ClickAsync();

@@ -58,5 +58,14 @@ public sealed class OnvifCameraFinder(OnvifDiscovery discovery, TimeProvider clo
         return new OnvifStreams(info, mainStream, subStream, offset, elsewhere);
     }
 
+    /// <summary>Sets a camera's clock to the box's time with the owner's login; returns how far off it is afterwards.</summary>
+    public async Task<TimeSpan> SetClockAsync(Uri deviceService, OnvifCredentials credentials, CancellationToken cancellationToken = default)
+    {
+        var device = new OnvifDevice(new OnvifSoap(http, clock), deviceService, credentials);
+        await device.ReadClockAsync(clock, cancellationToken); // the digest of the request that sets it is made in its old time
+        await device.SetClockAsync(clock.GetUtcNow(), cancellationToken);
+        return await device.ReadClockAsync(clock, cancellationToken);
+    }
+
     public void Dispose() => http.Dispose();
 }

@@ -51,6 +51,21 @@ public sealed class OnvifDevice(OnvifSoap soap, Uri deviceService, OnvifCredenti
         }
     }
 
+    /// <summary>Sets the camera's clock (UTC, by hand rather than NTP) to <paramref name="utc"/>; its time zone stays as it was.</summary>
+    public async Task SetClockAsync(DateTimeOffset utc, CancellationToken cancellationToken = default)
+    {
+        var time = utc.UtcDateTime;
+        await CallAsync(deviceService, new XElement(OnvifXml.Device + "SetSystemDateAndTime",
+            new XElement(OnvifXml.Device + "DateTimeType", "Manual"),
+            new XElement(OnvifXml.Device + "DaylightSavings", "false"),
+            new XElement(OnvifXml.Device + "UTCDateTime",
+                new XElement(OnvifXml.Schema + "Time",
+                    new XElement(OnvifXml.Schema + "Hour", time.Hour), new XElement(OnvifXml.Schema + "Minute", time.Minute), new XElement(OnvifXml.Schema + "Second", time.Second)),
+                new XElement(OnvifXml.Schema + "Date",
+                    new XElement(OnvifXml.Schema + "Year", time.Year), new XElement(OnvifXml.Schema + "Month", time.Month), new XElement(OnvifXml.Schema + "Day", time.Day)))),
+            cancellationToken);
+    }
+
     public async Task<OnvifDeviceInfo> GetDeviceInformationAsync(CancellationToken cancellationToken = default)
     {
         var body = await CallAsync(deviceService, new XElement(OnvifXml.Device + "GetDeviceInformation"), cancellationToken);

@@ -71,6 +71,20 @@ public sealed class OnvifDeviceTests
     }
 
     [Fact]
+    public async Task ACameraWhoseClockIsAnHourOff_IsSetToTheBoxsTime()
+    {
+        await using var camera = await FakeCamera.StartAsync(user: Login.UserName, password: Login.Password, onvif: true, onvifClockOffset: -3600);
+        using var http = OnvifSoap.CreateHttpClient();
+        using var finder = new OnvifCameraFinder(new OnvifDiscovery(TimeProvider.System, []), TimeProvider.System);
+
+        var before = await Device(http, camera, null).ReadClockAsync(TimeProvider.System);
+        var after = await finder.SetClockAsync(camera.OnvifDeviceService, Login);
+
+        Assert.InRange(before.TotalSeconds, -3602, -3598);
+        Assert.InRange(after.TotalSeconds, -2, 2);
+    }
+
+    [Fact]
     public async Task APtzCamera_MovesWhileTold_StopsWhenTold_AndGoesToAPreset()
     {
         await using var camera = await FakeCamera.StartAsync(user: Login.UserName, password: Login.Password, onvif: true, onvifPtz: true);
