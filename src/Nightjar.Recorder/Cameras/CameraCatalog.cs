@@ -208,13 +208,14 @@ public sealed class CameraCatalog(
         foreach (var (_, id, camera) in configured.Value.Ordered())
         {
             // Validated at start (CamerasOptionsValidator): the URLs parse.
-            var check = CameraRules.Check(new CameraForm(camera.Name ?? "", camera.StreamUrl ?? "", camera.SubStreamUrl ?? "",
-                camera.UserName ?? "", camera.Password ?? ""), [], editing: null);
-            var settings = check.Settings!;
             var motion = camera.ReadMotion().Settings!;
+            var check = CameraRules.Check(new CameraForm(camera.Name ?? "", camera.StreamUrl ?? "", camera.SubStreamUrl ?? "",
+                camera.UserName ?? "", camera.Password ?? "") { OnvifAddress = camera.OnvifService, Motion = motion }, [], editing: null);
+            var settings = check.Settings!;
+            motion = settings.Motion;
             cameras.Add(new Loaded(
                 new CameraEntry(id, cameras.Count + 1, settings.Name, settings.StreamUrl, settings.SubStreamUrl, settings.UserName,
-                    !string.IsNullOrEmpty(settings.Password), Enabled: true, FromConfiguration: true, motion),
+                    !string.IsNullOrEmpty(settings.Password), Enabled: true, FromConfiguration: true, motion, settings.OnvifAddress),
                 Source(id, settings.Name, settings.StreamUrl, settings.SubStreamUrl, settings.UserName, settings.Password ?? "", true, motion)));
         }
 

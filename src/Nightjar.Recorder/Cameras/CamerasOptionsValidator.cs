@@ -24,15 +24,33 @@ public sealed class CamerasOptionsValidator : IValidateOptions<CamerasOptions>
                 continue;
             }
 
-            var form = new CameraForm(camera.Name ?? "", camera.StreamUrl ?? "", camera.SubStreamUrl ?? "", camera.UserName ?? "", camera.Password ?? "");
-            foreach (var (field, message) in CameraRules.Check(form, names, editing: null).Errors)
+            var form = new CameraForm(camera.Name ?? "", camera.StreamUrl ?? "", camera.SubStreamUrl ?? "", camera.UserName ?? "", camera.Password ?? "")
+            {
+                OnvifAddress = camera.OnvifService,
+            };
+            var check = CameraRules.Check(form, names, editing: null);
+            foreach (var (field, message) in check.Errors)
             {
                 failures.Add($"{prefix}:{field}: {message}");
             }
 
-            foreach (var (key2, message) in camera.ReadMotion().Errors)
+            var (motion, motionErrors) = camera.ReadMotion();
+            foreach (var (key2, message) in motionErrors)
             {
                 failures.Add($"{prefix}:{key2}: {message}");
+            }
+
+            if (camera.OnvifAddress is not null && camera.OnvifService is null)
+            {
+                failures.Add($"{prefix}:OnvifAddress: takes the camera's ONVIF address: a host, host:port, or an http address (got '{camera.OnvifAddress}').");
+            }
+            else if (camera.OnvifService is not null && check.Settings is { OnvifAddress: null })
+            {
+                failures.Add($"{prefix}:OnvifAddress: must be on the Stream URL's host, the one the camera's password is for.");
+            }
+            else if (motion is { From: Recording.Motion.MotionFrom.Camera } && camera.OnvifService is null)
+            {
+                failures.Add($"{prefix}:Motion:From: Camera needs the camera's OnvifAddress.");
             }
 
             names.Add(form.Name);

@@ -6,7 +6,8 @@ namespace Nightjar.Recorder.Cameras;
 /// <summary>
 /// One camera declared in configuration: <c>Nightjar:Cameras:N:Name</c>, <c>StreamUrl</c>, <c>SubStreamUrl</c>,
 /// <c>UserName</c>, <c>Password</c>, <c>Motion:Enabled</c>, <c>Motion:Sensitivity</c>, <c>Motion:Area</c>,
-/// <c>AlertOn</c> (AnyMotion, People, Vehicles, PeopleAndVehicles) and <c>MinScore</c> (0.3–0.95, default 0.5).
+/// <c>AlertOn</c> (AnyMotion, People, Vehicles, PeopleAndVehicles), <c>MinScore</c> (0.3–0.95, default 0.5) and
+/// <c>OnvifAddress</c> (its ONVIF device service, on the stream's host: PTZ and the camera's own motion events).
 /// </summary>
 public sealed class ConfiguredCamera
 {
@@ -25,6 +26,11 @@ public sealed class ConfiguredCamera
     public string? AlertOn { get; set; }
 
     public string? MinScore { get; set; }
+
+    public string? OnvifAddress { get; set; }
+
+    /// <summary>The ONVIF device service <see cref="OnvifAddress"/> names (a host, host:port or http address), or null when unset or unreadable.</summary>
+    public Uri? OnvifService => OnvifAddress is null ? null : Onvif.OnvifCameraFinder.DeviceService(OnvifAddress);
 
     /// <summary>The camera's motion settings, or the messages that say what is wrong (each for the key after the camera's).</summary>
     public (MotionSettings? Settings, IReadOnlyList<(string Key, string Message)> Errors) ReadMotion()

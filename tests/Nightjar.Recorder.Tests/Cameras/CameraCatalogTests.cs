@@ -172,6 +172,26 @@ public sealed class CameraCatalogTests
     }
 
     [Fact]
+    public void ConfiguredOnvifAddresses_AreOnTheStreamsHost_AndCameraMotionNeedsOne()
+    {
+        var options = new CamerasOptions();
+        options.Cameras["0"] = new ConfiguredCamera { Name = "Gate", StreamUrl = "rtsp://192.168.1.5/s", OnvifAddress = "192.168.1.5:8000" };
+        options.Cameras["1"] = new ConfiguredCamera { Name = "Yard", StreamUrl = "rtsp://192.168.1.6/s", OnvifAddress = "192.168.1.99" };
+        options.Cameras["2"] = new ConfiguredCamera { Name = "Door", StreamUrl = "rtsp://192.168.1.7/s", OnvifAddress = "ftp://192.168.1.7/" };
+        options.Cameras["3"] = new ConfiguredCamera { Name = "Drive", StreamUrl = "rtsp://192.168.1.8/s", Motion = new ConfiguredMotion { From = "Camera" } };
+        options.Cameras["4"] = new ConfiguredCamera { Name = "Shed", StreamUrl = "rtsp://192.168.1.9/s", Motion = new ConfiguredMotion { From = "Sky" } };
+
+        var failures = new CamerasOptionsValidator().Validate(null, options).Failures!.ToList();
+
+        Assert.DoesNotContain(failures, f => f.StartsWith("Nightjar:Cameras:0:", StringComparison.Ordinal));
+        Assert.Contains("Nightjar:Cameras:1:OnvifAddress: must be on the Stream URL's host, the one the camera's password is for.", failures);
+        Assert.Contains(failures, f => f.StartsWith("Nightjar:Cameras:2:OnvifAddress: takes the camera's ONVIF address", StringComparison.Ordinal));
+        Assert.Contains("Nightjar:Cameras:3:Motion:From: Camera needs the camera's OnvifAddress.", failures);
+        Assert.Contains("Nightjar:Cameras:4:Motion:From: takes Nightjar or Camera (got 'Sky').", failures);
+        Assert.Equal(4, failures.Count);
+    }
+
+    [Fact]
     public async Task DatabaseRows_AreKeptForTheirTimeThenDeleted()
     {
         await using var harness = await ServiceHarness.StartAsync();
