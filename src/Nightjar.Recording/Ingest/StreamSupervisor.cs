@@ -248,8 +248,12 @@ internal sealed class StreamSupervisor : IAsyncDisposable
         recorder.BeginRun(init);
         long? keyframeTime = null; // the decode time of the session's last keyframe, or of its first video until one came
         var keyframes = 0;
-        while (await source.ReadFragmentAsync(init, cancellationToken) is { } fragment)
+        var timeline = new CameraTimeline(Key, init, clock, logger);
+        while (await source.ReadFragmentAsync(init, cancellationToken) is { } read)
         {
+            // Before anything looks at its time: a camera whose timestamps jump must not cut, squeeze or stretch files,
+            // nor look like a camera without keyframes.
+            var fragment = timeline.Follow(read);
             lock (gate)
             {
                 lastProgress = clock.GetTimestamp();

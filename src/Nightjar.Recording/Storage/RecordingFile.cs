@@ -66,6 +66,9 @@ internal sealed class RecordingFile : IDisposable
     /// <summary>Folders whose entries changed when this file was made (the file's own, and any folder created for it).</summary>
     public IReadOnlyList<string> DirectoriesToSync { get; }
 
+    /// <summary>Once closed, a later file's local start minus the start it took from the file before: what <see cref="RunClock"/> corrected.</summary>
+    public long DriftUs { get; private set; }
+
     /// <summary>The index row, once the first commit made it.</summary>
     public long RowId { get; set; }
 
@@ -200,6 +203,7 @@ internal sealed class RecordingFile : IDisposable
             }
             else
             {
+                DriftUs = minLocalStartUs == long.MaxValue ? 0 : minLocalStartUs - startUs;
                 endUs = startUs + (minLocalStartUs == long.MaxValue ? media : RunClock.CorrectedDurationUs(media, startUs, minLocalStartUs));
             }
 

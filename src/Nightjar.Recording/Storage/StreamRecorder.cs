@@ -27,6 +27,12 @@ internal sealed class StreamRecorder
     private RecordingFile? current;
     private long rotateAtUs;
     private long lastEndUs;
+
+    /// <summary>The earliest a run's first file may start: the last end, unless the box's clock was set back since.</summary>
+    private long notBeforeUs;
+
+    /// <summary>The box's clock stepped by this much: the file ends at the next keyframe and a new run starts at the new time.</summary>
+    private long? clockStepUs;
     private string? gapReason;
     private bool gapReasonChanged;
     private bool nextFileStartsRun = true;
@@ -40,6 +46,7 @@ internal sealed class StreamRecorder
         this.clock = clock;
         this.logger = logger;
         this.lastEndUs = lastEndUs;
+        notBeforeUs = lastEndUs;
         this.gapReason = gapReason;
         rotationOffsetUs = StableHash(key.ToString()) % (rotationPeriodUs / 1_000_000) * 1_000_000;
     }
@@ -71,6 +78,25 @@ internal sealed class StreamRecorder
             }
 
             var now = run.LocalNowUs();
+            if (clockStepUs is null && run.WallStepUs() is var step && Math.Abs(step) > RunClock.MaxDriftUs)
+            {
+                clockStepUs = step;
+                logger.LogWarning("The box's clock stepped by {Step} while recording {Stream}: its file ends at the next keyframe and the next one starts at the new time.",
+                    WallClock.Describe(step), Key);
+            }
+
+            if (clockStepUs is not null && fragment.IsKeyframe)
+            {
+                // The frames up to here belong to the old run's timeline; from this keyframe on, the box's new time.
+                CloseCurrent();
+                run = new RunClock(clock);
+                now = run.LocalNowUs();
+                nextFileStartsRun = true;
+                notBeforeUs = clockStepUs < 0 ? 0 : lastEndUs; // set back: the times before were wrong, so they do not hold the new ones back
+                clockStepUs = null;
+                SetGapReason("the box's clock was changed");
+            }
+
             if (current is not null && fragment.IsKeyframe && now >= rotateAtUs)
             {
                 CloseCurrent();
@@ -150,7 +176,7 @@ internal sealed class StreamRecorder
         {
             lock (gate)
             {
-                return lastEndUs;
+                return notBeforeUs;
             }
         }
     }
@@ -194,7 +220,7 @@ internal sealed class StreamRecorder
 
     private bool TryOpen(MediaFragment keyframe, long now)
     {
-        var startUs = nextFileStartsRun ? Math.Max(now, lastEndUs) : lastEndUs;
+        var startUs = nextFileStartsRun ? Math.Max(now, notBeforeUs) : lastEndUs;
         try
         {
             current = RecordingFile.Create(layout, Key, init!, startUs, keyframe.DecodeTime, nextFileStartsRun, nextFileStartsRun ? gapReason : null);
@@ -236,7 +262,13 @@ internal sealed class StreamRecorder
             logger.LogWarning("Could not trim {File}: {Message}", current.RelativePath, ex.Message);
         }
 
-        lastEndUs = current.Close(lastEndUs);
+        lastEndUs = current.Close(notBeforeUs);
+        notBeforeUs = lastEndUs;
+        if (Math.Abs(current.DriftUs) > RunClock.MaxDriftUs)
+        {
+            logger.LogWarning("{File} is timed by the box's clock: its video and the box's clock differed by {Drift}.", current.RelativePath, WallClock.Describe(current.DriftUs));
+        }
+
         closing.Add(current);
         current = null;
     }

@@ -11,4 +11,14 @@ public static class WallClock
     public static long MediaToMicroseconds(long ticks) => ticks * 100 / 9;
 
     public static long MicrosecondsToMedia(long microseconds) => microseconds * 9 / 100;
+
+    /// <summary>A jump or a step of a clock for the log: "2:00:00", "-1:00:00", "40.0 s".</summary>
+    internal static string Describe(long microseconds)
+    {
+        var sign = microseconds < 0 ? "-" : "";
+        var size = TimeSpan.FromMicroseconds(Math.Abs(microseconds));
+        return size < TimeSpan.FromMinutes(1)
+            ? sign + size.TotalSeconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + " s"
+            : sign + ((long)size.TotalHours).ToString(System.Globalization.CultureInfo.InvariantCulture) + size.ToString(@"\:mm\:ss", System.Globalization.CultureInfo.InvariantCulture);
+    }
 }

@@ -28,6 +28,28 @@ internal static class SampleStream
         return ShiftDecodeTime(source, loop * fragments.Length * FrameTicks);
     }
 
+    /// <summary>
+    /// The <paramref name="index"/>-th frame's picture with the decode time and duration ffmpeg would have written
+    /// (the sample's one video sample keeps its duration in the <c>tfhd</c>'s default, as ffmpeg writes it).
+    /// </summary>
+    public static MediaFragment Retimed(long index, long decodeTime, long duration)
+    {
+        var fragments = Loaded.Value.Fragments;
+        var source = fragments[index % fragments.Length];
+        var shifted = ShiftDecodeTime(source, decodeTime - source.DecodeTime);
+        var bytes = shifted.Bytes;
+        var tfhd = bytes.AsSpan().IndexOf("tfhd"u8);
+        var flags = BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(tfhd + 4)) & 0xFFFFFF;
+        if ((flags & 0x8) == 0)
+        {
+            throw new InvalidOperationException("The sample's fragments were expected to carry their duration in the tfhd.");
+        }
+
+        var at = tfhd + 4 + 8 + ((flags & 0x1) != 0 ? 8 : 0) + ((flags & 0x2) != 0 ? 4 : 0);
+        BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(at), checked((uint)duration));
+        return MediaFragment.Parse(bytes, Init);
+    }
+
     private static MediaFragment ShiftDecodeTime(MediaFragment fragment, long ticks)
     {
         var bytes = (byte[])fragment.Bytes.Clone();
