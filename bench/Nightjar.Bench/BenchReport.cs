@@ -17,6 +17,7 @@ public sealed class BenchReport
     public const string EventsTable = "events";
     public const string DetectTable = "detect";
     public const string WebAppTable = "webapp";
+    public const string OnvifTable = "onvif";
 
     /// <summary>Start-up and API, when run alone (<c>bench/run startup</c>, <c>bench/run api</c>): their own tables, so
     /// a rerun of one does not replace the whole run's table.</summary>

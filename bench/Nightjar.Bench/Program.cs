@@ -3,12 +3,12 @@ using System.Globalization;
 using Nightjar.Bench;
 
 // Benchmarks run from bench/run, never from the test suite: timings belong in docs/PERFORMANCE.md, not in asserts.
-// usage: Nightjar.Bench [all|startup|recovery|api|soak|hashing|crash|recording|video|events|detect|webapp] [--quick] [--write <PERFORMANCE.md>]
+// usage: Nightjar.Bench [all|startup|recovery|api|soak|hashing|crash|recording|video|events|detect|webapp|onvif] [--quick] [--write <PERFORMANCE.md>]
 var quick = args.Contains("--quick");
 var writeAt = Array.IndexOf(args, "--write");
 var writeTo = writeAt >= 0 && writeAt + 1 < args.Length ? args[writeAt + 1] : null;
 var section = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (writeAt < 0 || i != writeAt + 1)).FirstOrDefault() ?? "all";
-string[] sections = ["startup", "recovery", "api", "soak", "hashing", "crash", "recording", "video", "events", "detect", "webapp"];
+string[] sections = ["startup", "recovery", "api", "soak", "hashing", "crash", "recording", "video", "events", "detect", "webapp", "onvif"];
 if (section != "all" && !sections.Contains(section))
 {
     Console.Error.WriteLine($"usage: Nightjar.Bench [all|{string.Join('|', sections)}] [--quick] [--write <file>]");
@@ -78,6 +78,12 @@ if (Runs("webapp"))
 {
     report.Table = BenchReport.WebAppTable;
     await WebAppMeasurements.RunAsync(report, quick);
+}
+
+if (Runs("onvif"))
+{
+    report.Table = BenchReport.OnvifTable;
+    await OnvifMeasurements.RunAsync(report, quick);
 }
 
 var command = "bench/run" + (quick ? " --quick" : "") + (section == "all" ? "" : " " + section);
