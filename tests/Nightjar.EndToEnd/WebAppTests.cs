@@ -145,15 +145,25 @@ public sealed class WebAppTests(ConsoleBrowser browser, WebAppFixture fixture) :
             $"/api/v1/events/{pictured.Id}/thumbnail.jpg", pictured.Start), Recorder.Events.EventJson.Options);
         await cdp.SendAsync("ServiceWorker.deliverPushMessage", new Dictionary<string, object> { ["origin"] = origin, ["registrationId"] = registrationId, ["data"] = alert });
 
-        // The words at once, then the same notification again with the picture.
-        var shown = await page.WaitForFunctionAsync("""
-            async () => {
-              const registration = await navigator.serviceWorker.getRegistration("/app/");
-              const [notification] = await registration.getNotifications();
-              return notification && notification.image ? { title: notification.title, body: notification.body, image: notification.image } : null;
+        // The words at once, then the same notification again with the picture. (Polled here: WaitForFunction takes the
+        // promise of an async function as its truthy answer at once.)
+        System.Text.Json.JsonElement notification = default;
+        for (var tries = 0; tries < 75 && notification.ValueKind != System.Text.Json.JsonValueKind.Object; tries++)
+        {
+            notification = await page.EvaluateAsync<System.Text.Json.JsonElement>("""
+                async () => {
+                  const registration = await navigator.serviceWorker.getRegistration("/app/");
+                  const [notification] = await registration.getNotifications();
+                  return notification && notification.image ? { title: notification.title, body: notification.body, image: notification.image } : null;
+                }
+                """);
+            if (notification.ValueKind != System.Text.Json.JsonValueKind.Object)
+            {
+                await Task.Delay(200);
             }
-            """, null, new() { PollingInterval = 200, Timeout = 15_000 });
-        var notification = await shown.JsonValueAsync<System.Text.Json.JsonElement>();
+        }
+
+        Assert.Equal(System.Text.Json.JsonValueKind.Object, notification.ValueKind);
         Assert.Equal("Motion: Front Door", notification.GetProperty("title").GetString());
         Assert.StartsWith("Nightjar · ", notification.GetProperty("body").GetString(), StringComparison.Ordinal);
         var image = notification.GetProperty("image").GetString()!;
