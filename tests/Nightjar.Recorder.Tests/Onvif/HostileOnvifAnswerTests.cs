@@ -182,4 +182,22 @@ public sealed class HostileOnvifAnswerTests : IAsyncLifetime
 
         Assert.Equal(new Uri($"http://127.0.0.1:{port}/steal/subscription"), subscription);
     }
+
+    [Fact]
+    public async Task AnAnswerThatIsNoSoapEnvelope_IsSaidPlainly_AndOtherNamespaceVersionsAreStillRead()
+    {
+        using var http = OnvifSoap.CreateHttpClient();
+        Answer("<html><body><form>Login</form></body></html>");
+        var notSoap = await Assert.ThrowsAsync<OnvifException>(() => Device(http).GetDeviceInformationAsync());
+
+        Answer("""
+            <env:Envelope xmlns:env="http://schemas.xmlsoap.org/soap/envelope/"><env:Body>
+            <d:GetDeviceInformationResponse xmlns:d="http://www.onvif.org/ver99/device/wsdl"><d:Manufacturer>Acme</d:Manufacturer>
+            <d:Model>Cam 9</d:Model></d:GetDeviceInformationResponse></env:Body></env:Envelope>
+            """);
+        var info = await Device(http).GetDeviceInformationAsync();
+
+        Assert.Equal("The camera's answer is not a SOAP envelope.", notSoap.Message);
+        Assert.Equal(("Acme", "Cam 9"), (info.Manufacturer, info.Model));
+    }
 }
