@@ -49,6 +49,7 @@ public sealed class RecordingEngine : IAsyncDisposable
     private readonly SharedDetector? detector;
     private readonly string? detectionProblem;
     private readonly RecordingsFolderLock folderLock;
+    private readonly Playback.ExcerptPlans excerptPlans;
     private readonly long runId;
     private readonly string? restartReason;
     private readonly IReadOnlyDictionary<StreamKey, (long LastEndUs, string? PendingGapReason)> previousEnds;
@@ -73,6 +74,7 @@ public sealed class RecordingEngine : IAsyncDisposable
         this.options = options;
         this.folderLock = folderLock;
         this.clock = clock;
+        excerptPlans = new Playback.ExcerptPlans(clock);
         this.loggers = loggers;
         this.sources = sources;
         this.runId = runId;
@@ -402,9 +404,16 @@ public sealed class RecordingEngine : IAsyncDisposable
         return await SnapshotMaker.MakeAsync(options.FfmpegPath, init, fragment, cancellationToken) is { } recorded ? (recorded, false) : null;
     }
 
-    /// <summary>The excerpt of a stream over [<paramref name="from"/>, <paramref name="to"/>), or null when nothing was recorded then.</summary>
+    /// <summary>
+    /// The excerpt of a stream over [<paramref name="from"/>, <paramref name="to"/>), or null when nothing was recorded
+    /// then. The same excerpt asked for again within a couple of minutes (the Range requests of one download) is the
+    /// same plan, with the same length, not planned again.
+    /// </summary>
     public Task<Playback.RecordingExcerpt?> ExcerptAsync(StreamKey stream, DateTimeOffset from, DateTimeOffset to) =>
-        Playback.RecordingExcerpt.CreateAsync(Index, Layout, stream, from, to);
+        excerptPlans.GetAsync(stream, from, to, () => Playback.RecordingExcerpt.CreateAsync(Index, Layout, stream, from, to));
+
+    /// <summary>How many excerpts were planned rather than found among the recent plans (for tests).</summary>
+    internal long ExcerptPlansMade => excerptPlans.Builds;
 
     /// <summary>Connects to a stream as recording would and reports what it carries, or why it cannot be recorded.</summary>
     public Task<ProbeResult> ProbeAsync(StreamEndpoint endpoint, CancellationToken cancellationToken) =>

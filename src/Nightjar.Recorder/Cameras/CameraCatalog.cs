@@ -150,7 +150,10 @@ public sealed class CameraCatalog(
     {
         var cameras = await LoadAsync();
         var existing = id is null ? null : cameras.FirstOrDefault(c => c.Entry.Id == id);
-        var check = CameraRules.Check(form, [], existing?.Entry);
+        // Test needs the stream, not a name: a camera not yet named is tried all the same (Save asks for the name).
+        var named = form.Name.Trim().Length == 0 ? form with { Name = "Camera" } : form;
+        var check = CameraRules.Check(named, [], existing?.Entry);
+        check = check with { Form = check.Form with { Name = form.Name } };
         if (check.Settings is not { } settings)
         {
             return new CameraTestOutcome(check.Errors, check.Form, null);
@@ -209,8 +212,12 @@ public sealed class CameraCatalog(
         {
             // Validated at start (CamerasOptionsValidator): the URLs parse.
             var motion = camera.ReadMotion().Settings!;
-            var check = CameraRules.Check(new CameraForm(camera.Name ?? "", camera.StreamUrl ?? "", camera.SubStreamUrl ?? "",
-                camera.UserName ?? "", camera.Password ?? "") { OnvifAddress = camera.OnvifService, Motion = motion }, [], editing: null);
+            var form = new CameraForm(camera.Name ?? "", camera.StreamUrl ?? "", camera.SubStreamUrl ?? "", camera.UserName ?? "", camera.Password ?? "")
+            {
+                OnvifAddress = camera.OnvifService,
+                Motion = motion,
+            };
+            var check = CameraRules.Check(form, [], editing: null);
             var settings = check.Settings!;
             motion = settings.Motion;
             cameras.Add(new Loaded(

@@ -11,10 +11,16 @@ public sealed record CameraTestOutcome(IReadOnlyDictionary<string, string> Error
     /// </summary>
     public string? Text => Result switch
     {
-        { Facts: { } facts } => FormatFacts(facts) + CertificateNote,
+        { Facts: { } facts } => FormatFacts(facts) + ScreenNote(facts) + CertificateNote,
         { Problem: { } problem } => "Test failed: " + problem.Text + CertificateNote,
         _ => null,
     };
+
+    /// <summary>The box's browser decodes no H.265: said here, or a green Test would promise a live picture it cannot show.</summary>
+    private static string ScreenNote(Recording.StreamFacts facts) =>
+        facts.Codec.StartsWith("H.265", StringComparison.Ordinal)
+            ? ". It is recorded and exported as it is, but this screen cannot show H.265 live: give the camera an H.264 sub-stream for live view"
+            : "";
 
     private string CertificateNote => CameraUrl.CertificateIsNotChecked(Form.StreamUrl) ? ". " + CameraUrl.CertificateNotChecked : "";
 

@@ -41,8 +41,8 @@ public static class EventsEndpoints
                 PictureAsync(context, eventId, thumbnail: true, engine, clock))
             .WithName("EventThumbnail").Produces(StatusCodes.Status200OK, contentType: "image/jpeg").ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("/{eventId}/clip.mp4", ClipAsync).WithName("EventClip")
-            .WithDescription("The event's main stream from 5 s before it to 5 s after it. Honours Range requests.")
-            .Produces(StatusCodes.Status200OK, contentType: "video/mp4").ProducesProblem(StatusCodes.Status404NotFound);
+            .WithDescription("The event's main stream from 5 s before it to 5 s after it. Honours Range requests. 429 with Retry-After when this app, or all together, already have as many recorded videos being sent as the recorder allows.")
+            .Produces(StatusCodes.Status200OK, contentType: "video/mp4").ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status429TooManyRequests);
         api.MapPost("/{eventId}/keep", (string eventId, RecordingEngine engine) => KeepAsync(eventId, true, engine)).WithName("KeepEvent")
             .WithDescription("Keeps the event and the recordings of its clip from retention (within a fifth of the recordings space).")
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
@@ -135,11 +135,17 @@ public static class EventsEndpoints
             entityTag: new Microsoft.Net.Http.Headers.EntityTagHeaderValue($"\"{written.Ticks.ToString("x", CultureInfo.InvariantCulture)}\""));
     }
 
-    private static async Task<IResult> ClipAsync(HttpContext context, string eventId, RecordingEngine engine, OpenStreams open)
+    private static async Task<IResult> ClipAsync(HttpContext context, string eventId, RecordingEngine engine, OpenStreams open, HeavyRequests heavy)
     {
         if (await FindAsync(eventId, engine) is not { } recorded)
         {
             return NoSuchEvent();
+        }
+
+        using var slot = heavy.Enter(context, HeavyRequests.Work.Download);
+        if (slot.Refusal is { } busy)
+        {
+            return busy;
         }
 
         if (await engine.EventClipAsync(recorded) is not { } clip)

@@ -31,38 +31,54 @@ public sealed class Exports(RecordingEngine engine, Microsoft.Extensions.Options
         }
     }
 
-    /// <summary>Starts exporting; returns the job at once, or a message when nothing was recorded in the range.</summary>
+    /// <summary>
+    /// Starts exporting; returns the job at once, or a message when nothing was recorded in the range. A job waiting
+    /// behind another holds only what was asked (stream and times): its excerpt is planned when it runs, so queued
+    /// exports cost no memory for their length. Its file is named for the range asked.
+    /// </summary>
     public async Task<(ExportJob? Job, string? Error)> StartAsync(StreamKey stream, string cameraName, DateTimeOffset from, DateTimeOffset to)
     {
-        var excerpt = await engine.ExcerptAsync(stream, from, to);
-        if (excerpt is null)
+        if (!await engine.Index.HasRecordingsAsync(stream, from, to))
         {
-            return (null, "Nothing was recorded from this camera in that time.");
+            return (null, NothingRecorded);
         }
 
         var safeName = string.Concat(cameraName.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-')).Trim('-');
         var fileName = string.Create(CultureInfo.InvariantCulture,
-            $"{(safeName.Length == 0 ? stream.CameraId : safeName)}_{excerpt.Start.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}_{excerpt.End.UtcDateTime:HHmmss'Z'}.mp4");
+            $"{(safeName.Length == 0 ? stream.CameraId : safeName)}_{from.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}_{to.UtcDateTime:HHmmss'Z'}.mp4");
         ExportJob job;
         lock (gate)
         {
-            job = new ExportJob(++nextId, cameraName, excerpt.Start, excerpt.End, fileName, 0, excerpt.Length, false, null);
+            job = new ExportJob(++nextId, cameraName, from, to, fileName, 0, 0, false, null);
             jobs.Add(job);
         }
 
         Changed?.Invoke();
-        _ = Task.Run(() => WriteAsync(job, excerpt));
+        _ = Task.Run(() => WriteAsync(job, stream));
         return (job, null);
     }
 
-    private async Task WriteAsync(ExportJob job, Recording.Playback.RecordingExcerpt excerpt)
+    private const string NothingRecorded = "Nothing was recorded from this camera in that time.";
+
+    /// <summary>The one export that may run now; a test holds it to keep exports waiting.</summary>
+    internal SemaphoreSlim Running => oneAtATime;
+
+    private async Task WriteAsync(ExportJob job, StreamKey stream)
     {
         await oneAtATime.WaitAsync();
         var temporary = Path.Combine(Folder, job.FileName + ".partial");
         try
         {
+            if (await engine.ExcerptAsync(stream, job.From, job.To) is not { } excerpt)
+            {
+                Update(job with { Finished = true, Error = NothingRecorded }); // deleted by retention while it waited
+                return;
+            }
+
+            job = job with { From = excerpt.Start, To = excerpt.End, BytesTotal = excerpt.Length };
+            Update(job);
             DataFolder.CreatePrivate(Folder);
-            await using (var source = excerpt.Open(engine.Layout))
+            await using (var source = excerpt.Open())
             await using (var target = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
             {
                 var buffer = new byte[1 << 16];

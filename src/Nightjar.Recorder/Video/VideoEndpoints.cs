@@ -47,6 +47,12 @@ public static class VideoEndpoints
             .AddAuthenticationSchemes(Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationDefaults.AuthenticationScheme)
             .AddRequirements(new LiveViewAccess()));
         services.AddSingleton<OpenStreams>();
+        services.AddOptions<VideoLimits>().BindConfiguration(VideoLimits.Section)
+            .Validate(l => l.SnapshotsAtOnce is >= 1 and <= 64 && l.SnapshotsPerClient is >= 1 and <= 64
+                && l.DownloadsAtOnce is >= 1 and <= 256 && l.DownloadsPerClient is >= 1 and <= 256,
+                "Nightjar:Video:SnapshotsAtOnce and SnapshotsPerClient must be between 1 and 64, DownloadsAtOnce and DownloadsPerClient between 1 and 256.")
+            .ValidateOnStart();
+        services.AddSingleton<HeavyRequests>();
         return services.AddSingleton<Exports>();
     }
 
@@ -74,12 +80,12 @@ public static class VideoEndpoints
             .Produces<RecordingsResponse>(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("/{cameraId}/video.mp4", VideoAsync).WithName("RecordedVideo")
-            .WithDescription("One fragmented MP4 of the main stream from the keyframe at or before from to to, copied from the recordings (no transcoding). Honours Range requests.")
+            .WithDescription("One fragmented MP4 of the main stream from the keyframe at or before from to to, copied from the recordings (no transcoding). Honours Range requests. 429 with Retry-After when this app, or all together, already have as many recorded videos being sent as the recorder allows.")
             .Produces(StatusCodes.Status200OK, contentType: "video/mp4").Produces(StatusCodes.Status206PartialContent, contentType: "video/mp4")
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status429TooManyRequests);
         api.MapGet("/{cameraId}/snapshot.jpg", SnapshotAsync).WithName("Snapshot")
             .Produces(StatusCodes.Status200OK, contentType: "image/jpeg")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status429TooManyRequests).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return endpoints;
     }
 
@@ -120,15 +126,21 @@ public static class VideoEndpoints
             [.. timeline.Gaps.Select(g => new RecordingGap(g.Start, g.End, g.Reason))]));
     }
 
-    private static Task<IResult> VideoAsync(HttpContext context, string cameraId, string? from, string? to, CameraCatalog catalog, RecordingEngine engine, OpenStreams open) =>
-        ServeExcerptAsync(context, cameraId, "main", from, to, catalog, engine, open, download: true);
+    private static Task<IResult> VideoAsync(
+        HttpContext context, string cameraId, string? from, string? to, CameraCatalog catalog, RecordingEngine engine, OpenStreams open, HeavyRequests heavy) =>
+        ServeExcerptAsync(context, cameraId, "main", from, to, catalog, engine, open, heavy, download: true);
 
-    private static Task<IResult> ExcerptAsync(HttpContext context, string cameraId, string? stream, string? from, string? to, CameraCatalog catalog, RecordingEngine engine, OpenStreams open) =>
-        ServeExcerptAsync(context, cameraId, stream, from, to, catalog, engine, open, download: false);
+    private static Task<IResult> ExcerptAsync(
+        HttpContext context, string cameraId, string? stream, string? from, string? to, CameraCatalog catalog, RecordingEngine engine, OpenStreams open, HeavyRequests heavy) =>
+        ServeExcerptAsync(context, cameraId, stream, from, to, catalog, engine, open, heavy, download: false);
 
-    /// <summary>An excerpt, with range requests, until it is sent or the password changes (which aborts the connection).</summary>
+    /// <summary>
+    /// An excerpt, with range requests, until it is sent or the password changes (which aborts the connection); 429
+    /// when its client, or all together, already have as many being sent as allowed.
+    /// </summary>
     private static async Task<IResult> ServeExcerptAsync(
-        HttpContext context, string cameraId, string? stream, string? from, string? to, CameraCatalog catalog, RecordingEngine engine, OpenStreams open, bool download)
+        HttpContext context, string cameraId, string? stream, string? from, string? to, CameraCatalog catalog, RecordingEngine engine, OpenStreams open,
+        HeavyRequests heavy, bool download)
     {
         if (!VideoQuery.TryStream(stream, StreamKind.Main, out var kind, out var error)
             || !VideoQuery.TryRange(from, to, VideoQuery.MaxVideoRange, out var start, out var end, out error))
@@ -139,6 +151,12 @@ public static class VideoEndpoints
         if (await FindAsync(catalog, cameraId) is not { } id)
         {
             return NoSuchCamera();
+        }
+
+        using var slot = heavy.Enter(context, HeavyRequests.Work.Download);
+        if (slot.Refusal is { } busy)
+        {
+            return busy;
         }
 
         var excerpt = await engine.ExcerptAsync(new StreamKey(id, kind), start, end);
@@ -167,15 +185,22 @@ public static class VideoEndpoints
         // The console's playback needs the unlocked console: Lock ends it; the app's does not depend on the console.
         using var lease = open.Open(context, endsWithLock: Hosting.ListenerRouting.ListenerOf(context) == Hosting.Listener.Console);
         using var abortWhenEnded = lease.Token.Register(context.Abort); // a password change, Lock or a revocation
-        await Results.Stream(excerpt.Open(engine.Layout), "video/mp4", downloadName, enableRangeProcessing: true).ExecuteAsync(context);
+        await Results.Stream(excerpt.Open(), "video/mp4", downloadName, enableRangeProcessing: true).ExecuteAsync(context);
         return Results.Empty;
     }
 
-    private static async Task<IResult> SnapshotAsync(HttpContext context, string cameraId, CameraCatalog catalog, RecordingEngine engine)
+    private static async Task<IResult> SnapshotAsync(HttpContext context, string cameraId, CameraCatalog catalog, RecordingEngine engine, HeavyRequests heavy)
     {
         if (await FindAsync(catalog, cameraId) is not { } id)
         {
             return NoSuchCamera();
+        }
+
+        // Every snapshot runs an ffmpeg decoder: at most SnapshotsAtOnce of them, whoever asks.
+        using var slot = heavy.Enter(context, HeavyRequests.Work.Snapshot);
+        if (slot.Refusal is { } busy)
+        {
+            return busy;
         }
 
         if (await engine.SnapshotAsync(new StreamKey(id, StreamKind.Main), context.RequestAborted) is not { } snapshot)

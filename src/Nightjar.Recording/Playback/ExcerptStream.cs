@@ -1,16 +1,23 @@
+using Microsoft.Win32.SafeHandles;
 using Nightjar.Recording.Storage;
 
 namespace Nightjar.Recording.Playback;
 
 /// <summary>
 /// A <see cref="RecordingExcerpt"/> read as a stream: the init segment, then each fragment read from its file when
-/// the reader gets to it (one fragment held at a time). Seekable, so HTTP range requests can start anywhere.
+/// the reader gets to it. Seekable, so HTTP range requests can start anywhere. Whatever the excerpt's length, it holds
+/// one fragment, the fragment entries of one file (read from the index when the reader enters that file) and one open
+/// handle, to that file, at a time: a slow reader of a day's excerpt costs what a reader of a minute's does.
 /// </summary>
-internal sealed class ExcerptStream(RecordingExcerpt excerpt, RecordingLayout layout) : Stream
+internal sealed class ExcerptStream(RecordingExcerpt excerpt, RecordingIndex index, RecordingLayout layout) : Stream
 {
     private long position;
-    private int cachedIndex = -1;
-    private byte[]? cached;
+    private int pieceIndex = -1;
+    private IReadOnlyList<FragmentEntry> entries = [];
+    private SafeFileHandle? handle;
+    private int fragmentIndex = -1;
+    private byte[] fragment = [];
+    private bool disposed;
 
     public override bool CanRead => true;
 
@@ -28,6 +35,7 @@ internal sealed class ExcerptStream(RecordingExcerpt excerpt, RecordingLayout la
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        ObjectDisposedException.ThrowIf(disposed, this);
         if (position >= Length || buffer.Length == 0)
         {
             return 0;
@@ -42,18 +50,101 @@ internal sealed class ExcerptStream(RecordingExcerpt excerpt, RecordingLayout la
             return take;
         }
 
-        var index = excerpt.PieceAt(position);
-        if (index != cachedIndex)
+        var at = excerpt.PieceAt(position);
+        var piece = excerpt.Pieces[at];
+        if (at != pieceIndex)
         {
-            cached = await excerpt.ReadPieceAsync(index, layout, cancellationToken);
-            cachedIndex = index;
+            await EnterAsync(at, piece);
         }
 
-        var within = (int)(position - excerpt.Pieces[index].ExcerptOffset);
-        var count = Math.Min(cached!.Length - within, buffer.Length);
-        cached.AsMemory(within, count).CopyTo(buffer);
+        var fileOffset = piece.FileOffset + (position - piece.ExcerptOffset);
+        var k = FragmentAt(fileOffset, piece);
+        if (k != fragmentIndex)
+        {
+            fragment = await ReadFragmentAsync(entries[k], piece, piece.FirstSequence + (k - piece.FirstFragment), cancellationToken);
+            fragmentIndex = k;
+        }
+
+        var within = (int)(fileOffset - entries[k].Offset);
+        var count = Math.Min(fragment.Length - within, buffer.Length);
+        fragment.AsMemory(within, count).CopyTo(buffer);
         position += count;
         return count;
+    }
+
+    /// <summary>Moves to another file: its entries from the index, and a handle kept open until the reader leaves it.</summary>
+    private async Task EnterAsync(int at, ExcerptPiece piece)
+    {
+        handle?.Dispose();
+        handle = null;
+        pieceIndex = -1;
+        fragmentIndex = -1;
+        var read = await index.GetFragmentsAsync(piece.RecordingId);
+        if (read.Count < piece.FirstFragment + piece.Fragments || read[piece.FirstFragment].Offset != piece.FileOffset)
+        {
+            throw new IOException($"{piece.Path} no longer holds the fragments this excerpt was planned with (deleted or cut while being read).");
+        }
+
+        handle = File.OpenHandle(layout.FullPath(piece.Path), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        entries = read;
+        pieceIndex = at;
+    }
+
+    /// <summary>The entry (within the piece) of the fragment that holds byte <paramref name="fileOffset"/> of the file.</summary>
+    private int FragmentAt(long fileOffset, ExcerptPiece piece)
+    {
+        int low = piece.FirstFragment, high = piece.FirstFragment + piece.Fragments - 1;
+        if (fragmentIndex >= low && fragmentIndex <= high && entries[fragmentIndex].Offset <= fileOffset && fileOffset < entries[fragmentIndex].Offset + entries[fragmentIndex].Size)
+        {
+            return fragmentIndex;
+        }
+
+        while (low < high)
+        {
+            var middle = (low + high + 1) / 2;
+            if (entries[middle].Offset <= fileOffset)
+            {
+                low = middle;
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+
+        return low;
+    }
+
+    /// <summary>A fragment's bytes as they stand in the excerpt: read from its file, decode times moved, renumbered.</summary>
+    private async Task<byte[]> ReadFragmentAsync(FragmentEntry entry, ExcerptPiece piece, int sequence, CancellationToken cancellationToken)
+    {
+        var bytes = new byte[entry.Size];
+        var read = 0;
+        while (read < bytes.Length)
+        {
+            var n = await RandomAccess.ReadAsync(handle!, bytes.AsMemory(read), entry.Offset + read, cancellationToken);
+            if (n == 0)
+            {
+                throw new IOException($"{piece.Path} ends before its fragment at {entry.Offset} (deleted or cut while being read).");
+            }
+
+            read += n;
+        }
+
+        FragmentRewriter.Rewrite(bytes, excerpt.Init, piece.Shift, (uint)sequence);
+        return bytes;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            handle?.Dispose();
+            handle = null;
+            disposed = true;
+        }
+
+        base.Dispose(disposing);
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>

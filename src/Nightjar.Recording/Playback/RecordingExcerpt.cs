@@ -14,16 +14,22 @@ namespace Nightjar.Recording.Playback;
 public sealed class RecordingExcerpt
 {
     private readonly IReadOnlyList<ExcerptPiece> pieces;
+    private readonly RecordingIndex index;
+    private readonly RecordingLayout layout;
 
-    private RecordingExcerpt(StreamKey stream, InitSegment init, IReadOnlyList<ExcerptPiece> pieces, DateTimeOffset start, DateTimeOffset end, bool cutShort)
+    private RecordingExcerpt(
+        StreamKey stream, InitSegment init, IReadOnlyList<ExcerptPiece> pieces, DateTimeOffset start, DateTimeOffset end, bool cutShort, RecordingIndex index, RecordingLayout layout)
     {
         Stream = stream;
         Init = init;
         this.pieces = pieces;
+        this.index = index;
+        this.layout = layout;
         Start = start;
         End = end;
         CutShort = cutShort;
-        Length = init.Bytes.Length + pieces.Sum(p => (long)p.Size);
+        Length = init.Bytes.Length + pieces.Sum(p => p.Size);
+        Fragments = pieces.Sum(p => p.Fragments);
     }
 
     public StreamKey Stream { get; }
@@ -40,11 +46,13 @@ public sealed class RecordingExcerpt
     /// <summary>True when the recordings went on past <see cref="End"/> with other stream settings, which one file cannot hold.</summary>
     public bool CutShort { get; }
 
-    public int Fragments => pieces.Count;
+    public int Fragments { get; }
 
     /// <summary>
     /// The excerpt of [<paramref name="from"/>, <paramref name="to"/>), or null when nothing was recorded then. Reads
-    /// only the index and the init segment of the first file.
+    /// only the index and the init segment of the first file. The plan it keeps is one <see cref="ExcerptPiece"/> per
+    /// file, never one per frame: each file's fragment entries are read while planning and dropped, and read again by
+    /// a reader when it gets to that file.
     /// </summary>
     public static async Task<RecordingExcerpt?> CreateAsync(RecordingIndex index, RecordingLayout layout, StreamKey stream, DateTimeOffset from, DateTimeOffset to)
     {
@@ -66,6 +74,7 @@ public sealed class RecordingExcerpt
         var fromUs = WallClock.ToMicroseconds(from);
         var toUs = WallClock.ToMicroseconds(to);
         long startUs = 0, endUs = 0, shift = 0;
+        var sequence = 1;
         var cutShort = false;
         RecordingSummary? previous = null;
         foreach (var recording in recordings)
@@ -98,6 +107,8 @@ public sealed class RecordingExcerpt
                 }
             }
 
+            var count = 0;
+            long size = 0;
             for (var i = firstIndex; i < entries.Count; i++)
             {
                 var entry = entries[i];
@@ -107,19 +118,29 @@ public sealed class RecordingExcerpt
                     break;
                 }
 
-                if (pieces.Count == 0)
+                if (count == 0)
                 {
-                    startUs = at;
+                    if (pieces.Count == 0)
+                    {
+                        startUs = at;
+                    }
+
+                    if (!sameRun)
+                    {
+                        // A new run: its media clock starts afresh, so place it at its wall time.
+                        shift = WallClock.MicrosecondsToMedia(at - startUs) - (recording.MediaStart + entry.Time);
+                    }
                 }
 
-                if (i == firstIndex && !sameRun)
-                {
-                    // A new run: its media clock starts afresh, so place it at its wall time.
-                    shift = WallClock.MicrosecondsToMedia(at - startUs) - (recording.MediaStart + entry.Time);
-                }
+                count++;
+                size += entry.Size;
+            }
 
-                pieces.Add(new ExcerptPiece(recording.Path, entry.Offset, entry.Size, excerptOffset, shift, pieces.Count + 1));
-                excerptOffset += entry.Size;
+            if (count > 0)
+            {
+                pieces.Add(new ExcerptPiece(recording.Id, recording.Path, firstIndex, count, entries[firstIndex].Offset, size, excerptOffset, shift, sequence));
+                excerptOffset += size;
+                sequence += count;
                 endUs = Math.Min(toUs, WallClock.ToMicroseconds(recording.End));
             }
 
@@ -128,11 +149,14 @@ public sealed class RecordingExcerpt
 
         return pieces.Count == 0
             ? null
-            : new RecordingExcerpt(stream, init, pieces, WallClock.FromMicroseconds(startUs), WallClock.FromMicroseconds(endUs), cutShort);
+            : new RecordingExcerpt(stream, init, pieces, WallClock.FromMicroseconds(startUs), WallClock.FromMicroseconds(endUs), cutShort, index, layout);
     }
 
-    /// <summary>The excerpt as a read-only, seekable stream of <see cref="Length"/> bytes (for range requests, downloads and exports).</summary>
-    public Stream Open(RecordingLayout layout) => new ExcerptStream(this, layout);
+    /// <summary>
+    /// The excerpt as a read-only, seekable stream of <see cref="Length"/> bytes (for range requests, downloads and
+    /// exports). It holds one fragment, one file's entries and one open file at a time; dispose it to close that file.
+    /// </summary>
+    public Stream Open() => new ExcerptStream(this, index, layout);
 
     internal IReadOnlyList<ExcerptPiece> Pieces => pieces;
 
@@ -154,30 +178,6 @@ public sealed class RecordingExcerpt
         }
 
         return low;
-    }
-
-    /// <summary>A piece's bytes as they stand in the excerpt: read from its file, decode times moved, renumbered.</summary>
-    internal async Task<byte[]> ReadPieceAsync(int index, RecordingLayout layout, CancellationToken cancellationToken)
-    {
-        var piece = pieces[index];
-        var bytes = new byte[piece.Size];
-        using (var handle = File.OpenHandle(layout.FullPath(piece.Path), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
-        {
-            var read = 0;
-            while (read < bytes.Length)
-            {
-                var n = await RandomAccess.ReadAsync(handle, bytes.AsMemory(read), piece.FileOffset + read, cancellationToken);
-                if (n == 0)
-                {
-                    throw new IOException($"{piece.Path} ends before its fragment at {piece.FileOffset} (deleted or cut while being read).");
-                }
-
-                read += n;
-            }
-        }
-
-        FragmentRewriter.Rewrite(bytes, Init, piece.Shift, (uint)piece.Sequence);
-        return bytes;
     }
 
     private static async Task<InitSegment?> ReadInitAsync(string path, long length)
