@@ -43,8 +43,8 @@ public static class VideoMeasurements
             await setup.CloseAsync();
             await Task.Delay(TimeSpan.FromSeconds(10)); // every stream recording, some history for the seeks
 
-            await GridAsync(report, browser, recorder, TimeSpan.FromSeconds(quick ? 20 : 60));
-            await FirstFrameAsync(report, browser, recorder, quick ? 5 : 20);
+            await GridAsync(report, browser, recorder, dataDir, TimeSpan.FromSeconds(quick ? 20 : 60));
+            await FirstFrameAsync(report, browser, recorder, dataDir, quick ? 5 : 20);
             await SeekAsync(report, browser, recorder, recordingSince.AddSeconds(10), quick ? 5 : 20);
             await AppClientsAsync(report, recorder, TimeSpan.FromSeconds(quick ? 10 : 30));
         }
@@ -56,9 +56,21 @@ public static class VideoMeasurements
     private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>The live view's 2×2 grid of sub-streams: latency from a fragment's arrival at the recorder to its frame on screen, and Chromium's CPU.</summary>
-    private static async Task GridAsync(BenchReport report, IBrowser browser, RecorderChildProcess recorder, TimeSpan window)
+    /// <summary>
+    /// A page of the box's own screen: admitted as deploy/nightjar-kiosk admits its browser (the kiosk secret posted from
+    /// the launcher's start page), which the locked live view needs.
+    /// </summary>
+    private static async Task<IPage> KioskPageAsync(IBrowser browser, RecorderChildProcess recorder, string dataDir)
     {
         var page = await ConsoleDriver.NewPageAsync(browser);
+        await page.GotoAsync((await KioskLauncher.StartPageAsync(recorder.ConsoleUrl, dataDir)).AbsoluteUri);
+        await page.WaitForURLAsync(new Uri(recorder.ConsoleUrl, "/").AbsoluteUri);
+        return page;
+    }
+
+    private static async Task GridAsync(BenchReport report, IBrowser browser, RecorderChildProcess recorder, string dataDir, TimeSpan window)
+    {
+        var page = await KioskPageAsync(browser, recorder, dataDir);
         await page.GotoAsync(new Uri(recorder.ConsoleUrl, "/?stamps=1").ToString());
         await page.WaitForFunctionAsync("() => document.querySelectorAll('video[data-frames-presented]').length === 4", null, new() { Timeout = 30_000 });
         await Task.Delay(TimeSpan.FromSeconds(10));
@@ -88,13 +100,13 @@ public static class VideoMeasurements
     }
 
     /// <summary>Opens the live view afresh, again and again: the time from the start of the page load to each tile's first frame.</summary>
-    private static async Task FirstFrameAsync(BenchReport report, IBrowser browser, RecorderChildProcess recorder, int runs)
+    private static async Task FirstFrameAsync(BenchReport report, IBrowser browser, RecorderChildProcess recorder, string dataDir, int runs)
     {
         var times = new List<double>();
         var loaded = new List<double>();
         for (var run = 0; run < runs; run++)
         {
-            var page = await ConsoleDriver.NewPageAsync(browser);
+            var page = await KioskPageAsync(browser, recorder, dataDir); // then the live view opened afresh, as measured before
             await page.GotoAsync(recorder.ConsoleUrl.ToString());
             await page.WaitForFunctionAsync("() => window.nightjarLive && window.nightjarLive.stats().filter(p => p.firstFrameAt !== null).length === 4", null, new() { Timeout = 30_000 });
             var stats = await page.EvaluateAsync<JsonElement>("() => window.nightjarLive.stats()");

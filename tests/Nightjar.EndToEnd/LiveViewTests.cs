@@ -31,17 +31,28 @@ public sealed class LiveViewTests(ConsoleBrowser browser, ITestOutputHelper outp
         return recorder;
     }
 
+    /// <summary>The live view logged in, or (<paramref name="logIn"/> false) locked on the box's own screen: its browser started by the kiosk launcher.</summary>
     private async Task<ConsolePage> OpenLiveViewAsync(TestRecorder recorder, bool logIn)
     {
         var console = new ConsolePage(await browser.NewPageAsync());
-        await console.OpenAsync(new Uri(recorder.ConsoleUrl, logIn ? "/?login=open" : "/"));
-        if (logIn)
+        if (!logIn)
         {
-            await console.Field("Password").FillAsync(TestRecorder.AdminPassword);
-            await console.SubmitLoginAsync();
+            await OpenAsTheKioskAsync(console, recorder);
+            return console;
         }
 
+        await console.OpenAsync(new Uri(recorder.ConsoleUrl, "/?login=open"));
+        await console.Field("Password").FillAsync(TestRecorder.AdminPassword);
+        await console.SubmitLoginAsync();
         return console;
+    }
+
+    /// <summary>What deploy/nightjar-kiosk.service does: the launcher's start page posts the kiosk secret, and the page goes on to the live view.</summary>
+    private static async Task OpenAsTheKioskAsync(ConsolePage console, TestRecorder recorder)
+    {
+        await console.Page.GotoAsync((await KioskLauncher.StartPageAsync(recorder)).AbsoluteUri);
+        await console.Page.WaitForURLAsync(new Uri(recorder.ConsoleUrl, "/").AbsoluteUri);
+        await console.WaitUntilInteractiveAsync();
     }
 
     /// <summary>Waits until the video matching <paramref name="selector"/> has put <paramref name="frames"/> frames on screen.</summary>
@@ -87,6 +98,26 @@ public sealed class LiveViewTests(ConsoleBrowser browser, ITestOutputHelper outp
 
         var stats = await console.Page.EvaluateAsync<System.Text.Json.JsonElement>("() => window.nightjarLive.stats()");
         output.WriteLine($"live players: {stats}");
+    }
+
+    [Fact]
+    public async Task TheLockedLiveView_PlaysOnlyOnTheKiosksOwnBrowser_AnyOtherSaysLogInToWatch()
+    {
+        await using var camera = await FakeCamera.StartAsync();
+        await using var recorder = await StartRecordingAsync(
+            "--Nightjar:Cameras:0:Name=Porch", $"--Nightjar:Cameras:0:StreamUrl={camera.Url("main")}", $"--Nightjar:Cameras:0:SubStreamUrl={camera.Url("sub")}");
+
+        // Another browser on the box (any local program): the tile is named, without a video or the camera's id.
+        var other = new ConsolePage(await browser.NewPageAsync());
+        await other.OpenAsync(recorder.ConsoleUrl);
+        var tile = other.Page.GetByRole(AriaRole.Region, new() { Name = "Porch" });
+        await Expect(tile.GetByRole(AriaRole.Status)).ToHaveTextAsync("Log in to watch");
+        await Expect(other.Page.Locator("video")).ToHaveCountAsync(0);
+        Assert.DoesNotContain("cfg0", await other.Page.ContentAsync(), StringComparison.Ordinal);
+
+        // The kiosk's browser, started by its launcher, plays it.
+        var kiosk = await OpenLiveViewAsync(recorder, logIn: false);
+        await WaitForFramesAsync(kiosk, "video[data-live-src='/console/media/live/cfg0?stream=sub']", 10);
     }
 
     [Fact]

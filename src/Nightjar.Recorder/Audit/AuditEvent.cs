@@ -33,4 +33,6 @@ public enum AuditEvent
     RecoveryEmailChanged,
     NotificationSettingsChanged,
     MailWrittenToPickup,
+    KioskAdmitted,
+    KioskSecretRefused,
 }

@@ -37,6 +37,8 @@ public static class AuditWords
         AuditEvent.RecoveryEmailChanged => "Recovery email changed",
         AuditEvent.NotificationSettingsChanged => "Notification settings changed",
         AuditEvent.MailWrittenToPickup => "Email not sent (no mail relay)",
+        AuditEvent.KioskAdmitted => "Screen's browser admitted",
+        AuditEvent.KioskSecretRefused => "Wrong kiosk secret",
         _ => auditEvent.ToString(),
     };
 }

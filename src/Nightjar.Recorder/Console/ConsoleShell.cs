@@ -10,6 +10,9 @@ public sealed class ConsoleShell
 
     public bool IsUnlocked { get; private set; }
 
+    /// <summary>Whether this is the box's own screen (its browser showed the kiosk secret: <see cref="KioskBrowser"/>).</summary>
+    public bool IsKiosk { get; set; }
+
     /// <summary>Where to go after a successful login; null while the Login dialog is closed.</summary>
     public string? LoginReturnPath { get; private set; }
 

@@ -28,7 +28,10 @@ public static class ConsoleOrigin
             }
 
             var origin = context.Request.Headers.Origin.ToString();
-            if (origin.Length > 0 && !(Uri.TryCreate(origin, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttp && IsSelf(uri.Host, uri.Port, port)))
+            // The kiosk launcher's local page posts the kiosk secret from file:// (Origin: null); that post proves
+            // itself by the secret, and another site's page cannot know it.
+            var kioskExchange = HttpMethods.IsPost(context.Request.Method) && context.Request.Path.Equals(Console.KioskBrowser.Path, StringComparison.Ordinal);
+            if (origin.Length > 0 && !kioskExchange && !(Uri.TryCreate(origin, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttp && IsSelf(uri.Host, uri.Port, port)))
             {
                 await RefuseAsync(context, StatusCodes.Status403Forbidden, "origin-not-allowed", "A page of another site cannot use the console.");
                 return;

@@ -49,6 +49,8 @@ public static class RecorderApp
         var clock = TimeProvider.System;
         DataFolder.CreatePrivate(recorderOptions.DataDirFullPath);
         var certificate = DeviceCertificate.LoadOrCreate(recorderOptions.DataDirFullPath, clock);
+        // Made at start, before the kiosk's unit loads it (deploy/nightjar-kiosk.service).
+        var kioskSecret = KioskSecret.LoadOrCreate(recorderOptions.DataDirFullPath);
         var ownerCertificate = OwnerCertificate.From(recorderOptions.Api);
         builder.WebHost.ConfigureListeners(recorderOptions, certificate, ownerCertificate);
         var engine = await recording.EnsureStartedAsync(
@@ -73,6 +75,7 @@ public static class RecorderApp
         {
             services.AddSingleton(_ => ownerCertificate);
         }
+        services.AddSingleton(kioskSecret);
         services.AddSingleton<BootIdentity>();
         services.AddSingleton<IOptions<RecorderOptions>>(Options.Create(recorderOptions));
         // An instance, not a factory: the host must never dispose the engine, which outlives it.
@@ -119,12 +122,14 @@ public static class RecorderApp
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
+        app.UseKioskMark();
         app.UseAuthorization();
         app.UseStaleAntiforgeryCookieRemoval();
         app.UseAntiforgery();
 
         app.MapHealth();
         app.MapConsoleSessions();
+        app.MapKiosk();
         app.MapRecovery();
         app.MapCompanionApi();
         app.MapWebSession();

@@ -24,7 +24,7 @@ public static class VideoEndpoints
     /// <summary>WebSocket close status: the password changed (sign in again).</summary>
     public const int PasswordChangedCloseStatus = 4001;
 
-    /// <summary>WebSocket close status: the console was locked and its live view needs a login.</summary>
+    /// <summary>WebSocket close status: the console was locked, or live video while locked was turned off, and its live view needs a login.</summary>
     public const int LockedCloseStatus = 4002;
 
     /// <summary>WebSocket close status: the app token the socket was opened with was revoked (or signed out).</summary>
@@ -34,6 +34,7 @@ public static class VideoEndpoints
     internal static Task CloseForAsync(WebSocket socket, OpenStreams.Ending why) => why switch
     {
         OpenStreams.Ending.Locked => CloseAsync(socket, (WebSocketCloseStatus)LockedCloseStatus, "The console was locked."),
+        OpenStreams.Ending.LiveViewTurnedOff => CloseAsync(socket, (WebSocketCloseStatus)LockedCloseStatus, "Live video now needs a login."),
         OpenStreams.Ending.Revoked => CloseAsync(socket, (WebSocketCloseStatus)RevokedCloseStatus, "Signed out: this app's sign-in was revoked."),
         _ => CloseAsync(socket, (WebSocketCloseStatus)PasswordChangedCloseStatus, "The password changed."),
     };
@@ -243,10 +244,11 @@ public static class VideoEndpoints
         }
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        // On the console, live video outlives Lock only where it may be watched while locked (LiveViewAccess).
-        var endsWithLock = Hosting.ListenerRouting.ListenerOf(context) == Hosting.Listener.Console
-            && !context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<Console.ConsoleOptions>>().CurrentValue.LiveViewWhileLocked;
-        using var lease = open.Open(context, endsWithLock);
+        // On the console, live video outlives Lock only on the box's own screen, and only while it may be watched
+        // locked (LiveViewAccess); turning that off ends the screen's streams that a login does not hold.
+        using var lease = Hosting.ListenerRouting.ListenerOf(context) == Hosting.Listener.Console
+            ? open.OpenConsoleLive(context, kiosk: context.RequestServices.GetRequiredService<Console.KioskSecret>().Admits(context.Request))
+            : open.Open(context);
         using var viewer = feed.Subscribe();
         using var viewerGone = CancellationTokenSource.CreateLinkedTokenSource(lease.Token);
         // Cancelling a send aborts the socket: that is how a viewer that takes nothing for 15 s is cut off, and how a

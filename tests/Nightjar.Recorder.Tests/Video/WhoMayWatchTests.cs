@@ -12,7 +12,7 @@ namespace Nightjar.Recorder.Tests.Video;
 
 /// <summary>
 /// Who may watch: an app token of the current credential epoch, an unlocked console, or the locked box's own screen
-/// when <c>Nightjar:Console:LiveViewWhileLocked</c> allows it; and a password change ends every open stream at once.
+/// (its kiosk browser) when <c>Nightjar:Console:LiveViewWhileLocked</c> allows it; and a password change ends every open stream at once.
 /// </summary>
 public sealed class WhoMayWatchTests : IAsyncDisposable
 {
@@ -203,7 +203,8 @@ public sealed class WhoMayWatchTests : IAsyncDisposable
     public async Task WhileLocked_TheBoxsScreenShowsLiveVideo_ButNotRecordings()
     {
         await using var recorder = await StartRecorderAsync(); // LiveViewWhileLocked is on by default
-        using var screen = await VideoConnections.OpenConsoleLiveAsync(recorder, "/console/media/live/cfg0");
+        var (_, kiosk) = await KioskLauncher.PostSecretAsync(recorder); // the box's own screen (KioskLiveViewTests)
+        using var screen = await VideoConnections.OpenConsoleLiveAsync(recorder, "/console/media/live/cfg0", kiosk);
         var (type, text) = await VideoConnections.ReceiveAsync(screen);
         Assert.Equal(WebSocketMessageType.Text, type); // the console's stream describes each init segment
         Assert.Contains("\"codecs\":\"avc1.", System.Text.Encoding.UTF8.GetString(text), StringComparison.Ordinal);
