@@ -37,7 +37,7 @@ public sealed class CameraCatalog(
     }
 
     /// <summary>Tells the engine which cameras to record (at host start, and after every change).</summary>
-    public async Task ApplyAsync() => await engine.ApplyAsync([.. (await LoadAsync()).Select(c => c.Source)]);
+    public async Task ApplyAsync() => await engine.ApplyAsync([.. (await LoadAsync(decrypt: true)).Select(c => c.Source)]);
 
     /// <summary>
     /// Cameras saved before credentials in a URL's query (<c>?user=admin&amp;password=…</c>) were taken out hold them in
@@ -131,8 +131,9 @@ public sealed class CameraCatalog(
                 await audit.WriteAsync(AuditEvent.CameraChanged, $"Camera \"{settings.Name}\" changed ({settings.StreamUrl.AbsoluteUri}).");
             }
 
-            await ApplyAsync();
-            var saved = (await ListAsync()).First(c => c.Id == id);
+            var now = await LoadAsync(decrypt: true);
+            await engine.ApplyAsync([.. now.Select(c => c.Source)]);
+            var saved = now.First(c => c.Entry.Id == id).Entry;
             Changed?.Invoke();
             return new CameraSaveOutcome(check.Errors, saved.ToForm(), saved);
         }
@@ -148,7 +149,7 @@ public sealed class CameraCatalog(
     /// </summary>
     public async Task<CameraTestOutcome> TestAsync(string? id, CameraForm form, CancellationToken cancellationToken)
     {
-        var cameras = await LoadAsync();
+        var cameras = await LoadAsync(decrypt: true);
         var existing = id is null ? null : cameras.FirstOrDefault(c => c.Entry.Id == id);
         // Test needs the stream, not a name: a camera not yet named is tried all the same (Save asks for the name).
         var named = form.Name.Trim().Length == 0 ? form with { Name = "Camera" } : form;
@@ -203,9 +204,14 @@ public sealed class CameraCatalog(
     private static CameraSaveOutcome Refused(CameraForm form, string message) =>
         new(new Dictionary<string, string> { [CameraField.Form] = message }, form, null);
 
+    /// <summary>A camera as listed, and as the engine records it (its password empty unless loaded with <c>decrypt</c>).</summary>
     private sealed record Loaded(CameraEntry Entry, CameraSource Source);
 
-    private async Task<List<Loaded>> LoadAsync()
+    /// <summary>
+    /// The cameras. Saved passwords are decrypted only with <paramref name="decrypt"/>: to connect (recording, Test, ONVIF),
+    /// never to list, so the console's and the API's many readings of the list leave the passwords sealed.
+    /// </summary>
+    private async Task<List<Loaded>> LoadAsync(bool decrypt = false)
     {
         var cameras = new List<Loaded>();
         foreach (var (_, id, camera) in configured.Value.Ordered())
@@ -235,8 +241,8 @@ public sealed class CameraCatalog(
             }
 
             Uri? sub = saved.SubStreamUrl is null ? null : new Uri(saved.SubStreamUrl);
-            var password = store.PasswordOf(saved);
-            if (saved.PasswordCipher is not null && password.Length == 0)
+            var password = decrypt ? store.PasswordOf(saved) : "";
+            if (decrypt && saved.PasswordCipher is not null && password.Length == 0)
             {
                 logger.LogError("The saved password of camera {Id} cannot be decrypted (the key file was replaced); type it again.", saved.Id);
             }
@@ -255,7 +261,7 @@ public sealed class CameraCatalog(
     /// added through ONVIF or is gone.
     /// </summary>
     public async Task<(Uri Address, string UserName, string Password)?> OnvifLoginAsync(string id) =>
-        (await LoadAsync()).FirstOrDefault(c => c.Entry.Id == id) is { Entry.OnvifAddress: { } address } camera
+        (await LoadAsync(decrypt: true)).FirstOrDefault(c => c.Entry.Id == id) is { Entry.OnvifAddress: { } address } camera
             ? (address, camera.Source.Main.UserName, camera.Source.Main.Password)
             : null;
 

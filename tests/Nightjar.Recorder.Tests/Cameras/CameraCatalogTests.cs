@@ -1,4 +1,6 @@
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Nightjar.Recorder.Cameras;
 using Nightjar.Recorder.Storage;
@@ -65,6 +67,10 @@ public sealed class CameraCatalogTests
         const string secret = "Secret123";
         using var camera = new RtspLoginListener();
         await using var harness = await CameraHarness.StartAsync();
+        // A connection of the test's own, outside the pools, so that another test clearing every pool cannot make it
+        // the last one to close, which would checkpoint the WAL before it is read (the check would then prove nothing).
+        var keeper = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(harness.Services.DataDir, "nightjar.db")};Pooling=False");
+        await keeper.OpenAsync();
 
         var saved = await harness.Catalog.SaveAsync(null,
             new CameraForm("Gate", $"rtsp://127.0.0.1:{camera.Port}/live?channel=1&user=admin&password={secret}", "", "", ""));
@@ -80,7 +86,7 @@ public sealed class CameraCatalogTests
         var test = await harness.Catalog.TestAsync(saved.Saved.Id, saved.Form, CancellationToken.None);
         Assert.DoesNotContain(secret, test.Form.StreamUrl, StringComparison.Ordinal);
 
-        await AssertNotInTheDatabaseFilesAsync(harness, secret);
+        await AssertNotInTheDatabaseFilesAsync(harness, secret, keeper: keeper);
     }
 
     [Fact]
@@ -109,8 +115,12 @@ public sealed class CameraCatalogTests
         await AssertNotInTheDatabaseFilesAsync(harness, secret, walExpected: false);
     }
 
-    /// <summary>Reads the raw bytes of nightjar.db and its WAL while connections are open, and again after they closed (checkpointed).</summary>
-    private static async Task AssertNotInTheDatabaseFilesAsync(CameraHarness harness, string secret, bool walExpected = true)
+    /// <summary>
+    /// Reads the raw bytes of nightjar.db and its WAL while connections are open, and again after they closed
+    /// (checkpointed); <paramref name="keeper"/>, a connection that kept the WAL from a checkpoint so far, closes between.
+    /// </summary>
+    private static async Task AssertNotInTheDatabaseFilesAsync(CameraHarness harness, string secret, bool walExpected = true,
+        Microsoft.Data.Sqlite.SqliteConnection? keeper = null)
     {
         var walRead = false;
         for (var pass = 0; pass < 2; pass++)
@@ -119,6 +129,11 @@ public sealed class CameraCatalogTests
             {
                 walRead |= file.EndsWith("-wal", StringComparison.Ordinal) && new FileInfo(file).Length > 0;
                 Assert.DoesNotContain(secret, Encoding.Latin1.GetString(await File.ReadAllBytesAsync(file)), StringComparison.Ordinal);
+            }
+
+            if (keeper is not null)
+            {
+                await keeper.DisposeAsync();
             }
 
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
@@ -138,6 +153,63 @@ public sealed class CameraCatalogTests
         Assert.Null(harness.Services.Get<Nightjar.Recorder.Security.SecretProtector>().Unprotect(CameraStore.PasswordPurpose(saved.Id), cipher));
         Assert.Null(harness.Services.Get<Nightjar.Recorder.Security.SecretProtector>().Unprotect(CameraStore.PasswordPurpose("cam-other"),
             harness.Services.Get<Nightjar.Recorder.Security.SecretProtector>().Protect(CameraStore.PasswordPurpose(saved.Id), "x")));
+    }
+
+    [Fact]
+    public async Task ListingCameras_DecryptsNoPassword_OnlyConnectingDoes()
+    {
+        var logged = new KeptLog();
+        await using var harness = await CameraHarness.StartAsync(s => s.AddSingleton<ILoggerProvider>(logged));
+        var saved = (await harness.Catalog.SaveAsync(null, new CameraForm("Porch", "rtsp://127.0.0.1:1/s", "", "viewer", "secret-9"))).Saved!;
+        // A cipher that cannot be opened: every attempt to decrypt it says so in the log.
+        await using (var connection = await harness.Services.Get<Database>().OpenAsync())
+        {
+            await connection.ExecuteAsync("UPDATE camera SET password_cipher = x'01020304' WHERE id = @Id", new { saved.Id });
+        }
+
+        for (var reading = 0; reading < 3; reading++)
+        {
+            await harness.Catalog.ListAsync();
+            await harness.Catalog.NamesAsync();
+        }
+
+        var whileListing = logged.Count("cannot be decrypted");
+        await harness.Catalog.TestAsync(saved.Id, saved.ToForm(), CancellationToken.None);
+
+        Assert.Equal(0, whileListing);
+        Assert.Equal(1, logged.Count("cannot be decrypted"));
+    }
+
+    /// <summary>A logger provider that keeps every message, to count what was said.</summary>
+    private sealed class KeptLog : ILoggerProvider, ILogger
+    {
+        private readonly List<string> messages = [];
+
+        public int Count(string words)
+        {
+            lock (messages)
+            {
+                return messages.Count(m => m.Contains(words, StringComparison.Ordinal));
+            }
+        }
+
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (messages)
+            {
+                messages.Add(formatter(state, exception));
+            }
+        }
+
+        public void Dispose()
+        {
+        }
     }
 
     [Fact]

@@ -23,11 +23,16 @@ public sealed class CameraHarness : IAsyncDisposable
 
     public CameraCatalog Catalog => Services.Get<CameraCatalog>();
 
-    public static async Task<CameraHarness> StartAsync()
+    /// <param name="configure">More services, such as a logger provider that keeps what is logged.</param>
+    public static async Task<CameraHarness> StartAsync(Action<IServiceCollection>? configure = null)
     {
         var recordings = Path.Combine(Path.GetTempPath(), "nightjar-cam-" + Guid.NewGuid().ToString("N"));
         var engine = await RecordingEngine.StartAsync(new RecordingOptions { Dir = recordings, MinFreeBytes = 0 }, TimeProvider.System, NullLoggerFactory.Instance);
-        var services = await ServiceHarness.StartAsync(s => s.AddSingleton(engine).AddCameras());
+        var services = await ServiceHarness.StartAsync(s =>
+        {
+            s.AddSingleton(engine).AddCameras();
+            configure?.Invoke(s);
+        });
         return new CameraHarness(services, engine, recordings);
     }
 
