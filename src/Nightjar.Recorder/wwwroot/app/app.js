@@ -280,7 +280,54 @@ async function showLive() {
   const tiles = cameras.map((camera) => tile(camera, camera.hasSubStream ? "sub" : "main", "button",
     { type: "button", "aria-label": camera.name, onclick: () => showFull(camera) }));
   show(...shell("live", el("h1", { text: "Live" }), el("div", { class: "grid" }, ...tiles)));
-  leaveView = () => tiles.forEach((t) => t.stop());
+  const stopStarting = startOneAfterAnother(tiles.map((t) => t.querySelector("video[data-live-src]")).filter(Boolean));
+  leaveView = () => {
+    stopStarting();
+    tiles.forEach((t) => t.stop());
+  };
+}
+
+const nextTileAfter = 500; // ms: a tile that shows nothing by then does not hold up the next
+
+/**
+ * The grid's players start one after another: each live socket begins with the last keyframe and the frames since, so
+ * four at once share a phone's link four ways and the first picture waits for all of them. Each next tile starts when
+ * the one before shows its first frame, or half a second after it started, whichever comes first. Returns a function
+ * that stops starting (leaving the view).
+ */
+function startOneAfterAnother(videos) {
+  videos.slice(1).forEach((v) => {
+    v.dataset.queuedSrc = v.dataset.liveSrc;
+    v.removeAttribute("data-live-src");
+  });
+  const timers = [];
+  let stopped = false;
+  const start = (index) => {
+    if (stopped || index >= videos.length) return;
+    const video = videos[index];
+    if (root.querySelector(".full")) {
+      // One camera fills the screen and the grid's players wait for it to close: this one waits too.
+      timers.push(setTimeout(() => start(index), nextTileAfter));
+      return;
+    }
+    if (video.dataset.queuedSrc) {
+      video.dataset.liveSrc = video.dataset.queuedSrc;
+      delete video.dataset.queuedSrc;
+    }
+    let started = false;
+    const next = () => {
+      if (started) return;
+      started = true;
+      start(index + 1);
+    };
+    video.addEventListener("playing", next, { once: true });
+    timers.push(setTimeout(next, nextTileAfter));
+  };
+  start(0);
+  return () => {
+    stopped = true;
+    timers.forEach(clearTimeout);
+  };
 }
 
 /** One camera filling the screen, on its main stream (the sub-stream where this browser cannot play the main one). */
