@@ -94,7 +94,8 @@ public sealed class OnvifDiscovery(TimeProvider clock, IReadOnlyCollection<strin
                 continue; // an ICMP "unreachable" from a unicast probe: nothing there
             }
 
-            foreach (var camera in Read(Encoding.UTF8.GetString(buffer, 0, received.ReceivedBytes), messageId))
+            var sender = (received.RemoteEndPoint as IPEndPoint)?.Address;
+            foreach (var camera in Read(Encoding.UTF8.GetString(buffer, 0, received.ReceivedBytes), messageId, sender))
             {
                 lock (found)
                 {
@@ -107,8 +108,12 @@ public sealed class OnvifDiscovery(TimeProvider clock, IReadOnlyCollection<strin
         }
     }
 
-    /// <summary>The cameras in a ProbeMatches answer to <paramref name="messageId"/>; nothing from anything else.</summary>
-    internal static IEnumerable<FoundCamera> Read(string text, string messageId)
+    /// <summary>
+    /// The cameras in a ProbeMatches answer to <paramref name="messageId"/>; nothing from anything else. Of the device
+    /// addresses a camera lists (one per network it is on, IPv6 and link-local ones among them), the one on the address
+    /// the answer came from is taken: that is the camera that answered, reachable from here.
+    /// </summary>
+    internal static IEnumerable<FoundCamera> Read(string text, string messageId, IPAddress? sender = null)
     {
         XDocument answer;
         try
@@ -128,9 +133,11 @@ public sealed class OnvifDiscovery(TimeProvider clock, IReadOnlyCollection<strin
         var cameras = new List<FoundCamera>();
         foreach (var match in answer.FindAll("ProbeMatch"))
         {
-            var device = (match.Text("XAddrs") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            var devices = (match.Text("XAddrs") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries)
                 .Select(a => Uri.TryCreate(a, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" ? uri : null)
-                .FirstOrDefault(u => u is not null);
+                .OfType<Uri>().Take(16).ToList();
+            var device = devices.FirstOrDefault(u => sender is not null && IPAddress.TryParse(u.Host, out var host) && host.Equals(sender))
+                ?? devices.FirstOrDefault();
             if (device is null)
             {
                 continue;

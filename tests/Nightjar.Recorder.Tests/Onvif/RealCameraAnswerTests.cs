@@ -218,4 +218,19 @@ public sealed class RealCameraAnswerTests : IAsyncLifetime
         Assert.NotEmpty(motion); // a camera's cell motion detector or motion alarm
         Assert.All(notifications.Where(n => !n.Topic.Contains("Motion", StringComparison.Ordinal)), n => Assert.Null(n.Moving));
     }
+
+    [Fact]
+    public void ADiscoveryAnswerListingSeveralAddresses_IsReadAtTheOneItCameFrom()
+    {
+        var text = File.ReadAllText(Path.Combine(Folder, "axis-M2036-LE-ProbeMatches.xml"));
+        var relatesTo = System.Text.RegularExpressions.Regex.Match(text, "RelatesTo[^>]*>([^<]+)<").Groups[1].Value.Trim();
+        var listed = System.Text.RegularExpressions.Regex.Match(text, "XAddrs[^>]*>([^<]+)<").Groups[1].Value;
+        var several = text.Replace(listed, "http://[fe80::1]/onvif/device_service http://10.9.8.7/onvif/device_service " + listed, StringComparison.Ordinal);
+
+        var fromThere = Assert.Single(OnvifDiscovery.Read(several, relatesTo, System.Net.IPAddress.Parse("10.9.8.7")));
+        var unknown = Assert.Single(OnvifDiscovery.Read(several, relatesTo));
+
+        Assert.Equal(new Uri("http://10.9.8.7/onvif/device_service"), fromThere.DeviceService);
+        Assert.Equal(new Uri("http://[fe80::1]/onvif/device_service"), unknown.DeviceService); // the first, when the sender is not known
+    }
 }
