@@ -57,15 +57,18 @@ public sealed class CameraEvents(CameraCatalog catalog, RecordingEngine engine, 
     /// <summary>Reads exactly these cameras' events: a camera whose settings changed starts over.</summary>
     private async Task ApplyAsync(Dictionary<string, CameraEntry> wanted, CancellationToken stoppingToken)
     {
-        foreach (var (id, (camera, stop, task)) in reading.ToList())
+        // Stopped together: each ends its subscription, which may take a camera's whole timeout.
+        var ending = reading.Where(r => !wanted.TryGetValue(r.Key, out var now) || now != r.Value.Camera).ToList();
+        foreach (var (id, (_, stop, _)) in ending)
         {
-            if (!wanted.TryGetValue(id, out var now) || now != camera)
-            {
-                reading.Remove(id);
-                await stop.CancelAsync();
-                await task;
-                stop.Dispose();
-            }
+            reading.Remove(id);
+            await stop.CancelAsync();
+        }
+
+        await Task.WhenAll(ending.Select(r => r.Value.Reading));
+        foreach (var (_, (_, stop, _)) in ending)
+        {
+            stop.Dispose();
         }
 
         foreach (var (id, camera) in wanted)
@@ -116,7 +119,7 @@ public sealed class CameraEvents(CameraCatalog catalog, RecordingEngine engine, 
                     if (now != moving)
                     {
                         moving = now;
-                        await engine.RecordCameraMotionAsync(cameraId, moving);
+                        await RecordAsync(cameraId, moving);
                     }
 
                     if (clock.GetUtcNow() >= renewAt)
@@ -140,7 +143,7 @@ public sealed class CameraEvents(CameraCatalog catalog, RecordingEngine engine, 
             if (moving)
             {
                 moving = false;
-                await engine.RecordCameraMotionAsync(cameraId, moving: false);
+                await RecordAsync(cameraId, moving: false);
             }
 
             if (stop.IsCancellationRequested)
@@ -159,6 +162,19 @@ public sealed class CameraEvents(CameraCatalog catalog, RecordingEngine engine, 
             }
 
             retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, LastRetry.Ticks));
+        }
+    }
+
+    /// <summary>Hands the engine a start or an end; at shutdown the engine may have stopped first, and the event then ends at its restart.</summary>
+    private async Task RecordAsync(string cameraId, bool moving)
+    {
+        try
+        {
+            await engine.RecordCameraMotionAsync(cameraId, moving);
+        }
+        catch (ObjectDisposedException)
+        {
+            logger.LogDebug("The camera motion of {Camera} came after the recording engine stopped.", cameraId);
         }
     }
 
