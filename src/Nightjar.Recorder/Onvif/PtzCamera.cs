@@ -21,10 +21,22 @@ public sealed class PtzCamera(OnvifDevice device, OnvifServices services, OnvifP
     public async Task HoldAsync(PtzVelocity velocity)
     {
         await ReleaseMoveAsync();
-        holding = new CancellationTokenSource();
-        var token = holding.Token;
-        await device.ContinuousMoveAsync(services, profile, velocity, MoveTimeout, token);
-        held = KeepMovingAsync(velocity, token);
+        var moving = new CancellationTokenSource();
+        holding = moving;
+        var token = moving.Token;
+        try
+        {
+            await device.ContinuousMoveAsync(services, profile, velocity, MoveTimeout, token);
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            return; // released before the camera answered: the release sends Stop
+        }
+
+        if (holding == moving)
+        {
+            held = KeepMovingAsync(velocity, token);
+        }
     }
 
     private async Task KeepMovingAsync(PtzVelocity velocity, CancellationToken token)

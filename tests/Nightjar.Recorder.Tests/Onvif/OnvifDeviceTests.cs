@@ -111,6 +111,25 @@ public sealed class OnvifDeviceTests
     }
 
     [Fact]
+    public async Task AHoldReleasedBeforeTheCameraAnswers_EndsWithAStop_AndNoError()
+    {
+        await using var camera = await FakeCamera.StartAsync(user: Login.UserName, password: Login.Password, onvif: true, onvifPtz: true);
+        using var http = OnvifSoap.CreateHttpClient();
+        var device = Device(http, camera, Login);
+        var services = await device.GetServicesAsync();
+        var main = (await device.GetProfilesAsync(services)).MaxBy(p => p.Pixels)!;
+        await using var ptz = new PtzCamera(device, services, main, [], TimeProvider.System);
+
+        var hold = ptz.HoldAsync(new PtzVelocity(1, 0, 0)); // a click: the release comes while the move is on its way
+        await ptz.ReleaseAsync();
+        await hold;
+        var released = await PanAsync(http, camera);
+        await Task.Delay(1000);
+
+        Assert.Equal(released, await PanAsync(http, camera), 3);
+    }
+
+    [Fact]
     public async Task ACameraWithoutPtz_HasNoPtzService_AndNoProfileThatMoves()
     {
         await using var camera = await FakeCamera.StartAsync(onvif: true);
