@@ -14,6 +14,9 @@ public static class ProblemTypes
     public const string CameraOffline = Base + "camera-offline";
     public const string NotRecorded = Base + "not-recorded";
 
+    /// <summary>410: the recordings asked for were deleted (to make room, or by the owner) after the video was planned; ask again for what is left.</summary>
+    public const string RecordingsDeleted = Base + "recordings-deleted";
+
     /// <summary>A web session's request to change something, or to open a socket, that came from another page (CSRF).</summary>
     public const string CrossSiteRequest = Base + "cross-site-request";
 

@@ -50,6 +50,7 @@ public sealed class RecordingEngine : IAsyncDisposable
     private readonly string? detectionProblem;
     private readonly RecordingsFolderLock folderLock;
     private readonly Playback.ExcerptPlans excerptPlans;
+    private readonly FileLeases leases;
     private readonly long runId;
     private readonly string? restartReason;
     private readonly IReadOnlyDictionary<StreamKey, (long LastEndUs, string? PendingGapReason)> previousEnds;
@@ -75,6 +76,7 @@ public sealed class RecordingEngine : IAsyncDisposable
         this.folderLock = folderLock;
         this.clock = clock;
         excerptPlans = new Playback.ExcerptPlans(clock);
+        leases = new FileLeases(clock);
         this.loggers = loggers;
         this.sources = sources;
         this.runId = runId;
@@ -86,7 +88,7 @@ public sealed class RecordingEngine : IAsyncDisposable
         Events = events;
         this.pictures = pictures;
         flusher = new IndexFlusher(index, logger);
-        retention = new Retention(index, layout, options, events, pictures, logger);
+        retention = new Retention(index, layout, options, events, pictures, leases, logger);
         retention.Add(usedBytes);
         eventRecorder = new EventRecorder(events, pictures, cameraId => Live(new StreamKey(cameraId, StreamKind.Main)), retention.Add, clock,
             loggers.CreateLogger<EventRecorder>());
@@ -410,10 +412,20 @@ public sealed class RecordingEngine : IAsyncDisposable
     /// same plan, with the same length, not planned again.
     /// </summary>
     public Task<Playback.RecordingExcerpt?> ExcerptAsync(StreamKey stream, DateTimeOffset from, DateTimeOffset to) =>
-        excerptPlans.GetAsync(stream, from, to, () => Playback.RecordingExcerpt.CreateAsync(Index, Layout, stream, from, to));
+        excerptPlans.GetAsync(stream, from, to, () => Playback.RecordingExcerpt.CreateAsync(Index, Layout, leases, stream, from, to));
 
     /// <summary>How many excerpts were planned rather than found among the recent plans (for tests).</summary>
     internal long ExcerptPlansMade => excerptPlans.Builds;
+
+    /// <summary>How many recording files excerpt readers hold now (for tests: none once every reader is done).</summary>
+    internal int LeasedFiles => leases.Count;
+
+    /// <summary>How retention finds the recordings disk's free bytes (for tests: a full disk).</summary>
+    internal Func<string, long> FreeBytesOf
+    {
+        get => retention.FreeBytesOf;
+        set => retention.FreeBytesOf = value;
+    }
 
     /// <summary>Connects to a stream as recording would and reports what it carries, or why it cannot be recorded.</summary>
     public Task<ProbeResult> ProbeAsync(StreamEndpoint endpoint, CancellationToken cancellationToken) =>
@@ -445,7 +457,11 @@ public sealed class RecordingEngine : IAsyncDisposable
         ExcerptAsync(new StreamKey(recorded.CameraId, StreamKind.Main), recorded.Start - EventIndex.ClipMargin,
             (recorded.End ?? clock.GetUtcNow()) + EventIndex.ClipMargin);
 
-    /// <summary>Deletes every recording of a camera that no longer records (Remove → Delete Recordings), and its events.</summary>
+    /// <summary>
+    /// Deletes every recording of a camera that no longer records (Remove → Delete Recordings), and its events. Files
+    /// being played or exported go too: each reader ends at its next read with "deleted … at the owner's request", and
+    /// the space of a file it had open comes back when it closes it.
+    /// </summary>
     public async Task DeleteRecordingsAsync(string cameraId)
     {
         await changes.WaitAsync();
@@ -464,12 +480,21 @@ public sealed class RecordingEngine : IAsyncDisposable
             {
                 await FlushAsync();
                 recordings.AddRange((await Index.GetAllRecordingsAsync()).Where(r => r.Stream.CameraId == cameraId));
-                foreach (var recording in recordings)
+                try
                 {
-                    File.Delete(Layout.FullPath(recording.Path));
+                    foreach (var recording in recordings)
+                    {
+                        leases.TryClaim(recording.Path, "at the owner's request", evenIfRead: true);
+                        File.Delete(Layout.FullPath(recording.Path));
+                    }
+
+                    await Index.DeleteRecordingsAsync([.. recordings.Select(r => r.Id)]);
+                }
+                finally
+                {
+                    recordings.ForEach(r => leases.Deleted(r.Path));
                 }
 
-                await Index.DeleteRecordingsAsync([.. recordings.Select(r => r.Id)]);
                 retention.Add(-recordings.Sum(r => r.Bytes));
                 await retention.DeleteAsync(await Events.ListDeletableAsync(cameraId, beforeUs: null));
             });

@@ -41,8 +41,9 @@ public static class EventsEndpoints
                 PictureAsync(context, eventId, thumbnail: true, engine, clock))
             .WithName("EventThumbnail").Produces(StatusCodes.Status200OK, contentType: "image/jpeg").ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("/{eventId}/clip.mp4", ClipAsync).WithName("EventClip")
-            .WithDescription("The event's main stream from 5 s before it to 5 s after it. Honours Range requests. 429 with Retry-After when this app, or all together, already have as many recorded videos being sent as the recorder allows.")
-            .Produces(StatusCodes.Status200OK, contentType: "video/mp4").ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .WithDescription("The event's main stream from 5 s before it to 5 s after it. Honours Range requests. 429 with Retry-After when this app, or all together, already have as many recorded videos being sent as the recorder allows. 410 when its recordings were deleted since the clip was planned.")
+            .Produces(StatusCodes.Status200OK, contentType: "video/mp4").ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status410Gone)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         api.MapPost("/{eventId}/keep", (string eventId, RecordingEngine engine) => KeepAsync(eventId, true, engine)).WithName("KeepEvent")
             .WithDescription("Keeps the event and the recordings of its clip from retention (within a fifth of the recordings space).")
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);

@@ -78,6 +78,8 @@ public sealed class Exports(RecordingEngine engine, Microsoft.Extensions.Options
             job = job with { From = excerpt.Start, To = excerpt.End, BytesTotal = excerpt.Length };
             Update(job);
             DataFolder.CreatePrivate(Folder);
+            // Its files are leased while it is written, so retention keeping the quota waits for it; recordings deleted
+            // all the same (the disk's floor, the owner's Delete Recordings) end it with the reason in words.
             await using (var source = excerpt.Open())
             await using (var target = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
             {
@@ -106,7 +108,8 @@ public sealed class Exports(RecordingEngine engine, Microsoft.Extensions.Options
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Recording.Mp4.Mp4FormatException)
         {
             File.Delete(temporary);
-            Update(job with { Finished = true, Error = ex is IOException && ex.Message.Contains("space", StringComparison.OrdinalIgnoreCase) ? "The disk is full." : ex.Message });
+            var full = ex is IOException and not Recording.Playback.RecordingsDeletedException && ex.Message.Contains("space", StringComparison.OrdinalIgnoreCase);
+            Update(job with { Finished = true, Error = full ? "The disk is full." : ex.Message });
             logger.LogWarning("Export {File} failed: {Message}", job.FileName, ex.Message);
         }
         finally

@@ -81,9 +81,10 @@ public static class VideoEndpoints
             .Produces<RecordingsResponse>(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("/{cameraId}/video.mp4", VideoAsync).WithName("RecordedVideo")
-            .WithDescription("One fragmented MP4 of the main stream from the keyframe at or before from to to, copied from the recordings (no transcoding). Honours Range requests. 429 with Retry-After when this app, or all together, already have as many recorded videos being sent as the recorder allows.")
+            .WithDescription("One fragmented MP4 of the main stream from the keyframe at or before from to to, copied from the recordings (no transcoding). Honours Range requests. 429 with Retry-After when this app, or all together, already have as many recorded videos being sent as the recorder allows. 410 when the recordings were deleted (to make room, or by the owner) since the video was planned: ask again for what is left. Recordings deleted while the body is being sent close the connection before its end.")
             .Produces(StatusCodes.Status200OK, contentType: "video/mp4").Produces(StatusCodes.Status206PartialContent, contentType: "video/mp4")
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status410Gone)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         api.MapGet("/{cameraId}/snapshot.jpg", SnapshotAsync).WithName("Snapshot")
             .Produces(StatusCodes.Status200OK, contentType: "image/jpeg")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status429TooManyRequests).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
@@ -172,11 +173,21 @@ public static class VideoEndpoints
 
     /// <summary>
     /// Sends an excerpt as one MP4 with range requests, named <paramref name="downloadName"/> when it is a download,
-    /// until it is sent or the password changes (which aborts the connection); on the console, Lock also ends it.
+    /// until it is sent or the password changes (which aborts the connection); on the console, Lock also ends it. Its
+    /// files are leased while it is sent, so retention keeping the quota waits for it. Recordings deleted all the same
+    /// (the disk's free-space floor, the owner's Delete Recordings) end it cleanly: before the headers with a 410
+    /// problem in words, after them by closing the connection early (the only way HTTP says a body is incomplete),
+    /// with one line in the log saying why.
     /// </summary>
     internal static async Task<IResult> SendExcerptAsync(
         HttpContext context, Nightjar.Recording.Playback.RecordingExcerpt excerpt, RecordingEngine engine, OpenStreams open, string? downloadName)
     {
+        await using var reader = excerpt.TryOpen();
+        if (reader is null)
+        {
+            return RecordingsDeleted(Nightjar.Recording.Playback.RecordingsDeletedException.BeforeRead);
+        }
+
         var headers = context.Response.Headers;
         headers["X-Nightjar-Start"] = excerpt.Start.ToString("O", CultureInfo.InvariantCulture);
         headers["X-Nightjar-End"] = excerpt.End.ToString("O", CultureInfo.InvariantCulture);
@@ -186,9 +197,27 @@ public static class VideoEndpoints
         // The console's playback needs the unlocked console: Lock ends it; the app's does not depend on the console.
         using var lease = open.Open(context, endsWithLock: Hosting.ListenerRouting.ListenerOf(context) == Hosting.Listener.Console);
         using var abortWhenEnded = lease.Token.Register(context.Abort); // a password change, Lock or a revocation
-        await Results.Stream(excerpt.Open(), "video/mp4", downloadName, enableRangeProcessing: true).ExecuteAsync(context);
+        try
+        {
+            await Results.Stream(reader, "video/mp4", downloadName, enableRangeProcessing: true).ExecuteAsync(context);
+        }
+        catch (Nightjar.Recording.Playback.RecordingsDeletedException deleted)
+        {
+            if (!context.Response.HasStarted)
+            {
+                context.Response.Clear(); // the range's status and length were set for the video
+                return RecordingsDeleted(deleted.Message);
+            }
+
+            context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(VideoEndpoints).FullName!).LogInformation(
+                "Stopped sending recorded video of {Stream} ({Start:u} to {End:u}) part way: {Reason}", excerpt.Stream, excerpt.Start, excerpt.End, deleted.Message);
+            context.Abort();
+        }
+
         return Results.Empty;
     }
+
+    private static ProblemHttpResult RecordingsDeleted(string detail) => Problem(StatusCodes.Status410Gone, ProblemTypes.RecordingsDeleted, detail);
 
     private static async Task<IResult> SnapshotAsync(HttpContext context, string cameraId, CameraCatalog catalog, RecordingEngine engine, HeavyRequests heavy)
     {

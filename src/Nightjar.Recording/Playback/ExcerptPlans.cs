@@ -5,7 +5,8 @@ namespace Nightjar.Recording.Playback;
 /// download) share one plan: each request gets the same length and bytes, and the index is read once, not once per
 /// request. Plans are kept <see cref="Lifetime"/> after they were made and at most <see cref="Capacity"/> of them (the
 /// oldest goes first); two requests for the same excerpt at once wait for one plan. "Nothing recorded" is never kept,
-/// so an excerpt at the live edge is planned again once there is something.
+/// so an excerpt at the live edge is planned again once there is something; nor is a plan a file of which was found
+/// deleted (<see cref="RecordingExcerpt.FilesDeleted"/>), so the next request gets what is left.
 /// </summary>
 internal sealed class ExcerptPlans(TimeProvider clock)
 {
@@ -41,7 +42,8 @@ internal sealed class ExcerptPlans(TimeProvider clock)
                 plans.Remove(stale);
             }
 
-            if (plans.TryGetValue(key, out var kept))
+            // A finished plan's result is read without waiting: GetResult on a completed task does not block.
+            if (plans.TryGetValue(key, out var kept) && !(kept.Plan.IsCompletedSuccessfully && kept.Plan.GetAwaiter().GetResult() is { FilesDeleted: true }))
             {
                 return kept.Plan;
             }

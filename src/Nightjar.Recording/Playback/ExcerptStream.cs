@@ -7,9 +7,11 @@ namespace Nightjar.Recording.Playback;
 /// A <see cref="RecordingExcerpt"/> read as a stream: the init segment, then each fragment read from its file when
 /// the reader gets to it. Seekable, so HTTP range requests can start anywhere. Whatever the excerpt's length, it holds
 /// one fragment, the fragment entries of one file (read from the index when the reader enters that file) and one open
-/// handle, to that file, at a time: a slow reader of a day's excerpt costs what a reader of a minute's does.
+/// handle, to that file, at a time: a slow reader of a day's excerpt costs what a reader of a minute's does. It holds
+/// a lease on every file of the excerpt until it is disposed; a file deleted all the same ends it with
+/// <see cref="RecordingsDeletedException"/> at the next read that needs that file, having sent nothing of it past then.
 /// </summary>
-internal sealed class ExcerptStream(RecordingExcerpt excerpt, RecordingIndex index, RecordingLayout layout) : Stream
+internal sealed class ExcerptStream(RecordingExcerpt excerpt, RecordingIndex index, RecordingLayout layout, FileLeases.Lease lease) : Stream
 {
     private long position;
     private int pieceIndex = -1;
@@ -52,6 +54,15 @@ internal sealed class ExcerptStream(RecordingExcerpt excerpt, RecordingIndex ind
 
         var at = excerpt.PieceAt(position);
         var piece = excerpt.Pieces[at];
+        if (lease.GoneWhy(piece.Path) is { } why)
+        {
+            // Its handle may still read it (Linux keeps an unlinked file for its open handles), but what was deleted
+            // for room or at the owner's request is not sent on.
+            excerpt.NoteFilesDeleted();
+            throw RecordingsDeletedException.WhileRead(why);
+        }
+
+        lease.Progressed();
         if (at != pieceIndex)
         {
             await EnterAsync(at, piece);
@@ -82,10 +93,22 @@ internal sealed class ExcerptStream(RecordingExcerpt excerpt, RecordingIndex ind
         var read = await index.GetFragmentsAsync(piece.RecordingId);
         if (read.Count < piece.FirstFragment + piece.Fragments || read[piece.FirstFragment].Offset != piece.FileOffset)
         {
-            throw new IOException($"{piece.Path} no longer holds the fragments this excerpt was planned with (deleted or cut while being read).");
+            // Leased files go only with their readers told (above), so this is a deletion the lease did not see
+            // (another process, a hand in the folder): the same clean end.
+            excerpt.NoteFilesDeleted();
+            throw new RecordingsDeletedException();
         }
 
-        handle = File.OpenHandle(layout.FullPath(piece.Path), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        try
+        {
+            handle = File.OpenHandle(layout.FullPath(piece.Path), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            excerpt.NoteFilesDeleted();
+            throw new RecordingsDeletedException(RecordingsDeletedException.BeforeRead, ex);
+        }
+
         entries = read;
         pieceIndex = at;
     }
@@ -141,6 +164,7 @@ internal sealed class ExcerptStream(RecordingExcerpt excerpt, RecordingIndex ind
         {
             handle?.Dispose();
             handle = null;
+            lease.Dispose();
             disposed = true;
         }
 

@@ -16,15 +16,18 @@ public sealed class RecordingExcerpt
     private readonly IReadOnlyList<ExcerptPiece> pieces;
     private readonly RecordingIndex index;
     private readonly RecordingLayout layout;
+    private readonly FileLeases leases;
+    private volatile bool filesDeleted;
 
-    private RecordingExcerpt(
-        StreamKey stream, InitSegment init, IReadOnlyList<ExcerptPiece> pieces, DateTimeOffset start, DateTimeOffset end, bool cutShort, RecordingIndex index, RecordingLayout layout)
+    private RecordingExcerpt(StreamKey stream, InitSegment init, IReadOnlyList<ExcerptPiece> pieces, DateTimeOffset start, DateTimeOffset end, bool cutShort,
+        RecordingIndex index, RecordingLayout layout, FileLeases leases)
     {
         Stream = stream;
         Init = init;
         this.pieces = pieces;
         this.index = index;
         this.layout = layout;
+        this.leases = leases;
         Start = start;
         End = end;
         CutShort = cutShort;
@@ -54,7 +57,8 @@ public sealed class RecordingExcerpt
     /// file, never one per frame: each file's fragment entries are read while planning and dropped, and read again by
     /// a reader when it gets to that file.
     /// </summary>
-    public static async Task<RecordingExcerpt?> CreateAsync(RecordingIndex index, RecordingLayout layout, StreamKey stream, DateTimeOffset from, DateTimeOffset to)
+    internal static async Task<RecordingExcerpt?> CreateAsync(
+        RecordingIndex index, RecordingLayout layout, FileLeases leases, StreamKey stream, DateTimeOffset from, DateTimeOffset to)
     {
         var recordings = await index.GetRecordingsAsync(stream, from, to);
         if (recordings.Count == 0)
@@ -149,14 +153,38 @@ public sealed class RecordingExcerpt
 
         return pieces.Count == 0
             ? null
-            : new RecordingExcerpt(stream, init, pieces, WallClock.FromMicroseconds(startUs), WallClock.FromMicroseconds(endUs), cutShort, index, layout);
+            : new RecordingExcerpt(stream, init, pieces, WallClock.FromMicroseconds(startUs), WallClock.FromMicroseconds(endUs), cutShort, index, layout, leases);
     }
 
     /// <summary>
-    /// The excerpt as a read-only, seekable stream of <see cref="Length"/> bytes (for range requests, downloads and
-    /// exports). It holds one fragment, one file's entries and one open file at a time; dispose it to close that file.
+    /// True once a file of the excerpt was found deleted since it was planned: its bytes can no longer all be read, so
+    /// it is not handed out again (<see cref="ExcerptPlans"/> plans anew from what is left).
     /// </summary>
-    public Stream Open() => new ExcerptStream(this, index, layout);
+    internal bool FilesDeleted => filesDeleted;
+
+    /// <summary>
+    /// The excerpt as a read-only, seekable stream of <see cref="Length"/> bytes (for range requests, downloads and
+    /// exports), or null when a file of it was deleted since it was planned. It holds one fragment, one file's entries
+    /// and one open file at a time, and a lease on every file of the excerpt, so retention keeping the quota waits for
+    /// it; dispose it to let them go. A read throws <see cref="RecordingsDeletedException"/> (in words) when one of its
+    /// files is deleted all the same (the free-space floor, the owner's Delete Recordings).
+    /// </summary>
+    public Stream? TryOpen()
+    {
+        if (!filesDeleted && leases.TryTake([.. pieces.Select(p => p.Path)], path => File.Exists(layout.FullPath(path))) is { } lease)
+        {
+            return new ExcerptStream(this, index, layout, lease);
+        }
+
+        filesDeleted = true;
+        return null;
+    }
+
+    /// <summary>As <see cref="TryOpen"/>, but throws <see cref="RecordingsDeletedException"/> when a file of it was deleted since it was planned.</summary>
+    public Stream Open() => TryOpen() ?? throw new RecordingsDeletedException();
+
+    /// <summary>A reader found a file of the excerpt deleted.</summary>
+    internal void NoteFilesDeleted() => filesDeleted = true;
 
     internal IReadOnlyList<ExcerptPiece> Pieces => pieces;
 
@@ -188,14 +216,15 @@ public sealed class RecordingExcerpt
         }
 
         var bytes = new byte[length];
-        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         try
         {
-            // A file shorter than its row says, or damaged since it was indexed, ends the excerpt before it.
+            // A file shorter than its row says, or damaged since it was indexed, ends the excerpt before it; one deleted
+            // since the index answered (retention, Delete Recordings) is not recorded any more.
+            await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
             await file.ReadExactlyAsync(bytes);
             return InitSegment.Parse(bytes);
         }
-        catch (Exception ex) when (ex is Mp4FormatException or EndOfStreamException)
+        catch (Exception ex) when (ex is Mp4FormatException or EndOfStreamException or FileNotFoundException or DirectoryNotFoundException)
         {
             return null;
         }

@@ -9,8 +9,11 @@ namespace Nightjar.Recording.Storage;
 /// pictures) that began in what they held. Recordings that a kept event protects are spared. Checked after every flush,
 /// so the used bytes never run more than the open files (one per stream) past the quota. A file is unlinked before its
 /// row goes: a crash in between leaves a row without a file, which start-up drops, never a file nobody meant to keep.
+/// Files being read (<see cref="FileLeases"/>) are passed by while only the quota asks, and go at the first check after
+/// their last reader is done (or stalled); below the free-space floor they go all the same, and their readers end.
 /// </summary>
-internal sealed class Retention(RecordingIndex index, RecordingLayout layout, RecordingOptions options, EventIndex events, EventPictures pictures, ILogger logger)
+internal sealed class Retention(
+    RecordingIndex index, RecordingLayout layout, RecordingOptions options, EventIndex events, EventPictures pictures, FileLeases leases, ILogger logger)
 {
     private long usedBytes;
     private bool nothingLeftLogged;
@@ -23,9 +26,12 @@ internal sealed class Retention(RecordingIndex index, RecordingLayout layout, Re
     /// <summary>Files deleted to make room since the engine started.</summary>
     public int ForcedDeletions { get; private set; }
 
+    /// <summary>How the free bytes of the recordings disk are found (a test gives a full disk).</summary>
+    public Func<string, long> FreeBytesOf { get; set; } = DiskSpace.FreeBytesOf;
+
     public async Task EnforceAsync()
     {
-        var free = DiskSpace.FreeBytesOf(layout.Root);
+        var free = FreeBytesOf(layout.Root);
         var toFree = Math.Max(options.MinFreeBytes - free, options.MaxBytes is { } max ? UsedBytes - max : 0);
         if (toFree <= 0)
         {
@@ -33,12 +39,20 @@ internal sealed class Retention(RecordingIndex index, RecordingLayout layout, Re
             return;
         }
 
+        // Below the floor recording itself is at stake, and no reader may hold that up; the quota can wait for one.
+        var belowFloor = free < options.MinFreeBytes;
+        var spared = new HashSet<long>();
         long freed = 0;
         while (freed < toFree)
         {
-            var oldest = await index.GetOldestClosedAsync(64);
+            var oldest = (await index.GetOldestClosedAsync(64 + spared.Count)).Where(r => !spared.Contains(r.Id)).ToList();
             if (oldest.Count == 0)
             {
+                if (spared.Count > 0)
+                {
+                    return; // the rest is being read: it goes once its readers are done
+                }
+
                 if (!nothingLeftLogged)
                 {
                     logger.LogError("The recordings disk needs {Bytes} more bytes free, but no closed recording is left to delete.", toFree - freed);
@@ -49,6 +63,29 @@ internal sealed class Retention(RecordingIndex index, RecordingLayout layout, Re
             }
 
             var deleted = new List<long>();
+            if (!await DeleteFilesAsync(oldest, toFree, belowFloor, spared, deleted, freed))
+            {
+                return;
+            }
+
+            var gone = oldest.Where(r => deleted.Contains(r.Id)).ToList();
+            freed += gone.Sum(r => r.Bytes);
+            Add(-gone.Sum(r => r.Bytes));
+            freed += await DeleteEventsAsync(gone);
+        }
+    }
+
+    /// <summary>
+    /// Unlinks the oldest of <paramref name="oldest"/> that are not being read (or all of them, below the floor) until
+    /// <paramref name="toFree"/> is reached, then deletes their rows; the ids deleted are added to
+    /// <paramref name="deleted"/>, those passed by to <paramref name="spared"/>. False when a file could not be deleted.
+    /// </summary>
+    private async Task<bool> DeleteFilesAsync(
+        IReadOnlyList<RecordingSummary> oldest, long toFree, bool belowFloor, HashSet<long> spared, List<long> deleted, long freed)
+    {
+        var claimed = new List<string>();
+        try
+        {
             foreach (var recording in oldest)
             {
                 if (freed >= toFree)
@@ -56,6 +93,16 @@ internal sealed class Retention(RecordingIndex index, RecordingLayout layout, Re
                     break;
                 }
 
+                var why = options.MaxBytes is { } quota && UsedBytes - freed > quota && !belowFloor
+                    ? "to keep within the recordings quota"
+                    : "to keep the recordings disk's free space";
+                if (!leases.TryClaim(recording.Path, why, evenIfRead: belowFloor))
+                {
+                    spared.Add(recording.Id);
+                    continue;
+                }
+
+                claimed.Add(recording.Path);
                 try
                 {
                     File.Delete(layout.FullPath(recording.Path));
@@ -63,10 +110,9 @@ internal sealed class Retention(RecordingIndex index, RecordingLayout layout, Re
                 catch (IOException ex)
                 {
                     logger.LogError("Could not delete {Path} to make room: {Message}", recording.Path, ex.Message);
-                    return;
+                    return false;
                 }
 
-                var why = options.MaxBytes is { } quota && UsedBytes - freed > quota ? "to keep within the recordings quota" : "to keep the recordings disk's free space";
                 logger.LogWarning(
                     "Deleted recording {Path} of {Stream} ({Start:u} to {End:u}, {Bytes} bytes) {Why}.",
                     recording.Path, recording.Stream, recording.Start, recording.End, recording.Bytes, why);
@@ -75,10 +121,20 @@ internal sealed class Retention(RecordingIndex index, RecordingLayout layout, Re
                 ForcedDeletions++;
             }
 
-            await index.DeleteRecordingsAsync(deleted);
-            var gone = oldest.Where(r => deleted.Contains(r.Id)).ToList();
-            Add(-gone.Sum(r => r.Bytes));
-            freed += await DeleteEventsAsync(gone);
+            return true;
+        }
+        finally
+        {
+            try
+            {
+                // The rows of every file unlinked go, also when a later one could not be deleted.
+                await index.DeleteRecordingsAsync(deleted);
+            }
+            finally
+            {
+                // Only now may a reader lease these paths again (it finds no row and no file).
+                claimed.ForEach(leases.Deleted);
+            }
         }
     }
 

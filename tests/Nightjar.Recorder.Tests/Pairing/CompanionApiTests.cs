@@ -208,7 +208,7 @@ public class CompanionApiTests : IAsyncLifetime
             ("/api/v1/device", ["200", "401"]),
             ("/api/v1/cameras/{cameraId}/live", ["401", "400", "404", "503"]),
             ("/api/v1/cameras/{cameraId}/recordings", ["200", "401", "400", "404"]),
-            ("/api/v1/cameras/{cameraId}/video.mp4", ["200", "206", "401", "400", "404"]),
+            ("/api/v1/cameras/{cameraId}/video.mp4", ["200", "206", "401", "400", "404", "410"]),
             ("/api/v1/cameras/{cameraId}/snapshot.jpg", ["200", "401", "404", "503"]),
             ("/api/v1/exports", ["200", "401"]),
             ("/api/v1/exports/{name}", ["200", "206", "401", "404"]),
