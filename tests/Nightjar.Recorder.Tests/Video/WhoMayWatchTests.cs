@@ -200,6 +200,31 @@ public sealed class WhoMayWatchTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task ARecordingPlayingOnTheConsole_IsCutOff_WhenTheConsoleLocks()
+    {
+        // As the download above: more than the buffers between the recorder and the reader can hold.
+        await using var recorder = await StartRecorderAsync(await FakeCamera.StartAsync(gop: 1, mainKbps: 24000));
+        await Task.Delay(10_000);
+        var (console, _) = await VideoConnections.LogInToConsoleAsync(recorder);
+        using var _console = console;
+        var now = TimeProvider.System.GetUtcNow();
+        using var response = await console.GetAsync(
+            $"/console/media/recordings/cfg0/excerpt.mp4?from={Uri.EscapeDataString(now.AddMinutes(-1).ToString("O"))}&to={Uri.EscapeDataString(now.ToString("O"))}",
+            HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await using var body = await response.Content.ReadAsStreamAsync();
+        await body.ReadExactlyAsync(new byte[100]);
+        Assert.Equal(1, recorder.Get<OpenStreams>().Count);
+
+        recorder.Get<ConsoleLock>().LockEverySession();
+
+        // Whatever was already in flight arrives; then the connection is gone, short of the length it announced.
+        var rest = new MemoryStream();
+        var cut = await Record.ExceptionAsync(() => body.CopyToAsync(rest));
+        Assert.True(cut is HttpIOException or IOException, $"the playback ran to its end after Lock ({rest.Length + 100} of {response.Content.Headers.ContentLength} bytes)");
+    }
+
+    [Fact]
     public async Task WhileLocked_TheBoxsScreenShowsLiveVideo_ButNotRecordings()
     {
         await using var recorder = await StartRecorderAsync(); // LiveViewWhileLocked is on by default

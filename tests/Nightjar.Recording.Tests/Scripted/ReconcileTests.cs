@@ -96,4 +96,24 @@ public sealed class ReconcileTests
         Assert.Equal("recorder rebooted", gap.Reason);
         Assert.InRange(gap.Duration, TimeSpan.FromSeconds(57), TimeSpan.FromSeconds(59));
     }
+
+    [Fact]
+    public async Task ACameraDisabledAndEnabled_OrRemovedAndAddedAgain_HasAGapThatSaysSo()
+    {
+        await using var scripted = await ScriptedEngine.StartAsync();
+        var sources = await scripted.ConnectAsync("porch", "garden");
+        await scripted.FeedAsync(sources, 0, 50, TimeSpan.FromMilliseconds(40));
+
+        // Porch disabled, garden removed; ten seconds later both are back.
+        await scripted.Engine.ApplyAsync([ScriptedEngine.Camera("porch") with { Enabled = false }]);
+        scripted.Clock.Advance(TimeSpan.FromSeconds(10));
+        var again = await scripted.ConnectAsync("porch", "garden");
+        await scripted.FeedAsync(again, 0, 50, TimeSpan.FromMilliseconds(40));
+        await scripted.Engine.StopAsync("test over");
+
+        Assert.Equal("camera disabled", (await scripted.RecordingsAsync("porch"))[^1].GapReason);
+        Assert.Equal("camera removed", (await scripted.RecordingsAsync("garden"))[^1].GapReason);
+        var timeline = await scripted.Engine.GetTimelineAsync(new StreamKey("porch", StreamKind.Main), ScriptedEngine.Start, scripted.Clock.GetUtcNow());
+        Assert.Equal("camera disabled", Assert.Single(timeline.Gaps).Reason);
+    }
 }

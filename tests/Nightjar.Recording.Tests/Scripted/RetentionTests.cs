@@ -49,4 +49,20 @@ public sealed class RetentionTests
             }
         }
     }
+
+    [Fact]
+    public async Task ADiskBelowItsFreeSpaceFloor_LosesTheOldestFiles_ForFreeSpace_WithoutAQuota()
+    {
+        // A floor no disk can reach: every closed file goes, oldest first, for free space, and the log says none is left.
+        var floor = Nightjar.Recording.Storage.DiskSpace.FreeBytesOf(Path.GetTempPath()) + (1L << 50);
+        await using var scripted = await ScriptedEngine.StartAsync(minFreeBytes: floor);
+        var sources = await scripted.ConnectAsync("porch");
+        await scripted.FeedAsync(sources, 0, 25 * 60 * 3, TimeSpan.FromMilliseconds(40));
+        await scripted.Engine.StopAsync("test over");
+
+        var deletions = scripted.Log.Entries.Where(e => e.Level == LogLevel.Warning && e.Message.StartsWith("Deleted recording", StringComparison.Ordinal)).ToList();
+        Assert.True(deletions.Count >= 2, $"{deletions.Count} files deleted for free space");
+        Assert.All(deletions, d => Assert.Contains("to keep the recordings disk's free space", d.Message, StringComparison.Ordinal));
+        Assert.Contains(scripted.Log.Entries, e => e.Level == LogLevel.Error && e.Message.Contains("no closed recording is left to delete", StringComparison.Ordinal));
+    }
 }
