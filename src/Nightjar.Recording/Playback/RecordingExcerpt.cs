@@ -222,7 +222,7 @@ public sealed class RecordingExcerpt
             // since the index answered (retention, Delete Recordings) is not recorded any more.
             await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
             await file.ReadExactlyAsync(bytes);
-            return InitSegment.Parse(bytes);
+            return InitSegment.Parse(Hvc1Tag.ForPlayers(bytes));
         }
         catch (Exception ex) when (ex is Mp4FormatException or EndOfStreamException or FileNotFoundException or DirectoryNotFoundException)
         {
