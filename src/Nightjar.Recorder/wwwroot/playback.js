@@ -106,6 +106,22 @@ window.nightjarPlayback = (() => {
       if (message) message.textContent = text;
     }
 
+    /// Clears the message when it is <text> (the video came), leaving one that says something else (a gap skipped).
+    sayUnless(text) {
+      const message = document.getElementById("playback-message");
+      if (message && message.textContent === text) message.textContent = "";
+    }
+
+    /// The start of the first buffered range after <seconds>, or null.
+    rangeAfter(seconds) {
+      const ranges = this.buffer ? this.buffer.buffered : null;
+      if (!ranges) return null;
+      for (let i = 0; i < ranges.length; i++) {
+        if (ranges.start(i) > seconds) return ranges.start(i);
+      }
+      return null;
+    }
+
     buffered(seconds) {
       const ranges = this.buffer ? this.buffer.buffered : null;
       if (!ranges) return null;
@@ -191,7 +207,7 @@ window.nightjarPlayback = (() => {
       if (this.origin === null) this.origin = start;
       await this.whenIdle();
       this.buffer.timestampOffset = (start - this.origin) / 1000;
-      this.say("");
+      this.sayUnless("Loading…");
       const reader = response.body.getReader();
       for (;;) {
         let chunk;
@@ -203,10 +219,17 @@ window.nightjarPlayback = (() => {
         if (generation !== this.generation) return;
         if (chunk.done) break;
         await this.append(chunk.value, generation);
-        if (this.target !== null && this.buffered((this.target - this.origin) / 1000)) {
-          this.video.currentTime = (this.target - this.origin) / 1000;
-          this.target = null;
-          if (this.playing) this.video.play().catch(() => {});
+        if (this.target !== null) {
+          const wanted = (this.target - this.origin) / 1000;
+          // The time asked for fell where nothing was recorded (a gap, or before the first recording): the video
+          // arrived from after it, so show that, and say what was skipped.
+          const after = this.buffered(wanted) ? null : this.rangeAfter(wanted);
+          if (this.buffered(wanted) || after !== null) {
+            this.video.currentTime = after ?? wanted;
+            if (after !== null) this.sayGap(this.target, this.origin + after * 1000);
+            this.target = null;
+            if (this.playing) this.video.play().catch(() => {});
+          }
         }
         while (generation === this.generation && this.bufferedAhead() > ahead) await new Promise((r) => setTimeout(r, 500));
       }
@@ -259,10 +282,29 @@ window.nightjarPlayback = (() => {
       for (let i = 0; i < ranges.length; i++) {
         if (ranges.start(i) > now + 0.05) {
           const previousEnd = i > 0 ? ranges.end(i - 1) : 0;
-          if (now >= previousEnd - 0.3) this.video.currentTime = ranges.start(i);
+          if (now >= previousEnd - 0.3) {
+            const from = this.position();
+            this.video.currentTime = ranges.start(i);
+            this.sayGap(from, this.origin + ranges.start(i) * 1000);
+          }
           return;
         }
       }
+    }
+
+    /// Says what was skipped, with the gap's reason from the timeline, for a while: a jump is never silent.
+    sayGap(fromMs, toMs) {
+      const gap = [...this.timeline.querySelectorAll(".timeline-gap")]
+        .find((g) => Number(g.dataset.start) < toMs && Number(g.dataset.end) > fromMs);
+      const text = gap
+        ? `Not recorded ${timeText(Number(gap.dataset.start))}–${timeText(Number(gap.dataset.end))}: ${gap.dataset.reason}. Playing on from ${timeText(toMs)}.`
+        : `Nothing recorded until ${timeText(toMs)}: playing on from there.`;
+      this.say(text);
+      clearTimeout(this.gapSaid);
+      this.gapSaid = setTimeout(() => {
+        const message = document.getElementById("playback-message");
+        if (message && message.textContent === text) this.say("");
+      }, 8000);
     }
 
     tick() {
