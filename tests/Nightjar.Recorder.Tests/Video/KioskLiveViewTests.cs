@@ -13,11 +13,14 @@ namespace Nightjar.Recorder.Tests.Video;
 /// Live video while the console is locked is for the box's own screen only: the browser its launcher admitted with the
 /// kiosk secret, not any program on the box that can reach the loopback console; and turning the setting off ends it.
 /// </summary>
-public sealed class KioskLiveViewTests : IAsyncDisposable
+public sealed class KioskLiveViewTests : IAsyncLifetime
 {
     private FakeCamera? camera;
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // IAsyncLifetime, not IAsyncDisposable: xUnit 2 never calls the latter on a test class.
+    public async Task DisposeAsync()
     {
         if (camera is not null)
         {

@@ -14,12 +14,15 @@ namespace Nightjar.Recorder.Tests.Video;
 /// Who may watch: an app token of the current credential epoch, an unlocked console, or the locked box's own screen
 /// (its kiosk browser) when <c>Nightjar:Console:LiveViewWhileLocked</c> allows it; and a password change ends every open stream at once.
 /// </summary>
-public sealed class WhoMayWatchTests : IAsyncDisposable
+public sealed class WhoMayWatchTests : IAsyncLifetime
 {
     private const string NewPassword = "amber-lantern-7305";
     private FakeCamera? camera;
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // IAsyncLifetime, not IAsyncDisposable: xUnit 2 never calls the latter on a test class, which left a camera running per test.
+    public async Task DisposeAsync()
     {
         if (camera is not null)
         {
