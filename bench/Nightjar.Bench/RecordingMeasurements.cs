@@ -44,6 +44,9 @@ public static partial class RecordingMeasurements
         .. Enumerable.Range(0, count).SelectMany(i => new[]
         {
             $"--Nightjar:Cameras:{i}:Name=Camera {i + 1}", $"--Nightjar:Cameras:{i}:StreamUrl={camera.Url("main")}",
+            // Recording alone: a camera in configuration has motion detection on by default, which decodes every frame
+            // (the events table measures that).
+            $"--Nightjar:Cameras:{i}:Motion:Enabled=false",
         }.Concat(sub ? [$"--Nightjar:Cameras:{i}:SubStreamUrl={camera.Url("sub")}"] : [])),
     ];
 

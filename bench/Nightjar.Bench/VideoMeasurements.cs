@@ -244,7 +244,7 @@ public static class VideoMeasurements
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         var excerpt = await engine.ExcerptAsync(stream, first, first.AddHours(1)) ?? throw new InvalidOperationException("The hour was not indexed.");
-        await using (var from = excerpt.Open(engine.Layout))
+        await using (var from = excerpt.Open())
         await using (var to = new FileStream(output, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
         {
             await from.CopyToAsync(to, 1 << 16);
