@@ -231,8 +231,12 @@ function tile(camera, stream, tag = "div", attributes = {}) {
   const standIn = (why) => {
     if (timer || camera.state === "Disabled") return;
     message.textContent = why;
-    refreshStill();
-    timer = setInterval(refreshStill, stillEvery);
+    // Each tile on a beat of its own: the box makes only a few pictures at once for one sign-in (more are answered
+    // 429), so tiles asking at the same instant would leave the same ones without a picture every second.
+    timer = setTimeout(() => {
+      refreshStill();
+      timer = setInterval(refreshStill, stillEvery);
+    }, Math.random() * stillEvery);
   };
   let watchdog = null;
   if (!live) standIn("Live video does not play in this browser: a picture every second");
