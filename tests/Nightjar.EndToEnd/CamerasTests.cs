@@ -118,7 +118,8 @@ public sealed class CamerasTests(ConsoleBrowser browser)
     [Fact]
     public async Task APtzCamera_AddedByOnvif_TurnsWhileAButtonIsHeld_StopsOnRelease_AndGoesToItsPresets()
     {
-        await using var camera = await FakeCamera.StartAsync(user: "onvif", password: "Cam-Ptz-58", onvif: true, onvifPtz: true);
+        // The time code: each picture says when the camera made it, so the test knows which pictures came after the release.
+        await using var camera = await FakeCamera.StartAsync(user: "onvif", password: "Cam-Ptz-58", onvif: true, onvifPtz: true, timeCode: true);
         await using var recorder = await TestRecorder.StartAsync("--Nightjar:Onvif:SearchInterfaces:0=nightjar-none");
         await recorder.CompleteSetupAsync();
         var console = await OpenCamerasAsync(browser, recorder);
@@ -150,15 +151,36 @@ public sealed class CamerasTests(ConsoleBrowser browser)
         await console.Page.Mouse.DownAsync();
         var moving = await MarkWhereAsync(console, x => x < start - 0.05);
         await console.Page.Mouse.UpAsync();
-        var stopped = await MarkWhereAsync(console, x => x < moving);
-        await Task.Delay(1500); // held still after the release: the camera was told to stop, not left to its own timeout
-        var later = await MarkWhereAsync(console, _ => true);
-        Assert.True(Math.Abs(later - stopped) < 0.03, $"the camera went on turning after the release: the mark went from {stopped:F3} to {later:F3}");
+        var released = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
+        // Pictures made half a second and two seconds after the release show the camera in the same place: it was told to
+        // stop, not left to turn on until its own two-second timeout (the live view's delay does not count: these are the
+        // camera's own times).
+        var stopped = await MarkMadeAfterAsync(console, released + 500);
+        var later = await MarkMadeAfterAsync(console, released + 2000);
+        Assert.True(stopped < moving, $"the mark did not move on from {moving:F3}");
+        Assert.True(Math.Abs(later - stopped) < 0.02, $"the camera went on turning after the release: the mark went from {stopped:F3} to {later:F3}");
         await console.ScreenshotAsync("52-live-ptz");
 
         // "Door" is a preset to the left: the mark goes right of the middle.
         await ptz.GetByRole(AriaRole.Combobox, new() { Name = "Presets" }).SelectOptionAsync(new SelectOptionValue { Label = "Door" });
         await MarkWhereAsync(console, x => x > 0.7);
+    }
+
+    /// <summary>Where the orange mark is in the first picture shown that the camera made at <paramref name="madeAtMs"/> or later.</summary>
+    private static async Task<double> MarkMadeAfterAsync(ConsolePage console, long madeAtMs)
+    {
+        var video = console.Page.Locator("video[data-live-src$='stream=main']");
+        for (var tries = 0; tries < 100; tries++)
+        {
+            if (await video.EvaluateAsync<long>(TimeCode.ReadFromVideoScript) >= madeAtMs)
+            {
+                return await MarkWhereAsync(console, _ => true);
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new Xunit.Sdk.XunitException("no picture made after the release was shown within 10 s");
     }
 
     /// <summary>
