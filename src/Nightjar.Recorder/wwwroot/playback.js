@@ -226,7 +226,8 @@ window.nightjarPlayback = (() => {
           const after = this.buffered(wanted) ? null : this.rangeAfter(wanted);
           if (this.buffered(wanted) || after !== null) {
             this.video.currentTime = after ?? wanted;
-            if (after !== null) this.sayGap(this.target, this.origin + after * 1000);
+            // Less than a second off is where the recording's first frame happens to fall, not a gap worth a word.
+            if (after !== null && after - wanted > 1) this.sayGap(this.target, this.origin + after * 1000);
             this.target = null;
             if (this.playing) this.video.play().catch(() => {});
           }
