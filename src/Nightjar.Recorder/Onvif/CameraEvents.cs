@@ -98,8 +98,7 @@ public sealed class CameraEvents(CameraCatalog catalog, RecordingEngine engine, 
                 }
 
                 device = new OnvifDevice(new OnvifSoap(http, clock), address, new OnvifCredentials(user, password));
-                await device.ReadClockAsync(clock, stop);
-                var services = await device.GetServicesAsync(stop);
+                var services = await device.OpenAsync(clock, stop);
                 subscription = await device.CreatePullPointAsync(services, Keep, stop);
                 logger.LogInformation("Reading the motion events of camera {Camera} from the camera itself.", cameraId);
                 var states = new Dictionary<(string Topic, string Source), bool>();

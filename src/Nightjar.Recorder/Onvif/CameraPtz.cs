@@ -22,8 +22,7 @@ public sealed class CameraPtz(CameraCatalog catalog, TimeProvider clock, ILogger
         }
 
         var device = new OnvifDevice(new OnvifSoap(http, clock), address, new OnvifCredentials(user, password));
-        await device.ReadClockAsync(clock, cancellationToken);
-        var services = await device.GetServicesAsync(cancellationToken);
+        var services = await device.OpenAsync(clock, cancellationToken);
         if (services.Ptz is null)
         {
             return null;

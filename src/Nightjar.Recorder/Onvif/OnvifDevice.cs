@@ -51,6 +51,13 @@ public sealed class OnvifDevice(OnvifSoap soap, Uri deviceService, OnvifCredenti
         }
     }
 
+    /// <summary>What every use of a saved camera begins with: its clock (so the digest is made in its time), then where its services are.</summary>
+    public async Task<OnvifServices> OpenAsync(TimeProvider clock, CancellationToken cancellationToken = default)
+    {
+        await ReadClockAsync(clock, cancellationToken);
+        return await GetServicesAsync(cancellationToken);
+    }
+
     /// <summary>Sets the camera's clock (UTC, by hand rather than NTP) to <paramref name="utc"/>; its time zone stays as it was.</summary>
     public async Task SetClockAsync(DateTimeOffset utc, CancellationToken cancellationToken = default)
     {
