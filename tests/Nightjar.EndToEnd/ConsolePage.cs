@@ -104,9 +104,13 @@ public sealed class ConsolePage(IPage page)
         }
         else if (SymbolPageSymbols.Contains(c, StringComparison.Ordinal))
         {
+            // A person looks at the keyboard before the next key; the test waits for the other page the same way, or a
+            // key present on both pages (Space, ':') could be clicked where the old page had it.
             await Button("Symbols").ClickAsync();
+            await Expect(Button("Letters")).ToBeVisibleAsync();
             await Button(c.ToString()).ClickAsync();
             await Button("Letters").ClickAsync();
+            await Expect(Button("Symbols")).ToBeVisibleAsync();
         }
         else
         {

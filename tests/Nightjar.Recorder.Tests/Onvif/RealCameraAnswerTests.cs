@@ -97,7 +97,6 @@ public sealed class RealCameraAnswerTests : IAsyncLifetime
 
     [Theory]
     [MemberData(nameof(Files), "GetProfiles")]
-    [MemberData(nameof(Files), "Media2-GetProfiles")]
     public async Task TheProfiles_AreRead(string file)
     {
         answers["GetProfiles"] = file;
@@ -131,7 +130,6 @@ public sealed class RealCameraAnswerTests : IAsyncLifetime
 
     [Theory]
     [MemberData(nameof(Files), "GetStreamUri")]
-    [MemberData(nameof(Files), "Media2-GetStreamUri")]
     public async Task TheStreamAddress_IsRead(string file)
     {
         answers["GetStreamUri"] = file;
