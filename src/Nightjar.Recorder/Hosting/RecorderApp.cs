@@ -39,6 +39,11 @@ public static class RecorderApp
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.WebHost.UseStaticWebAssets();
+        // A build's manifest (dotnet run, the tests) would switch on the framework's static-asset reloader, which serves
+        // every file recompressed without compression (gzip of stored blocks, as large as the file) and answers any
+        // path under wwwroot; off, the build serves its files as the published appliance does: compressed at build
+        // time, only those in the manifest.
+        builder.Configuration["ReloadStaticAssetsAtRuntime"] = "false";
         // A failed start is reported by RecorderProcess in one line naming the cause; the host's own report is a stack trace.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
 

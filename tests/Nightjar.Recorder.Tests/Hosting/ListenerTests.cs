@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Json;
 using Nightjar.Recorder.Hosting;
@@ -60,6 +61,26 @@ public class ListenerTests : IAsyncLifetime
         var page = await (await api.GetAsync("/")).Content.ReadAsStringAsync();
         Assert.Contains("/app/app.js", page, StringComparison.Ordinal);
         Assert.DoesNotContain("blazor", page, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory]
+    [InlineData("/app/app.js")]
+    [InlineData("/live.js")]
+    [InlineData("/app/app.css")]
+    public async Task ApiListener_SendsTheWebAppsFilesCompressed_ToABrowserThatAcceptsGzip(string path)
+    {
+        using var api = recorder.CreateApiClient(); // decompresses nothing by itself
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.AcceptEncoding.ParseAdd("gzip");
+        var response = await api.SendAsync(request);
+        var sent = await response.Content.ReadAsByteArrayAsync();
+
+        Assert.Equal("gzip", Assert.Single(response.Content.Headers.ContentEncoding));
+        await using var gzip = new GZipStream(new MemoryStream(sent), CompressionMode.Decompress);
+        var file = new MemoryStream();
+        await gzip.CopyToAsync(file);
+        // Compressed, not only wrapped: a phone's first picture waits for these files.
+        Assert.True(sent.Length * 2 < file.Length, $"{path}: {sent.Length} bytes sent for a file of {file.Length}.");
     }
 
     [Fact]
