@@ -4,6 +4,7 @@ using Nightjar.TestSupport;
 namespace Nightjar.Recording.Tests.Ingest;
 
 /// <summary>The engine against the project's fake camera over real RTSP, with Debian's ffmpeg and ffprobe.</summary>
+[Collection(RunsAlone.Name)]
 public sealed class FakeCameraRecordingTests : IAsyncLifetime
 {
     private readonly TemporaryFolder folder = new();
