@@ -155,7 +155,7 @@ public static class EventsEndpoints
         }
 
         var name = $"{recorded.CameraId}_event{recorded.Id.ToString(CultureInfo.InvariantCulture)}_{recorded.Start.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}.mp4";
-        return await VideoEndpoints.SendExcerptAsync(context, clip, engine, open, name);
+        return await RecordedVideo.SendExcerptAsync(context, clip, engine, open, name);
     }
 
     private static async Task<IResult> KeepAsync(string eventId, bool keep, RecordingEngine engine)
@@ -188,7 +188,7 @@ public static class EventsEndpoints
         using var lease = open.Open(context);
         using var subscription = feed.Subscribe();
         using var gone = CancellationTokenSource.CreateLinkedTokenSource(lease.Token);
-        _ = VideoEndpoints.ListenForCloseAsync(socket, gone);
+        _ = VideoSockets.ListenForCloseAsync(socket, gone);
         try
         {
             await foreach (var message in subscription.Messages.ReadAllAsync(gone.Token))
@@ -199,11 +199,11 @@ public static class EventsEndpoints
         }
         catch (OperationCanceledException) when (lease.Token.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
         {
-            await VideoEndpoints.CloseForAsync(socket, lease.EndedBy);
+            await VideoSockets.CloseForAsync(socket, lease.EndedBy);
         }
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException)
         {
-            await VideoEndpoints.CloseAsync(socket, WebSocketCloseStatus.NormalClosure, "Closed.");
+            await VideoSockets.CloseAsync(socket, WebSocketCloseStatus.NormalClosure, "Closed.");
         }
 
         return Results.Empty;

@@ -13,6 +13,9 @@
   const behindToRush = 0.3; // seconds behind: play 25 % faster
   const behindToHurry = 0.12; // seconds behind: play 10 % faster until caught up
   const keepBehind = 10; // seconds of played video kept in the buffer
+  // Why the recorder closed a socket: the numbers of VideoSockets.cs (a test checks that both say the same), also
+  // used by the web app's events socket.
+  const closeStatus = { passwordChanged: 4001, locked: 4002, revoked: 4003 };
 
   /// Media Source Extensions where the browser has them, Safari's ManagedMediaSource (iOS 17.1 on) where only that
   /// exists; null where neither does (the page then shows still pictures instead).
@@ -47,16 +50,16 @@
       this.socket.onmessage = (event) => this.receive(event.data);
       this.socket.onclose = (event) => {
         if (this.closed) return;
-        if (event.code === 4001) {
+        if (event.code === closeStatus.passwordChanged) {
           this.say("Password changed");
           document.dispatchEvent(new CustomEvent("nightjar-password-changed"));
           return;
         }
-        if (event.code === 4002) {
+        if (event.code === closeStatus.locked) {
           this.say("Locked: log in to watch");
           return;
         }
-        if (event.code === 4003) {
+        if (event.code === closeStatus.revoked) {
           this.say("Signed out");
           document.dispatchEvent(new CustomEvent("nightjar-signed-out"));
           return;
@@ -242,10 +245,11 @@
   sync(); // the script comes after the page's tiles: start them now, not after the other scripts
   document.addEventListener("DOMContentLoaded", sync);
 
-  // For the benchmarks and tests: what each player has shown.
   window.nightjarLive = {
+    closeStatus,
     canPlay: () => mediaSourceKind() !== null,
     kind: () => (window.MediaSource ? "MediaSource" : window.ManagedMediaSource ? "ManagedMediaSource" : "none"),
+    // For the benchmarks and tests: what each player has shown.
     stats: () => [...players.values()].map((p) => ({
       src: p.src, framesPresented: p.framesPresented, firstFrameMs: p.firstFrameMs, firstFrameAt: firstFrameAt.get(p.src) ?? null, latencies: p.latencies.slice(),
     })),

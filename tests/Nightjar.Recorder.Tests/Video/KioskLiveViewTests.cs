@@ -131,7 +131,7 @@ public sealed class KioskLiveViewTests : IAsyncLifetime
         await File.WriteAllTextAsync(settings, """{ "Nightjar": { "Console": { "LiveViewWhileLocked": false } } }""");
 
         var (_, closed) = await WatchAsync(locked, TimeSpan.FromSeconds(10));
-        Assert.Equal((WebSocketCloseStatus)VideoEndpoints.LockedCloseStatus, closed);
+        Assert.Equal((WebSocketCloseStatus)VideoSockets.LockedCloseStatus, closed);
         Assert.Equal("Live video now needs a login.", locked.CloseStatusDescription);
         var (binary, stillOpen) = await WatchAsync(loggedIn, TimeSpan.FromSeconds(2));
         Assert.Null(stillOpen);

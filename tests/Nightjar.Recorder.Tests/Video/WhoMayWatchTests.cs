@@ -145,8 +145,8 @@ public sealed class WhoMayWatchTests : IAsyncLifetime
         var id = (await tokens.ListAsync()).OrderBy(a => a.Id).First().Id;
         await tokens.RevokeAsync(id);
 
-        Assert.Equal((WebSocketCloseStatus)VideoEndpoints.RevokedCloseStatus, await ClosedWithinAsync(live, TimeSpan.FromSeconds(5)));
-        Assert.Equal((WebSocketCloseStatus)VideoEndpoints.RevokedCloseStatus, await ClosedWithinAsync(events, TimeSpan.FromSeconds(5)));
+        Assert.Equal((WebSocketCloseStatus)VideoSockets.RevokedCloseStatus, await ClosedWithinAsync(live, TimeSpan.FromSeconds(5)));
+        Assert.Equal((WebSocketCloseStatus)VideoSockets.RevokedCloseStatus, await ClosedWithinAsync(events, TimeSpan.FromSeconds(5)));
         // The other app's stream goes on: two seconds more of it, and no close.
         var until = TimeProvider.System.GetUtcNow() + TimeSpan.FromSeconds(2);
         while (TimeProvider.System.GetUtcNow() < until)
@@ -270,7 +270,7 @@ public sealed class WhoMayWatchTests : IAsyncLifetime
 
         recorder.Get<ConsoleLock>().LockEverySession();
 
-        Assert.Equal((WebSocketCloseStatus)VideoEndpoints.LockedCloseStatus, await ClosedWithinAsync(screen, TimeSpan.FromSeconds(5)));
+        Assert.Equal((WebSocketCloseStatus)VideoSockets.LockedCloseStatus, await ClosedWithinAsync(screen, TimeSpan.FromSeconds(5)));
         Assert.Equal("The console was locked.", screen.CloseStatusDescription);
         // The app's stream runs on: fragments keep coming for two more seconds, and no close.
         var watched = System.Diagnostics.Stopwatch.StartNew();

@@ -199,8 +199,9 @@ function listenForEvents() {
   socket.onclose = (event) => {
     if (eventsSocket !== socket) return;
     eventsSocket = null;
-    if (event.code === 4001) signedOut("Password changed. Log in with the new password.");
-    else if (event.code === 4003) signedOut("Signed out: this browser's sign-in was revoked on the recorder.");
+    const { closeStatus } = window.nightjarLive;
+    if (event.code === closeStatus.passwordChanged) signedOut("Password changed. Log in with the new password.");
+    else if (event.code === closeStatus.revoked) signedOut("Signed out: this browser's sign-in was revoked on the recorder.");
     else setTimeout(() => root.querySelector(".bar") && listenForEvents(), 3000);
   };
 }
