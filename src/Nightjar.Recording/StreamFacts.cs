@@ -7,4 +7,7 @@ namespace Nightjar.Recording;
 public sealed record StreamFacts(string Codec, int Width, int Height, double FrameRate, long BitsPerSecond, string? Audio, bool AudioRecorded)
 {
     public string Resolution => $"{Width}×{Height}";
+
+    /// <summary>H.265: recorded and exported as it comes, but the box's own browser cannot decode it live.</summary>
+    public bool IsH265 => Codec.StartsWith("H.265", StringComparison.Ordinal);
 }

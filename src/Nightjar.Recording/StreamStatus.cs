@@ -15,4 +15,12 @@ public sealed record StreamStatus(StreamKey Stream, StreamState State, string? P
         StreamState.Disabled => "Disabled",
         _ => "Offline: " + (Problem ?? "unknown reason"),
     };
+
+    /// <summary>A camera's state, also before the engine has a stream for it: connecting when it is enabled, else disabled.</summary>
+    public static StreamState StateOf(StreamStatus? status, bool enabled) =>
+        status?.State ?? (enabled ? StreamState.Connecting : StreamState.Disabled);
+
+    /// <summary><see cref="Text"/>, also before the engine has a stream for the camera.</summary>
+    public static string TextOf(StreamStatus? status, bool enabled) =>
+        status?.Text ?? StateOf(status, enabled).ToString();
 }

@@ -185,4 +185,22 @@ public sealed class LiveViewTests(ConsoleBrowser browser, ITestOutputHelper outp
         await Expect(tile.GetByRole(AriaRole.Status)).ToHaveTextAsync("H.265: this screen cannot show it (recording goes on)");
         await Expect(tile.GetByRole(AriaRole.Img, new() { Name = "Recording" })).ToBeVisibleAsync();
     }
+
+    [Fact]
+    public async Task AnH265CameraWithAnH264SubStream_PlaysItsSubStreamInTheGrid_AndSaysWhyFullScreenCannot()
+    {
+        await using var camera = await FakeCamera.StartAsync();
+        await using var recorder = await StartRecordingAsync(
+            "--Nightjar:Cameras:0:Name=Garden", $"--Nightjar:Cameras:0:StreamUrl={camera.Url("h265")}", $"--Nightjar:Cameras:0:SubStreamUrl={camera.Url("sub")}");
+        var console = await OpenLiveViewAsync(recorder, logIn: false);
+
+        // What the camera dialog's Test advises for an H.265 camera: its H.264 sub-stream plays in the grid.
+        await WaitForFramesAsync(console, "video[data-live-src='/console/media/live/cfg0?stream=sub']", 25);
+        var tile = console.Page.GetByRole(AriaRole.Region, new() { Name = "Garden" });
+        await Expect(tile).Not.ToContainTextAsync("H.265");
+
+        await tile.DblClickAsync();
+        await Expect(tile.GetByRole(AriaRole.Status)).ToHaveTextAsync("H.265: this screen cannot show it (recording goes on)");
+        await Expect(console.Page.Locator("video[data-live-src$='stream=main']")).ToHaveCountAsync(0);
+    }
 }

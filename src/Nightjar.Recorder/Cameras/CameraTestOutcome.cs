@@ -18,7 +18,7 @@ public sealed record CameraTestOutcome(IReadOnlyDictionary<string, string> Error
 
     /// <summary>The box's browser decodes no H.265: said here, or a green Test would promise a live picture it cannot show.</summary>
     private static string ScreenNote(Recording.StreamFacts facts) =>
-        facts.Codec.StartsWith("H.265", StringComparison.Ordinal)
+        facts.IsH265
             ? ". It is recorded and exported as it is, but this screen cannot show H.265 live: give the camera an H.264 sub-stream for live view"
             : "";
 

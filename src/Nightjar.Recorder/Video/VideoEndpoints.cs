@@ -73,7 +73,7 @@ public static class VideoEndpoints
         foreach (var camera in await catalog.ListAsync())
         {
             var status = engine.Status(new StreamKey(camera.Id, StreamKind.Main));
-            cameras.Add(new CameraInfo(camera.Id, camera.Name, camera.Channel, status?.State.ToString() ?? (camera.Enabled ? "Connecting" : "Disabled"),
+            cameras.Add(new CameraInfo(camera.Id, camera.Name, camera.Channel, StreamStatus.StateOf(status, camera.Enabled).ToString(),
                 status?.Problem, status?.Facts?.Codec, status?.Facts?.Width ?? 0, status?.Facts?.Height ?? 0, camera.SubStreamUrl is not null));
         }
 
