@@ -527,10 +527,10 @@ public sealed class RecordingEngine : IAsyncDisposable
         var disk = DiskSpace.Of(Layout.Root);
         var used = retention.UsedBytes;
 
-        var quota = options.MaxBytes is { } max
-            ? Math.Min(max, used + disk.FreeBytes - options.MinFreeBytes)
-            : used + disk.FreeBytes - options.MinFreeBytes;
-        return new StorageFigures(Layout.Root, disk, used, options.MaxBytes, options.MinFreeBytes, Math.Max(0, quota),
+        var keptFreeForOthers = Math.Max(0, options.KeptFreeForOthers());
+        var room = used + disk.FreeBytes - options.MinFreeBytes - keptFreeForOthers;
+        var quota = options.MaxBytes is { } max ? Math.Min(max, room) : room;
+        return new StorageFigures(Layout.Root, disk, used, options.MaxBytes, options.MinFreeBytes, keptFreeForOthers, Math.Max(0, quota),
             retention.ForcedDeletions, await Index.GetCamerasAsync());
     }
 

@@ -14,6 +14,15 @@ public sealed record RecordingOptions
     /// <summary>Free space kept on the recordings disk, whatever the quota says.</summary>
     public long MinFreeBytes { get; init; } = DefaultMinFreeBytes;
 
+    /// <summary>
+    /// Space kept free on the recordings disk for others, on top of <see cref="MinFreeBytes"/>; asked at every retention
+    /// check. The recorder's exports keep the unused part of their own bound here when they share the disk, so that
+    /// writing one within that bound never makes retention delete a recording. A function, because what is unused
+    /// changes as files are written and deleted; the engine need not know whose space it is. Retention waits for
+    /// readers to free this part, as for the quota: only below <see cref="MinFreeBytes"/> is recording itself at stake.
+    /// </summary>
+    public Func<long> KeptFreeForOthers { get; init; } = () => 0;
+
     /// <summary>An absolute path, or a bare name looked up in the absolute folders of PATH only (<see cref="Ingest.ProgramSearch"/>).</summary>
     public string FfmpegPath { get; init; } = "ffmpeg";
 

@@ -9,6 +9,7 @@ public sealed record StorageFigures(
     long UsedBytes,
     long? MaxBytes,
     long MinFreeBytes,
+    long KeptFreeForOthersBytes,
     long EffectiveQuotaBytes,
     int ForcedDeletions,
     IReadOnlyList<(string CameraId, DateTimeOffset Oldest, long Bytes)> Cameras);

@@ -4,8 +4,8 @@ using Nightjar.Recording.Events;
 namespace Nightjar.Recording.Storage;
 
 /// <summary>
-/// Keeps the recordings within the quota (<c>MaxBytes</c>) and the disk above its free-space floor (<c>MinFreeBytes</c>)
-/// by deleting the oldest whole closed files first, each deletion in the log, and with them the events (and their
+/// Keeps the recordings within the quota (<c>MaxBytes</c>) and the disk above its free-space floor (<c>MinFreeBytes</c>,
+/// and above it the room others keep, <see cref="RecordingOptions.KeptFreeForOthers"/>) by deleting the oldest whole closed files first, each deletion in the log, and with them the events (and their
 /// pictures) that began in what they held. Recordings that a kept event protects are spared. Checked after every flush,
 /// so the used bytes never run more than the open files (one per stream) past the quota. A file is unlinked before its
 /// row goes: a crash in between leaves a row without a file, which start-up drops, never a file nobody meant to keep.
@@ -32,14 +32,16 @@ internal sealed class Retention(
     public async Task EnforceAsync()
     {
         var free = FreeBytesOf(layout.Root);
-        var toFree = Math.Max(options.MinFreeBytes - free, options.MaxBytes is { } max ? UsedBytes - max : 0);
+        var keptFree = options.MinFreeBytes + Math.Max(0, options.KeptFreeForOthers());
+        var toFree = Math.Max(keptFree - free, options.MaxBytes is { } max ? UsedBytes - max : 0);
         if (toFree <= 0)
         {
             nothingLeftLogged = false;
             return;
         }
 
-        // Below the floor recording itself is at stake, and no reader may hold that up; the quota can wait for one.
+        // Below the floor recording itself is at stake, and no reader may hold that up; the quota (and the room kept for
+        // others) can wait for one.
         var belowFloor = free < options.MinFreeBytes;
         var spared = new HashSet<long>();
         long freed = 0;

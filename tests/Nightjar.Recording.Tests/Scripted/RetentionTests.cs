@@ -65,4 +65,42 @@ public sealed class RetentionTests
         Assert.All(deletions, d => Assert.Contains("to keep the recordings disk's free space", d.Message, StringComparison.Ordinal));
         Assert.Contains(scripted.Log.Entries, e => e.Level == LogLevel.Error && e.Message.Contains("no closed recording is left to delete", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task TheRoomKeptFreeForOthers_IsKeptFromRecordings_OnTopOfTheFloor_ButWaitsForAReader()
+    {
+        // A disk of 100 MB whose free space is what the recordings leave; 1 MB floor; others (the exports) keep a part.
+        const long disk = 100_000_000, floor = 1_000_000;
+        long keptForOthers = 0;
+        await using var scripted = await ScriptedEngine.StartAsync(minFreeBytes: floor, keptFreeForOthers: () => Interlocked.Read(ref keptForOthers));
+        scripted.Engine.FreeBytesOf = _ => disk - OnDisk(scripted);
+        var sources = await scripted.ConnectAsync("porch");
+        await scripted.FeedAsync(sources, 0, 25 * 60 * 4, TimeSpan.FromMilliseconds(40));
+        await Task.Delay(200); // the last retention round is over
+        Assert.DoesNotContain(scripted.Log.Entries, e => e.Message.StartsWith("Deleted recording", StringComparison.Ordinal)); // room enough
+        var closed = (await scripted.RecordingsAsync("porch")).Where(r => !r.Open).ToList();
+        Assert.True(closed.Count >= 3, $"{closed.Count} closed files");
+        var excerpt = await scripted.Engine.ExcerptAsync(new StreamKey("porch", StreamKind.Main), closed[0].Start, closed[0].End);
+        Assert.NotNull(excerpt);
+        await using var reader = excerpt.TryOpen(); // the oldest file is being read
+        Assert.NotNull(reader);
+
+        // Others now keep all the free space but half of the second-oldest file: above the floor, so the reader is waited for.
+        Interlocked.Exchange(ref keptForOthers, disk - OnDisk(scripted) - floor + closed[1].Bytes / 2);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (File.Exists(scripted.Engine.Layout.FullPath(closed[1].Path)))
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(30), "The room kept for others was not made.");
+            scripted.Clock.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(50);
+        }
+
+        Assert.True(File.Exists(scripted.Engine.Layout.FullPath(closed[0].Path)), "Deleted while its reader was reading, though the floor was not at stake.");
+        var deletion = Assert.Single(scripted.Log.Entries, e => e.Message.StartsWith("Deleted recording", StringComparison.Ordinal));
+        Assert.Contains("to keep the recordings disk's free space", deletion.Message, StringComparison.Ordinal);
+        Assert.True(scripted.Engine.FreeBytesOf("") >= floor + Interlocked.Read(ref keptForOthers), "The room kept for others is not free.");
+    }
+
+    private static long OnDisk(ScriptedEngine scripted) =>
+        Directory.EnumerateFiles(scripted.Folder.Path, "*.mp4", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
 }

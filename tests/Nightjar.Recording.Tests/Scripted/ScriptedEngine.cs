@@ -35,14 +35,15 @@ internal sealed class ScriptedEngine : IAsyncDisposable
     /// <paramref name="engineClock"/> when given (a box whose wall clock steps), else <paramref name="clock"/>.
     /// </summary>
     public static async Task<ScriptedEngine> StartAsync(
-        long? maxBytes = null, TemporaryFolder? folder = null, FakeTimeProvider? clock = null, TimeProvider? engineClock = null, long minFreeBytes = 0)
+        long? maxBytes = null, TemporaryFolder? folder = null, FakeTimeProvider? clock = null, TimeProvider? engineClock = null, long minFreeBytes = 0,
+        Func<long>? keptFreeForOthers = null)
     {
         var owns = folder is null;
         folder ??= new TemporaryFolder();
         clock ??= new FakeTimeProvider(Start);
         var cameras = new ScriptedCameras(clock);
         var log = new CapturedLog();
-        var engine = await RecordingEngine.StartAsync(new RecordingOptions { Dir = folder.Path, MaxBytes = maxBytes, MinFreeBytes = minFreeBytes }, engineClock ?? clock, log, cameras);
+        var engine = await RecordingEngine.StartAsync(new RecordingOptions { Dir = folder.Path, MaxBytes = maxBytes, MinFreeBytes = minFreeBytes, KeptFreeForOthers = keptFreeForOthers ?? (() => 0) }, engineClock ?? clock, log, cameras);
         return new ScriptedEngine(folder, owns, clock, cameras, engine, log);
     }
 
