@@ -51,6 +51,7 @@ public static class RecorderApp
         var recordingsOptions = ReadOptions(builder.Configuration, RecordingsOptions.Section, new RecordingsOptionsValidator());
         var ffmpegOptions = ReadOptions(builder.Configuration, FfmpegOptions.Section, new FfmpegOptionsValidator());
         var detectionOptions = ReadOptions(builder.Configuration, DetectionOptions.Section, new DetectionOptionsValidator());
+        var exportsOptions = ReadOptions(builder.Configuration, ExportsOptions.Section, new ExportsOptionsValidator());
         var clock = TimeProvider.System;
         DataFolder.CreatePrivate(recorderOptions.DataDirFullPath);
         var certificate = DeviceCertificate.LoadOrCreate(recorderOptions.DataDirFullPath, clock);
@@ -58,12 +59,17 @@ public static class RecorderApp
         var kioskSecret = KioskSecret.LoadOrCreate(recorderOptions.DataDirFullPath);
         var ownerCertificate = OwnerCertificate.From(recorderOptions.Api);
         builder.WebHost.ConfigureListeners(recorderOptions, certificate, ownerCertificate);
+        var recordingsDir = recordingsOptions.DirFullPath(recorderOptions.DataDirFullPath);
+        var exportsRoom = new ExportsRoom(Path.Combine(recorderOptions.DataDirFullPath, "exports"), recordingsDir, exportsOptions.MaxBytes, recordingsOptions.MinFreeBytes);
         var engine = await recording.EnsureStartedAsync(
             new RecordingOptions
             {
-                Dir = recordingsOptions.DirFullPath(recorderOptions.DataDirFullPath),
+                Dir = recordingsDir,
                 MaxBytes = recordingsOptions.MaxBytes,
                 MinFreeBytes = recordingsOptions.MinFreeBytes,
+                // Exports have their own bound; the part of it not yet used stays free from recordings, so that an export
+                // never makes retention delete one.
+                KeptFreeForOthers = exportsRoom.KeptFreeOnRecordingsDisk,
                 FfmpegPath = ffmpegOptions.Path,
                 FilePeriod = TimeSpan.FromSeconds(recordingsOptions.FileSeconds),
                 MaxKeyframeInterval = TimeSpan.FromSeconds(recordingsOptions.MaxKeyframeSeconds),
@@ -85,6 +91,7 @@ public static class RecorderApp
         services.AddSingleton<IOptions<RecorderOptions>>(Options.Create(recorderOptions));
         // An instance, not a factory: the host must never dispose the engine, which outlives it.
         services.AddSingleton(engine);
+        services.AddSingleton(exportsRoom);
         services.AddHostedService<StartupInitializer>();
         services.AddSingleton<StartupMemoryRelease>();
         services.AddHostedService(s => s.GetRequiredService<StartupMemoryRelease>());

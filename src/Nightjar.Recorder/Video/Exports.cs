@@ -1,4 +1,5 @@
 using System.Globalization;
+using Nightjar.Contracts;
 using Nightjar.Recorder.Hosting;
 using Nightjar.Recording;
 
@@ -7,15 +8,17 @@ namespace Nightjar.Recorder.Video;
 /// <summary>
 /// Export: a From/To range of a camera written as one MP4 file into the exports folder (<c>exports</c> in the data
 /// folder), copied from the recordings without transcoding. One export runs at a time; the console shows its progress.
+/// Exports have their own bound (<see cref="ExportsRoom"/>): one that would not fit is not written, and the owner
+/// deletes what is no longer needed (console or app).
 /// </summary>
-public sealed class Exports(RecordingEngine engine, Microsoft.Extensions.Options.IOptions<RecorderOptions> options, ILogger<Exports> logger) : IDisposable
+public sealed class Exports(RecordingEngine engine, ExportsRoom room, ILogger<Exports> logger) : IDisposable
 {
     private readonly object gate = new();
     private readonly List<ExportJob> jobs = [];
     private readonly SemaphoreSlim oneAtATime = new(1, 1);
     private long nextId;
 
-    public string Folder { get; } = Path.Combine(options.Value.DataDirFullPath, "exports");
+    public string Folder => room.Folder;
 
     /// <summary>An export started, moved on or ended.</summary>
     public event Action? Changed;
@@ -60,6 +63,31 @@ public sealed class Exports(RecordingEngine engine, Microsoft.Extensions.Options
 
     private const string NothingRecorded = "Nothing was recorded from this camera in that time.";
 
+    /// <summary>The finished exports, newest first (a file still being written ends in <c>.partial</c> and is left out).</summary>
+    public IReadOnlyList<ExportInfo> List() =>
+        !Directory.Exists(Folder)
+            ? []
+            : [.. new DirectoryInfo(Folder).EnumerateFiles("*.mp4")
+                .OrderByDescending(f => f.LastWriteTimeUtc)
+                .Select(f => new ExportInfo(f.Name, f.Length, new DateTimeOffset(f.LastWriteTimeUtc, TimeSpan.Zero)))];
+
+    /// <summary>
+    /// Deletes the finished export named <paramref name="name"/>; false when the listing has no such name (it is never
+    /// joined into a path as given). A download under way reads on to its end: an open file outlives its name.
+    /// </summary>
+    public bool Delete(string name)
+    {
+        if (List().FirstOrDefault(e => string.Equals(e.Name, name, StringComparison.Ordinal)) is not { } export)
+        {
+            return false;
+        }
+
+        File.Delete(Path.Combine(Folder, export.Name));
+        logger.LogInformation("Deleted export {File} ({Bytes} bytes).", export.Name, export.Bytes);
+        Changed?.Invoke();
+        return true;
+    }
+
     /// <summary>The one export that may run now; a test holds it to keep exports waiting.</summary>
     internal SemaphoreSlim Running => oneAtATime;
 
@@ -76,8 +104,21 @@ public sealed class Exports(RecordingEngine engine, Microsoft.Extensions.Options
             }
 
             job = job with { From = excerpt.Start, To = excerpt.End, BytesTotal = excerpt.Length };
-            Update(job);
             DataFolder.CreatePrivate(Folder);
+            // Only one export runs, so any .partial here was left by a crash; it would count against the bound for ever.
+            foreach (var left in Directory.EnumerateFiles(Folder, "*.partial"))
+            {
+                File.Delete(left);
+            }
+
+            if (room.Refusal(excerpt.Length) is { } refusal)
+            {
+                Update(job with { Finished = true, Error = refusal });
+                logger.LogInformation("Export {File} not written: {Reason}", job.FileName, refusal);
+                return;
+            }
+
+            Update(job);
             // Its files are leased while it is written, so retention keeping the quota waits for it; recordings deleted
             // all the same (the disk's floor, the owner's Delete Recordings) end it with the reason in words.
             await using (var source = excerpt.Open())

@@ -1,12 +1,13 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Nightjar.Contracts;
 using Nightjar.Recorder.Pairing;
 
 namespace Nightjar.Recorder.Video;
 
 /// <summary>
-/// The exports folder offered to the app: <c>GET /api/v1/exports</c> lists what Export on the console wrote, and
-/// <c>GET /api/v1/exports/{name}</c> downloads one (with HTTP ranges). Names are looked up in the folder's listing,
-/// never joined into a path as given.
+/// The exports folder offered to the app: <c>GET /api/v1/exports</c> lists what Export on the console wrote,
+/// <c>GET /api/v1/exports/{name}</c> downloads one (with HTTP ranges) and <c>DELETE /api/v1/exports/{name}</c> deletes
+/// one. Names are looked up in the folder's listing, never joined into a path as given.
 /// </summary>
 public static class ExportsApi
 {
@@ -14,27 +15,28 @@ public static class ExportsApi
     {
         var api = endpoints.MapGroup("/api/v1/exports").RequireAuthorization(AppTokenAuthenticationHandler.Policy)
             .ProducesProblem(StatusCodes.Status401Unauthorized);
-        api.MapGet("", (Exports exports) => TypedResults.Ok(List(exports))).WithName("ListExports");
+        api.MapGet("", (Exports exports) => TypedResults.Ok(exports.List())).WithName("ListExports");
         api.MapGet("/{name}", DownloadAsync).WithName("DownloadExport")
             .WithDescription("An exported MP4, as written by Export on the console. Honours Range requests.")
             .Produces(StatusCodes.Status200OK, contentType: "video/mp4").Produces(StatusCodes.Status206PartialContent, contentType: "video/mp4")
             .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapDelete("/{name}", Delete).WithName("DeleteExport")
+            .WithDescription("Deletes a finished export. A download under way reads on to its end.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return endpoints;
     }
 
-    /// <summary>The finished exports, newest first (a file still being written ends in <c>.partial</c> and is left out).</summary>
-    private static IReadOnlyList<ExportInfo> List(Exports exports) =>
-        !Directory.Exists(exports.Folder)
-            ? []
-            : [.. new DirectoryInfo(exports.Folder).EnumerateFiles("*.mp4")
-                .OrderByDescending(f => f.LastWriteTimeUtc)
-                .Select(f => new ExportInfo(f.Name, f.Length, new DateTimeOffset(f.LastWriteTimeUtc, TimeSpan.Zero)))];
+    private static IResult Delete(string name, Exports exports) =>
+        exports.Delete(name) ? TypedResults.NoContent() : NoSuchExport();
+
+    private static ProblemHttpResult NoSuchExport() =>
+        TypedResults.Problem(detail: "There is no export with this name.", statusCode: StatusCodes.Status404NotFound, type: ProblemTypes.NotFound);
 
     private static async Task<IResult> DownloadAsync(HttpContext context, string name, Exports exports, OpenStreams open)
     {
-        if (List(exports).FirstOrDefault(e => string.Equals(e.Name, name, StringComparison.Ordinal)) is not { } export)
+        if (exports.List().FirstOrDefault(e => string.Equals(e.Name, name, StringComparison.Ordinal)) is not { } export)
         {
-            return TypedResults.Problem(detail: "There is no export with this name.", statusCode: StatusCodes.Status404NotFound, type: ProblemTypes.NotFound);
+            return NoSuchExport();
         }
 
         using var lease = open.Open(context);

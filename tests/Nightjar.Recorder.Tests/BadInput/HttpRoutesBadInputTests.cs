@@ -239,6 +239,12 @@ public class HttpRoutesBadInputTests : IAsyncLifetime
                     failures.Add($"{bad} in {field}: {(int)response!.StatusCode}, not a refusal of the value");
                 }
             }
+
+            var deleted = await SendAsync(api, new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/exports/{value}"), failures, bad, "export name (delete)");
+            if (deleted?.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.NoContent)
+            {
+                failures.Add($"{bad} in export name (delete): {(int)deleted!.StatusCode}, not a refusal of the value");
+            }
         }
 
         await AssertNothingChangedAsync();

@@ -122,6 +122,18 @@ public class OptionsValidationTests
         Assert.Contains("Nightjar:Console:Url", ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("1000", "Nightjar:Exports:MaxBytes must be at least 1048576 (1 MiB) (got 1000).")]
+    [InlineData("-5", "Nightjar:Exports:MaxBytes must be at least 1048576 (1 MiB) (got -5).")]
+    [InlineData("lots", "Nightjar:Exports:MaxBytes")]
+    public async Task Build_WithABadExportsBound_StopsTheStart_NamingTheKey(string value, string expected)
+    {
+        await using var recording = new Nightjar.Recorder.Recordings.RecordingRuntime();
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => RecorderApp.BuildAsync(
+            [$"--Nightjar:Exports:MaxBytes={value}", $"--Nightjar:DataDir={Path.GetTempPath()}/nightjar-unused"], recording));
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Process_WithBadSetting_ExitsWithTheConfigurationErrorCode()
     {
