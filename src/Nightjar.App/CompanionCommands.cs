@@ -48,8 +48,10 @@ public static class CompanionCommands
 
         var exportName = new Option<string>("--download") { Description = "The export to download (a name from the list)" };
         var downloadTo = new Option<string>("-o", "--output") { Description = "The file to write (with --download)" };
-        var exports = new Command("exports", "List the exports made on the recorder's console, or download one") { device, exportName, downloadTo };
-        exports.SetAction((result, cancellationToken) => ExportsAsync(result.GetValue(device)!, result.GetValue(exportName), result.GetValue(downloadTo), output, error, store, cancellationToken));
+        var deleteName = new Option<string>("--delete") { Description = "The export to delete on the recorder (a name from the list)" };
+        var exports = new Command("exports", "List the exports made on the recorder's console, download one, or delete one") { device, exportName, downloadTo, deleteName };
+        exports.SetAction((result, cancellationToken) => ExportsAsync(result.GetValue(device)!, result.GetValue(exportName), result.GetValue(downloadTo), result.GetValue(deleteName),
+            output, error, store, cancellationToken));
 
         var events = EventsCommand.Create(device, output, error, store);
 
@@ -208,11 +210,18 @@ public static class CompanionCommands
         return ExitCodes.Ok;
     }
 
-    private static async Task<int> ExportsAsync(string name, string? download, string? file, TextWriter output, TextWriter error, DeviceStore store, CancellationToken cancellationToken)
+    private static async Task<int> ExportsAsync(string name, string? download, string? file, string? delete, TextWriter output, TextWriter error, DeviceStore store,
+        CancellationToken cancellationToken)
     {
         if ((download is null) != (file is null))
         {
             await error.WriteLineAsync("--download and -o go together.");
+            return ExitCodes.Usage;
+        }
+
+        if (delete is not null && download is not null)
+        {
+            await error.WriteLineAsync("Either --download or --delete, not both.");
             return ExitCodes.Usage;
         }
 
@@ -223,6 +232,18 @@ public static class CompanionCommands
         }
 
         using var client = new RecorderClient(device.Pairing, device.Token);
+        if (delete is not null)
+        {
+            var deleted = await client.DeleteExportAsync(delete, cancellationToken);
+            if (deleted.Status != ClientStatus.Ok)
+            {
+                return await FailedAsync(deleted, device, error, store);
+            }
+
+            await output.WriteLineAsync($"Deleted {delete} on {device.Name}.");
+            return ExitCodes.Ok;
+        }
+
         if (download is null || file is null)
         {
             var list = await client.GetExportsAsync(cancellationToken);

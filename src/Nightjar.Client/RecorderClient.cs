@@ -170,6 +170,10 @@ public sealed class RecorderClient : IDisposable
     public Task<ClientResult<long>> DownloadExportAsync(string name, Stream destination, CancellationToken cancellationToken = default) =>
         DownloadAsync($"/api/v1/exports/{Uri.EscapeDataString(name)}", destination, cancellationToken);
 
+    /// <summary>Deletes the exported file <paramref name="name"/> on the recorder; NotFound when it has no such export.</summary>
+    public Task<ClientResult<bool>> DeleteExportAsync(string name, CancellationToken cancellationToken = default) =>
+        SendAsync<bool>(() => http.DeleteAsync($"/api/v1/exports/{Uri.EscapeDataString(name)}", cancellationToken), cancellationToken);
+
     /// <summary>Streams a response body into <paramref name="destination"/> as it arrives; the value is the bytes written.</summary>
     private Task<ClientResult<long>> DownloadAsync(string path, Stream destination, CancellationToken cancellationToken) =>
         SendAsync(

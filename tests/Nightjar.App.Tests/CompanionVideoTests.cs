@@ -80,7 +80,7 @@ public sealed class CompanionVideoTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Exports_ListsWhatTheConsoleExported_AndDownloadsIt()
+    public async Task Exports_ListsWhatTheConsoleExported_DownloadsIt_AndDeletesIt()
     {
         Assert.Equal("", (await RunAsync("", "exports", "home")).Output);
         await Task.Delay(4000);
@@ -106,6 +106,15 @@ public sealed class CompanionVideoTests : IAsyncLifetime
         Assert.Equal(Exit.NothingFound, missing.Code);
         Assert.False(File.Exists(Path.Combine(home, "nope.mp4")));
         Assert.Equal(Exit.Usage, (await RunAsync("", "exports", "home", "--download", "nope.mp4")).Code);
+
+        Assert.Equal(Exit.Usage, (await RunAsync("", "exports", "home", "--download", job.FileName, "-o", file, "--delete", job.FileName)).Code);
+        var deleted = await RunAsync("", "exports", "home", "--delete", job.FileName);
+        Assert.Equal((Exit.Ok, $"Deleted {job.FileName} on home."), (deleted.Code, deleted.Output.Trim()));
+        Assert.False(File.Exists(Path.Combine(exports.Folder, job.FileName)));
+        Assert.Equal("", (await RunAsync("", "exports", "home")).Output);
+        var gone = await RunAsync("", "exports", "home", "--delete", job.FileName);
+        Assert.Equal(Exit.NothingFound, gone.Code);
+        Assert.Contains("There is no export with this name.", gone.Error, StringComparison.Ordinal);
     }
 
     [Fact]
