@@ -185,4 +185,33 @@ public sealed class PlaybackTests(ConsoleBrowser browser, RecordedCameraFixture 
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Export", Exact = true }).ClickAsync();
         await Expect(dialog).ToContainTextAsync("Type From and To as HH:MM:SS");
     }
+
+    [Fact]
+    public async Task TheExportDialog_ListsFinishedExports_WithTheirSize_AndDeleteRemovesOne()
+    {
+        var exports = recorded.Recorder.Get<Nightjar.Recorder.Video.Exports>();
+        var now = TimeProvider.System.GetUtcNow();
+        var (job, error) = await exports.StartAsync(new Nightjar.Recording.StreamKey(RecordedCamera.CameraId, Nightjar.Recording.StreamKind.Main), "Front Door", now.AddSeconds(-8), now.AddSeconds(-4));
+        Assert.True(job is not null, error);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (exports.Recent.First(j => j.Id == job.Id) is { Finished: false })
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(20), "The export did not end.");
+            await Task.Delay(100);
+        }
+
+        var file = Assert.Single(exports.List(), e => e.Name == job.FileName);
+        var console = await OpenPlaybackAsync();
+        await console.Button("Export").ClickAsync();
+        var dialog = console.Page.GetByRole(AriaRole.Dialog, new() { Name = "Export" });
+        var row = dialog.GetByRole(AriaRole.Table, new() { Name = "Exports" }).GetByRole(AriaRole.Row).Filter(new() { HasText = job.FileName });
+        await Expect(row).ToContainTextAsync(Nightjar.Recorder.Video.ExportsRoom.Size(file.Bytes));
+        await console.ScreenshotAsync("55-exports-list");
+
+        await row.GetByRole(AriaRole.Button, new() { Name = "Delete", Exact = true }).ClickAsync();
+
+        await Expect(row).ToHaveCountAsync(0);
+        Assert.False(File.Exists(Path.Combine(exports.Folder, job.FileName)));
+        await Expect(dialog.GetByText("Written to " + Path.Combine(exports.Folder, job.FileName))).ToHaveCountAsync(0); // nor said to be there
+    }
 }

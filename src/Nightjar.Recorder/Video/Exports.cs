@@ -83,6 +83,12 @@ public sealed class Exports(RecordingEngine engine, ExportsRoom room, ILogger<Ex
         }
 
         File.Delete(Path.Combine(Folder, export.Name));
+        lock (gate)
+        {
+            // A job that wrote it would otherwise go on saying where it was written.
+            jobs.RemoveAll(j => j.Finished && j.Error is null && string.Equals(j.FileName, export.Name, StringComparison.Ordinal));
+        }
+
         logger.LogInformation("Deleted export {File} ({Bytes} bytes).", export.Name, export.Bytes);
         Changed?.Invoke();
         return true;
