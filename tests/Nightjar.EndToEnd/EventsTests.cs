@@ -88,6 +88,23 @@ public sealed class EventsTests(ConsoleBrowser browser, WalkingCameraFixture wal
 
         var seconds = await Ffprobe.DurationAsync(Directory.GetFiles(exports, "Front-Door_*.mp4")[0]);
         Assert.InRange(seconds, 10, 20); // 5 s before, the walk and its quiet end, 5 s after
+
+        // With the exports full, a clip is refused once planned, and the page says why.
+        var filler = Path.Combine(exports, "filler.mp4");
+        await using (var file = File.Create(filler))
+        {
+            file.SetLength(Nightjar.Recorder.Video.ExportsOptions.DefaultMaxBytes); // sparse
+        }
+
+        try
+        {
+            await item.GetByRole(AriaRole.Button, new() { Name = "Download", Exact = true }).ClickAsync();
+            await Expect(console.Page.GetByRole(AriaRole.Status)).ToContainTextAsync("The clip was not written: Exports are full");
+        }
+        finally
+        {
+            File.Delete(filler);
+        }
     }
 
     [Fact]
