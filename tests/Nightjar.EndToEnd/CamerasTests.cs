@@ -320,6 +320,9 @@ public sealed class CamerasTests(ConsoleBrowser browser)
         var kept = console.Page.GetByRole(AriaRole.Table, new() { Name = "Recordings per camera" });
         await Expect(kept).ToContainTextAsync("Shed");
         await Expect(kept).Not.ToContainTextAsync("Gate");
+        var facts = console.Page.Locator("dl[aria-label=Storage]");
+        await Expect(facts).ToContainTextAsync("4.3 GB kept for exports"); // the exports' room, nothing exported yet
+        await Expect(facts).ToContainTextAsync("Exports0 bytes of 4.3 GB (Nightjar:Exports:MaxBytes)");
         await console.ScreenshotAsync("43-settings-storage");
     }
 }
