@@ -22,7 +22,7 @@ public static class ExportsApi
             .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapDelete("/{name}", Delete).WithName("DeleteExport")
             .WithDescription("Deletes a finished export. A download under way reads on to its end.")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound);
         return endpoints;
     }
 

@@ -5,11 +5,12 @@ namespace Nightjar.Recording.Storage;
 
 /// <summary>
 /// Keeps the recordings within the quota (<c>MaxBytes</c>) and the disk above its free-space floor (<c>MinFreeBytes</c>,
-/// and above it the room others keep, <see cref="RecordingOptions.KeptFreeForOthers"/>) by deleting the oldest whole closed files first, each deletion in the log, and with them the events (and their
-/// pictures) that began in what they held. Recordings that a kept event protects are spared. Checked after every flush,
-/// so the used bytes never run more than the open files (one per stream) past the quota. A file is unlinked before its
-/// row goes: a crash in between leaves a row without a file, which start-up drops, never a file nobody meant to keep.
-/// Files being read (<see cref="FileLeases"/>) are passed by while only the quota asks, and go at the first check after
+/// plus the room others keep, <see cref="RecordingOptions.KeptFreeForOthers"/>) by deleting the oldest whole closed
+/// files first, each deletion in the log, and with them the events (and their pictures) that began in what they held.
+/// Recordings that a kept event protects are spared. Checked after every flush, so the used bytes never run more than
+/// the open files (one per stream) past the quota. A file is unlinked before its row goes: a crash in between leaves a
+/// row without a file, which start-up drops, never a file nobody meant to keep. Files being read
+/// (<see cref="FileLeases"/>) are passed by while only the quota or the others' room asks, and go at the first check after
 /// their last reader is done (or stalled); below the free-space floor they go all the same, and their readers end.
 /// </summary>
 internal sealed class Retention(
