@@ -5,14 +5,19 @@ public sealed class ExportsOptions
 {
     public const string Section = "Nightjar:Exports";
 
+    /// <summary>The bound when none is set: 4 GiB, or a tenth of the disk the exports go to when that is less.</summary>
     public const long DefaultMaxBytes = 4L << 30;
+
+    /// <summary>On a small disk the default bound is this share of it, so the room kept for exports never crowds out recordings.</summary>
+    public const int DefaultShareOfDisk = 10;
 
     /// <summary>Smaller than this holds no export worth making; almost surely a typo.</summary>
     public const long MinimumMaxBytes = 1L << 20;
 
     /// <summary>
-    /// <c>Nightjar:Exports:MaxBytes</c>: the most the exports folder may hold (default 4 GiB). An export that would take
-    /// it past this is not written; on the recordings disk, the unused part is kept free from recordings.
+    /// <c>Nightjar:Exports:MaxBytes</c>: the most the exports folder may hold (unset: 4 GiB, or a tenth of its disk when
+    /// that is less). An export that would take it past this is not written; on the recordings disk, the unused part is
+    /// kept free from recordings.
     /// </summary>
-    public long MaxBytes { get; set; } = DefaultMaxBytes;
+    public long? MaxBytes { get; set; }
 }

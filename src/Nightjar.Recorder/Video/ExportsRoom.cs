@@ -10,13 +10,19 @@ namespace Nightjar.Recorder.Video;
 /// never makes retention delete a recording. Holds nothing of a host: the engine, which outlives hosts, keeps asking
 /// the one it was started with.
 /// </summary>
-public sealed class ExportsRoom(string folder, string recordingsFolder, long maxBytes, long recordingsMinFreeBytes)
+public sealed class ExportsRoom(string folder, string recordingsFolder, long? configuredMaxBytes, long recordingsMinFreeBytes)
 {
     private bool? onRecordingsDisk;
+    private long? defaultMaxBytes;
 
     public string Folder => folder;
 
-    public long MaxBytes => maxBytes;
+    /// <summary>The bound: as configured, else <see cref="ExportsOptions.DefaultMaxBytes"/> or a tenth of the disk, whichever is less.</summary>
+    public long MaxBytes => configuredMaxBytes ?? (defaultMaxBytes ??= DefaultFor(DiskSpace.Of(ExistingFolder()).TotalBytes));
+
+    /// <summary>The bound when none is configured, for a disk of <paramref name="diskBytes"/>.</summary>
+    public static long DefaultFor(long diskBytes) =>
+        Math.Max(ExportsOptions.MinimumMaxBytes, Math.Min(ExportsOptions.DefaultMaxBytes, diskBytes / ExportsOptions.DefaultShareOfDisk));
 
     /// <summary>Bytes the exports folder holds, the export being written (<c>.partial</c>) included.</summary>
     public long UsedBytes()
@@ -47,32 +53,32 @@ public sealed class ExportsRoom(string folder, string recordingsFolder, long max
     /// <summary>
     /// What recordings must leave free for exports on their disk: the unused part of the bound, or nothing when the
     /// exports folder is on another disk. Never throws: retention asks it every second, and when the folder cannot be
-    /// read the whole bound is kept.
+    /// read the whole bound is kept, once it is known (recordings come first: before, nothing is kept).
     /// </summary>
     public long KeptFreeOnRecordingsDisk()
     {
         try
         {
-            return OnRecordingsDisk() ? Math.Max(0, maxBytes - UsedBytes()) : 0;
+            return OnRecordingsDisk() ? Math.Max(0, MaxBytes - UsedBytes()) : 0;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return maxBytes;
+            return configuredMaxBytes ?? defaultMaxBytes ?? 0;
         }
     }
 
     /// <summary>Why an export of <paramref name="length"/> bytes may not be written now, in words; null when it fits.</summary>
     public string? Refusal(long length)
     {
-        if (length > maxBytes)
+        if (length > MaxBytes)
         {
-            return $"This export needs {Size(length)}, more than the {Size(maxBytes)} kept for exports (Nightjar:Exports:MaxBytes). Export a shorter span.";
+            return $"This export needs {Size(length)}, more than the {Size(MaxBytes)} kept for exports (Nightjar:Exports:MaxBytes). Export a shorter span.";
         }
 
         var used = UsedBytes();
-        if (used + length > maxBytes)
+        if (used + length > MaxBytes)
         {
-            return $"Exports are full: {Size(used)} of {Size(maxBytes)} used, and this export needs {Size(length)}. Delete exports you no longer need.";
+            return $"Exports are full: {Size(used)} of {Size(MaxBytes)} used, and this export needs {Size(length)}. Delete exports you no longer need.";
         }
 
         // Room retention keeps for exports is normally there; when it could not make it (nothing left to delete), the
