@@ -20,6 +20,8 @@ public sealed record RecordingOptions
     /// writing one within that bound never makes retention delete a recording. A function, because what is unused
     /// changes as files are written and deleted; the engine need not know whose space it is. Retention waits for
     /// readers to free this part, as for the quota: only below <see cref="MinFreeBytes"/> is recording itself at stake.
+    /// It never gets more than half of the room recordings could otherwise have (their bytes and the free space above
+    /// the floor), however much it asks.
     /// </summary>
     public Func<long> KeptFreeForOthers { get; init; } = () => 0;
 

@@ -72,17 +72,25 @@ public sealed class Exports(RecordingEngine engine, ExportsRoom room, ILogger<Ex
                 .Select(f => new ExportInfo(f.Name, f.Length, new DateTimeOffset(f.LastWriteTimeUtc, TimeSpan.Zero)))];
 
     /// <summary>
-    /// Deletes the finished export named <paramref name="name"/>; false when the listing has no such name (it is never
-    /// joined into a path as given). A download under way reads on to its end: an open file outlives its name.
+    /// Deletes the finished export named <paramref name="name"/>, looked up in the listing (never joined into a path as
+    /// given). A download under way reads on to its end: an open file outlives its name.
     /// </summary>
-    public bool Delete(string name)
+    public ExportDeletion Delete(string name)
     {
         if (List().FirstOrDefault(e => string.Equals(e.Name, name, StringComparison.Ordinal)) is not { } export)
         {
-            return false;
+            return ExportDeletion.NotFound;
         }
 
-        File.Delete(Path.Combine(Folder, export.Name));
+        try
+        {
+            File.Delete(Path.Combine(Folder, export.Name));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            logger.LogWarning("Could not delete export {File}: {Message}", export.Name, ex.Message);
+            return ExportDeletion.Failed;
+        }
         lock (gate)
         {
             // A job that wrote it would otherwise go on saying where it was written.
@@ -91,7 +99,7 @@ public sealed class Exports(RecordingEngine engine, ExportsRoom room, ILogger<Ex
 
         logger.LogInformation("Deleted export {File} ({Bytes} bytes).", export.Name, export.Bytes);
         Changed?.Invoke();
-        return true;
+        return ExportDeletion.Deleted;
     }
 
     /// <summary>The one export that may run now; a test holds it to keep exports waiting.</summary>

@@ -22,12 +22,19 @@ public static class ExportsApi
             .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapDelete("/{name}", Delete).WithName("DeleteExport")
             .WithDescription("Deletes a finished export. A download under way reads on to its end.")
-            .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound);
+            .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return endpoints;
     }
 
-    private static IResult Delete(string name, Exports exports) =>
-        exports.Delete(name) ? TypedResults.NoContent() : NoSuchExport();
+    private static IResult Delete(string name, Exports exports) => exports.Delete(name) switch
+    {
+        ExportDeletion.Deleted => TypedResults.NoContent(),
+        ExportDeletion.NotFound => NoSuchExport(),
+        _ => TypedResults.Problem(detail: CouldNotDelete, statusCode: StatusCodes.Status503ServiceUnavailable, type: ProblemTypes.StorageUnavailable),
+    };
+
+    /// <summary>Said by the API and the console when an export's file is there but would not go.</summary>
+    public const string CouldNotDelete = "The export could not be deleted: the recorder's log (Settings → Log) says why.";
 
     private static ProblemHttpResult NoSuchExport() =>
         TypedResults.Problem(detail: "There is no export with this name.", statusCode: StatusCodes.Status404NotFound, type: ProblemTypes.NotFound);

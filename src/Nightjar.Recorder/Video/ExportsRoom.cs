@@ -24,13 +24,16 @@ public sealed class ExportsRoom(string folder, string recordingsFolder, long? co
     public static long DefaultFor(long diskBytes) =>
         Math.Max(ExportsOptions.MinimumMaxBytes, Math.Min(ExportsOptions.DefaultMaxBytes, diskBytes / ExportsOptions.DefaultShareOfDisk));
 
-    /// <summary>Bytes the exports folder holds, the export being written (<c>.partial</c>) included.</summary>
+    /// <summary>
+    /// Bytes of the exports in the folder (what the Export dialog lists), the export being written (<c>.partial</c>)
+    /// included; nothing else put there counts against the bound the owner cannot delete from the dialog.
+    /// </summary>
     public long UsedBytes()
     {
         long used = 0;
         try
         {
-            foreach (var file in new DirectoryInfo(folder).EnumerateFiles())
+            foreach (var file in new DirectoryInfo(folder).EnumerateFiles().Where(f => f.Extension is ".mp4" or ".partial"))
             {
                 try
                 {

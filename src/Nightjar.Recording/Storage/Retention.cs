@@ -5,7 +5,7 @@ namespace Nightjar.Recording.Storage;
 
 /// <summary>
 /// Keeps the recordings within the quota (<c>MaxBytes</c>) and the disk above its free-space floor (<c>MinFreeBytes</c>,
-/// plus the room others keep, <see cref="RecordingOptions.KeptFreeForOthers"/>) by deleting the oldest whole closed
+/// plus the room others keep, <see cref="RecordingOptions.KeptFreeForOthers"/>, at most half of the recordings' own) by deleting the oldest whole closed
 /// files first, each deletion in the log, and with them the events (and their pictures) that began in what they held.
 /// Recordings that a kept event protects are spared. Checked after every flush, so the used bytes never run more than
 /// the open files (one per stream) past the quota. A file is unlinked before its row goes: a crash in between leaves a
@@ -33,7 +33,10 @@ internal sealed class Retention(
     public async Task EnforceAsync()
     {
         var free = FreeBytesOf(layout.Root);
-        var keptFree = options.MinFreeBytes + Math.Max(0, options.KeptFreeForOthers());
+        // Others (the exports) keep at most half of what recordings could otherwise have: a bound set larger than the
+        // disk, or a disk mostly taken by other data, must still leave recordings room to record.
+        var recordingsRoom = Math.Max(0, UsedBytes + free - options.MinFreeBytes);
+        var keptFree = options.MinFreeBytes + Math.Clamp(options.KeptFreeForOthers(), 0, recordingsRoom / 2);
         var toFree = Math.Max(keptFree - free, options.MaxBytes is { } max ? UsedBytes - max : 0);
         if (toFree <= 0)
         {

@@ -76,7 +76,38 @@ public sealed class ExportsTests(RecordingCameraFixture fixture) : IClassFixture
         // The exports folder is on the recordings disk: what is left of its bound is kept from recordings.
         Assert.Equal(room.MaxBytes - room.UsedBytes(), figures.KeptFreeForOthersBytes);
         Assert.True(figures.KeptFreeForOthersBytes < room.MaxBytes);
-        Assert.True(Exports.Delete(written.FileName));
+        Assert.Equal(ExportDeletion.Deleted, Exports.Delete(written.FileName));
+    }
+
+    [Fact]
+    public async Task AnExportThatWillNotGo_IsAnsweredInWords_NotWithA500()
+    {
+        // An immutable file (chattr +i): not even root may unlink it, as on a disk gone read-only.
+        Directory.CreateDirectory(Exports.Folder);
+        var stuck = Path.Combine(Exports.Folder, "stuck.mp4");
+        await File.WriteAllTextAsync(stuck, "not a video");
+        await RunAsync("chattr", "+i", stuck);
+        try
+        {
+            var response = await SendAsync(HttpMethod.Delete, "/api/v1/exports/stuck.mp4");
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Equal(ProblemTypes.StorageUnavailable, await ProblemTypeAsync(response));
+            Assert.Equal(ExportDeletion.Failed, Exports.Delete("stuck.mp4"));
+            Assert.True(File.Exists(stuck));
+        }
+        finally
+        {
+            await RunAsync("chattr", "-i", stuck);
+            File.Delete(stuck);
+        }
+    }
+
+    private static async Task RunAsync(string program, params string[] args)
+    {
+        using var process = System.Diagnostics.Process.Start(program, args);
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, $"{program} {string.Join(' ', args)} exited with {process.ExitCode}.");
     }
 
     [Fact]

@@ -70,10 +70,11 @@ public sealed class RetentionTests
     public async Task TheRoomKeptFreeForOthers_IsKeptFromRecordings_OnTopOfTheFloor_ButWaitsForAReader()
     {
         // A disk of 100 MB whose free space is what the recordings leave; 1 MB floor; others (the exports) keep a part.
-        const long disk = 100_000_000, floor = 1_000_000;
+        const long floor = 1_000_000;
+        long disk = 100_000_000;
         long keptForOthers = 0;
         await using var scripted = await ScriptedEngine.StartAsync(minFreeBytes: floor, keptFreeForOthers: () => Interlocked.Read(ref keptForOthers));
-        scripted.Engine.FreeBytesOf = _ => disk - OnDisk(scripted);
+        scripted.Engine.FreeBytesOf = _ => Interlocked.Read(ref disk) - OnDisk(scripted);
         var sources = await scripted.ConnectAsync("porch");
         await scripted.FeedAsync(sources, 0, 25 * 60 * 4, TimeSpan.FromMilliseconds(40));
         await Task.Delay(200); // the last retention round is over
@@ -85,8 +86,11 @@ public sealed class RetentionTests
         await using var reader = excerpt.TryOpen(); // the oldest file is being read
         Assert.NotNull(reader);
 
-        // Others now keep all the free space but half of the second-oldest file: above the floor, so the reader is waited for.
-        Interlocked.Exchange(ref keptForOthers, disk - OnDisk(scripted) - floor + closed[1].Bytes / 2);
+        // The disk is now nearly full (the recordings, the floor and a file's worth free), and others keep all the free
+        // space but half of the second-oldest file: less than half the recordings' room, above the floor, so the reader
+        // is waited for.
+        Interlocked.Exchange(ref disk, OnDisk(scripted) + floor + closed[1].Bytes);
+        Interlocked.Exchange(ref keptForOthers, Interlocked.Read(ref disk) - OnDisk(scripted) - floor + closed[1].Bytes / 2);
         var waited = System.Diagnostics.Stopwatch.StartNew();
         while (File.Exists(scripted.Engine.Layout.FullPath(closed[1].Path)))
         {
@@ -99,6 +103,22 @@ public sealed class RetentionTests
         var deletion = Assert.Single(scripted.Log.Entries, e => e.Message.StartsWith("Deleted recording", StringComparison.Ordinal));
         Assert.Contains("to keep the recordings disk's free space", deletion.Message, StringComparison.Ordinal);
         Assert.True(scripted.Engine.FreeBytesOf("") >= floor + Interlocked.Read(ref keptForOthers), "The room kept for others is not free.");
+    }
+
+    [Fact]
+    public async Task OthersAskingForMoreThanTheDiskHas_LeaveRecordingsHalfTheirRoom()
+    {
+        // Exports with a bound larger than the disk (a typo, or a small card) ask for everything: recordings, taking
+        // far less than half of a 100 MB disk, lose nothing.
+        const long disk = 100_000_000, floor = 1_000_000;
+        await using var scripted = await ScriptedEngine.StartAsync(minFreeBytes: floor, keptFreeForOthers: () => 1L << 50);
+        scripted.Engine.FreeBytesOf = _ => disk - OnDisk(scripted);
+        var sources = await scripted.ConnectAsync("porch");
+        await scripted.FeedAsync(sources, 0, 25 * 60 * 3, TimeSpan.FromMilliseconds(40));
+        await scripted.Engine.StopAsync("test over");
+
+        Assert.True((await scripted.RecordingsAsync("porch")).Count >= 3, "Recordings were not kept.");
+        Assert.DoesNotContain(scripted.Log.Entries, e => e.Message.StartsWith("Deleted recording", StringComparison.Ordinal));
     }
 
     private static long OnDisk(ScriptedEngine scripted) =>

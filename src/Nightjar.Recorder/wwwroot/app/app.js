@@ -117,33 +117,49 @@ const places = {
 };
 let opening = 0;
 
-/** Shows a place; one whose code is still on its way when another is chosen is not shown. */
+/**
+ * Shows a place. A place is given its own view of the shell: once another place is chosen (a tap while this one's code
+ * or answers are on their way), its show does nothing and returns false, and what it would stop on leaving is stopped
+ * at once, so a place left behind never replaces the one the owner is looking at.
+ */
 async function open(place, ...args) {
   const ticket = ++opening;
+  const view = placeView(() => ticket === opening);
   let showPlace;
   try {
     showPlace = await places[place]();
   } catch {
-    // The phone lost the recorder before the place's code came: said in the place, not left blank.
-    if (ticket === opening) show(...shell(place, el("p", { class: "empty", role: "alert", text: "The recorder cannot be reached. Check the connection, then try again." })));
+    // The phone lost the recorder before the place's code came; the browser keeps that failure until the page loads again.
+    view.show(...shell(place, el("p", { class: "empty", role: "alert", text: "The recorder cannot be reached. Check the connection, then reload the page." })));
     return;
   }
-  if (ticket === opening) await showPlace(view, ...args);
+  if (view.current()) await showPlace(view, ...args);
 }
 
-/** What every place is given by the shell: the API, the way to show itself in the bar, and to say what to stop on leaving. */
-const view = {
-  root,
-  api,
-  show,
-  shell,
-  camerasFor,
-  leaving: (stop) => { leaveView = stop; },
-  openPlayback: (cameraId, atMs) => {
-    if (location.hash !== "#playback") history.pushState(null, "", "#playback");
-    open("playback", cameraId, atMs);
-  },
-};
+/** What a place is given by the shell: the API, the way to show itself in the bar, and to say what to stop on leaving. */
+function placeView(current) {
+  const view = {
+    root,
+    api,
+    current,
+    shell,
+    show: (...nodes) => {
+      if (!current()) return false;
+      show(...nodes);
+      return true;
+    },
+    camerasFor: (place) => camerasFor(view, place),
+    leaving: (stop) => {
+      if (current()) leaveView = stop;
+      else stop();
+    },
+    openPlayback: (cameraId, atMs) => {
+      if (location.hash !== "#playback") history.pushState(null, "", "#playback");
+      open("playback", cameraId, atMs);
+    },
+  };
+  return view;
+}
 
 function shell(place, ...content) {
   const nav = el("nav", { "aria-label": "Places" },
@@ -199,7 +215,7 @@ function listenForEvents() {
   socket.onclose = (event) => {
     if (eventsSocket !== socket) return;
     eventsSocket = null;
-    const { closeStatus } = window.nightjarLive;
+    const closeStatus = window.nightjarLive?.closeStatus ?? {}; // /live.js did not load: any close reconnects
     if (event.code === closeStatus.passwordChanged) signedOut("Password changed. Log in with the new password.");
     else if (event.code === closeStatus.revoked) signedOut("Signed out: this browser's sign-in was revoked on the recorder.");
     else setTimeout(() => root.querySelector(".bar") && listenForEvents(), 3000);
@@ -210,19 +226,19 @@ document.addEventListener("nightjar-password-changed", () => signedOut("Password
 document.addEventListener("nightjar-signed-out", () => signedOut("Signed out: this browser's sign-in was revoked on the recorder."));
 
 /** The cameras for a place that needs at least one; null (the place then says why, or Log In shows) when there is none. */
-async function camerasFor(place) {
+async function camerasFor(view, place) {
   let cameras;
   try {
     cameras = await (await api("/api/v1/cameras")).json();
   } catch (error) {
-    if (error.status !== 401) show(...shell(place, el("p", { class: "empty", role: "alert", text: error.message })));
+    if (error.status !== 401) view.show(...shell(place, el("p", { class: "empty", role: "alert", text: error.message })));
     return null;
   }
   if (cameras.length === 0) {
-    show(...shell(place, el("p", { class: "empty", text: "No cameras yet. Add them on the recorder's own screen." })));
+    view.show(...shell(place, el("p", { class: "empty", text: "No cameras yet. Add them on the recorder's own screen." })));
     return null;
   }
-  return cameras;
+  return view.current() ? cameras : null;
 }
 
 start();

@@ -67,11 +67,12 @@ export async function showEvents(view) {
   }
   more.addEventListener("click", () => load(true));
 
-  view.show(...view.shell("events",
+  const shown = view.show(...view.shell("events",
     el("h1", { text: "Events" }),
     alertsControl(api),
     el("div", { class: "filters" }, el("label", { for: "event-camera" }, "Camera", cameraSelect), showGroup),
     said, list, more));
+  if (!shown) return;
   // New events come in over the events socket: the list follows while it shows the newest.
   let pending = null;
   const onEvent = () => {

@@ -79,15 +79,13 @@ function tile(camera, stream, tag = "div", attributes = {}) {
   return node;
 }
 
-/** The cameras for a place that needs at least one; null (the place then says why, or Log In shows) when there is none. */
-
 /** Shows the grid; `view` is what the shell gives every place (see app.js). */
 export async function showLive(view) {
   const cameras = await view.camerasFor("live");
   if (!cameras) return;
   const tiles = cameras.map((camera) => tile(camera, camera.hasSubStream ? "sub" : "main", "button",
     { type: "button", "aria-label": camera.name, onclick: () => showFull(view.root, camera) }));
-  view.show(...view.shell("live", el("h1", { text: "Live" }), el("div", { class: "grid" }, ...tiles)));
+  if (!view.show(...view.shell("live", el("h1", { text: "Live" }), el("div", { class: "grid" }, ...tiles)))) return;
   const stopStarting = startOneAfterAnother(view.root, tiles.map((t) => t.querySelector("video[data-live-src]")).filter(Boolean));
   view.leaving(() => {
     stopStarting();

@@ -238,7 +238,7 @@ export async function showPlayback(view, cameraId, atMs) {
   };
   const useShown = el("button", { type: "button", text: "Use Time Shown", onclick: fillRange });
 
-  view.show(...view.shell("playback",
+  const onScreen = view.show(...view.shell("playback",
     el("div", { class: "filters" },
       el("label", { for: "playback-camera" }, "Camera", cameraSelect),
       el("label", { for: "playback-day" }, "Day", dayInput)),
@@ -257,6 +257,7 @@ export async function showPlayback(view, cameraId, atMs) {
       el("label", { for: "download-to" }, "To", to),
       el("div", { class: "controls" }, useShown, download),
       downloadSaid)));
+  if (!onScreen) return;
   fillRange();
   await open(at);
 }
