@@ -228,6 +228,35 @@ public sealed class WebAppTests(ConsoleBrowser browser, WebAppFixture fixture) :
     }
 
     [Fact]
+    public async Task APlaceLeftBeforeItsAnswerCame_NeverReplacesThePlaceChosenAfter()
+    {
+        var page = await LogInAsync();
+        var places = page.GetByRole(AriaRole.Navigation, new() { Name = "Places" });
+        await Expect(page.GetByRole(AriaRole.Region, new() { Name = "Live" })).ToBeVisibleAsync();
+        // A slow link: Playback's list of cameras comes 2 s late; Live's, asked after, comes at once.
+        var delayed = 0;
+        await page.RouteAsync("**/api/v1/cameras", async route =>
+        {
+            if (Interlocked.Increment(ref delayed) == 1)
+            {
+                await Task.Delay(2000);
+            }
+
+            await route.ContinueAsync();
+        });
+
+        await places.GetByRole(AriaRole.Button, new() { Name = "Playback" }).TapAsync();
+        await page.WaitForFunctionAsync("() => window.nightjarPlayback !== undefined"); // its code is here, its answer is not
+        await places.GetByRole(AriaRole.Button, new() { Name = "Live" }).TapAsync();
+        await Expect(page.GetByRole(AriaRole.Region, new() { Name = "Live" })).ToBeVisibleAsync();
+        await page.WaitForTimeoutAsync(3000); // Playback's answer has come meanwhile
+
+        await Expect(page.GetByRole(AriaRole.Region, new() { Name = "Live" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Slider, new() { Name = "Timeline" })).ToHaveCountAsync(0);
+        Assert.Equal(2, Volatile.Read(ref delayed));
+    }
+
+    [Fact]
     public async Task WithoutMediaSource_EveryTileShowsAStillPictureASecondApart_AndSaysWhy()
     {
         var page = await LogInAsync("delete window.MediaSource; delete window.ManagedMediaSource;");
