@@ -95,30 +95,6 @@ public static class Ffprobe
         return process.ExitCode == 0 ? output.ToArray() : throw new InvalidOperationException("ffmpeg could not decode the picture: " + await errors);
     }
 
-    /// <summary>
-    /// The last picture of a video file as grey pixels (<paramref name="width"/> × <paramref name="height"/>): ffmpeg
-    /// seeks to its last second and decodes from the keyframe before it.
-    /// </summary>
-    public static async Task<byte[]> LastGrayPictureAsync(string path, int width, int height)
-    {
-        var start = new ProcessStartInfo("ffmpeg") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { "-v", "error", "-sseof", "-1", "-i", path, "-f", "rawvideo", "-pix_fmt", "gray", "pipe:1" })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = new MemoryStream();
-        var reading = process.StandardOutput.BaseStream.CopyToAsync(output);
-        var errors = process.StandardError.ReadToEndAsync();
-        await reading;
-        await process.WaitForExitAsync();
-        var size = width * height;
-        return process.ExitCode == 0 && output.Length >= size
-            ? output.ToArray()[^size..]
-            : throw new InvalidOperationException($"ffmpeg could not decode the last picture of {path}: {await errors}");
-    }
-
     private static async Task<(string Output, string Errors)> RunAsync(string[] args)
     {
         var start = new ProcessStartInfo("ffprobe") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

@@ -9,8 +9,7 @@ namespace Nightjar.Recorder.Tests.Recordings;
 /// <summary>
 /// SIGKILL the real recorder again and again while it records two streams, at random instants (while starting, while
 /// recording). Afterwards every recording file is playable and indexed, and each kill lost at most about a second of
-/// each stream: by the index, and by the picture itself (the wall time the camera drew into the last frame on disk
-/// before each kill). NIGHTJAR_RECORDING_KILLS sets the count (at least 50 here); NIGHTJAR_RECORDING_SEED replays a run.
+/// each stream. NIGHTJAR_RECORDING_KILLS sets the count (at least 50 here); NIGHTJAR_RECORDING_SEED replays a run.
 /// It runs alone: on two busy cores a recorder starved of CPU falls seconds behind its camera, and whatever is still
 /// in the pipes at a kill is lost however the recorder writes.
 /// </summary>
@@ -23,7 +22,7 @@ public sealed class RecordingCrashTests(ITestOutputHelper output)
     [Fact]
     public async Task KillingTheRecorderAtAnyInstant_LeavesEveryFilePlayable_AndLosesAtMostAboutASecondPerStream()
     {
-        await using var camera = await FakeCamera.StartAsync(gop: 5, timeCode: true);
+        await using var camera = await FakeCamera.StartAsync(gop: 5);
         var dataDir = TestRecorder.NewDataDir();
         var recordings = Path.Combine(dataDir, "recordings");
         string[] args = ["--Nightjar:Cameras:0:Name=Yard", $"--Nightjar:Cameras:0:StreamUrl={camera.Url("main")}", $"--Nightjar:Cameras:0:SubStreamUrl={camera.Url("sub")}"];
@@ -83,20 +82,6 @@ public sealed class RecordingCrashTests(ITestOutputHelper output)
             output.WriteLine($"{kind}: loss per kill median {Median(losses).TotalMilliseconds:0} ms, worst {losses.Max().TotalMilliseconds:0} ms");
             Assert.All(losses, loss => Assert.True(loss < TimeSpan.FromSeconds(1.2), $"{kind}: {loss.TotalMilliseconds:0} ms lost at a kill"));
         }
-
-        // The same from the picture, not the index: the camera's clock in the last frame on disk before each kill. It
-        // also counts the camera's own delay (encoding, the network), so it may be a little above the index's figure.
-        var mainFiles = all.Where(r => r.Stream.Kind == Recording.StreamKind.Main).ToList();
-        var seen = new List<TimeSpan>();
-        foreach (var kill in killedWhileRecording)
-        {
-            var last = mainFiles.Where(r => r.End <= kill.AddMilliseconds(300)).MaxBy(r => r.End)!;
-            var drawn = TimeCode.Read(await Ffprobe.LastGrayPictureAsync(Path.Combine(recordings, last.Path), 640, 360), 640);
-            seen.Add(kill - drawn);
-        }
-
-        output.WriteLine($"Main, from the picture: loss per kill median {Median(seen).TotalMilliseconds:0} ms, worst {seen.Max().TotalMilliseconds:0} ms");
-        Assert.All(seen, loss => Assert.InRange(loss, TimeSpan.Zero, TimeSpan.FromSeconds(1.5)));
     }
 
     private static TimeSpan Median(List<TimeSpan> values) => values.Order().ElementAt(values.Count / 2);
