@@ -43,36 +43,20 @@ public sealed class OnvifSoap(HttpClient http, TimeProvider clock)
     public async Task<XElement> CallAsync(Uri service, XElement body, OnvifCredentials? credentials, TimeSpan cameraClockOffset,
         string? addressedAction = null, CancellationToken cancellationToken = default)
     {
-        var header = new XElement(OnvifXml.Soap12 + "Header");
-        if (addressedAction is not null)
-        {
-            header.Add(new XElement(OnvifXml.Addressing + "Action", new XAttribute(OnvifXml.Soap12 + "mustUnderstand", "1"), addressedAction),
-                new XElement(OnvifXml.Addressing + "To", new XAttribute(OnvifXml.Soap12 + "mustUnderstand", "1"), service.AbsoluteUri));
-        }
-
-        if (credentials is not null)
-        {
-            header.Add(Security(credentials, clock.GetUtcNow() + cameraClockOffset));
-        }
-
-        var envelope = new XElement(OnvifXml.Soap12 + "Envelope",
-            new XAttribute(XNamespace.Xmlns + "s", OnvifXml.Soap12),
-            header.HasElements ? header : null,
-            new XElement(OnvifXml.Soap12 + "Body", body));
-        using var request = new HttpRequestMessage(HttpMethod.Post, service)
-        {
-            Content = new StringContent(envelope.ToString(SaveOptions.DisableFormatting), Encoding.UTF8),
-        };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/soap+xml") { CharSet = "utf-8" };
-        request.Content.Headers.ContentType.Parameters.Add(new NameValueHeaderValue("action", $"\"{addressedAction ?? $"{body.Name.NamespaceName}/{body.Name.LocalName}"}\""));
-
         string text;
         HttpStatusCode status;
         try
         {
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
-            status = response.StatusCode;
-            text = await response.Content.ReadAsStringAsync(cancellationToken);
+            try
+            {
+                (status, text) = await SendOnceAsync(service, body, credentials, cameraClockOffset, addressedAction, cancellationToken);
+            }
+            catch (HttpRequestException ex) when (DroppedWithoutAnswer(ex))
+            {
+                // A camera's small web server may close a connection without answering (busy, or a kept-alive connection
+                // it had just dropped): asked once more, on a new connection with a new digest, before it is unreachable.
+                (status, text) = await SendOnceAsync(service, body, credentials, cameraClockOffset, addressedAction, cancellationToken);
+            }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -115,6 +99,42 @@ public sealed class OnvifSoap(HttpClient http, TimeProvider clock)
         }
 
         return soapBody;
+    }
+
+    /// <summary>The connection was closed or reset after the request went out and before any answer came.</summary>
+    private static bool DroppedWithoutAnswer(HttpRequestException ex) =>
+        ex.HttpRequestError == HttpRequestError.ResponseEnded
+        || ex.InnerException is IOException { InnerException: SocketException { SocketErrorCode: SocketError.ConnectionReset } };
+
+    /// <summary>One POST of the envelope (its digest made now), and the answer's status and text.</summary>
+    private async Task<(HttpStatusCode Status, string Text)> SendOnceAsync(Uri service, XElement body, OnvifCredentials? credentials,
+        TimeSpan cameraClockOffset, string? addressedAction, CancellationToken cancellationToken)
+    {
+        var header = new XElement(OnvifXml.Soap12 + "Header");
+        if (addressedAction is not null)
+        {
+            header.Add(new XElement(OnvifXml.Addressing + "Action", new XAttribute(OnvifXml.Soap12 + "mustUnderstand", "1"), addressedAction),
+                new XElement(OnvifXml.Addressing + "To", new XAttribute(OnvifXml.Soap12 + "mustUnderstand", "1"), service.AbsoluteUri));
+        }
+
+        if (credentials is not null)
+        {
+            header.Add(Security(credentials, clock.GetUtcNow() + cameraClockOffset));
+        }
+
+        var envelope = new XElement(OnvifXml.Soap12 + "Envelope",
+            new XAttribute(XNamespace.Xmlns + "s", OnvifXml.Soap12),
+            header.HasElements ? header : null,
+            new XElement(OnvifXml.Soap12 + "Body", body));
+        using var request = new HttpRequestMessage(HttpMethod.Post, service)
+        {
+            Content = new StringContent(envelope.ToString(SaveOptions.DisableFormatting), Encoding.UTF8),
+        };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/soap+xml") { CharSet = "utf-8" };
+        request.Content.Headers.ContentType.Parameters.Add(new NameValueHeaderValue("action", $"\"{addressedAction ?? $"{body.Name.NamespaceName}/{body.Name.LocalName}"}\""));
+
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken));
     }
 
     /// <summary>A WS-Security header with a UsernameToken and a password digest made at <paramref name="created"/>.</summary>

@@ -91,6 +91,7 @@ public sealed class Exports(RecordingEngine engine, ExportsRoom room, ILogger<Ex
             logger.LogWarning("Could not delete export {File}: {Message}", export.Name, ex.Message);
             return ExportDeletion.Failed;
         }
+
         lock (gate)
         {
             // A job that wrote it would otherwise go on saying where it was written.

@@ -97,6 +97,37 @@ public sealed class HostileOnvifAnswerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ACameraThatDropsAConnectionOnce_IsAskedAgain_ButOneThatAlwaysDoes_IsUnreachable()
+    {
+        var calls = 0;
+        answer = async context =>
+        {
+            if (Interlocked.Increment(ref calls) == 1)
+            {
+                context.Abort(); // closed without an answer, as a busy camera's web server does
+                return;
+            }
+
+            context.Response.ContentType = "application/soap+xml";
+            await context.Response.WriteAsync(Envelope("<GetDeviceInformationResponse><Manufacturer>Acme</Manufacturer><Model>Dome</Model></GetDeviceInformationResponse>"));
+        };
+        using var http = OnvifSoap.CreateHttpClient();
+
+        Assert.Equal("Acme", (await Device(http).GetDeviceInformationAsync()).Manufacturer);
+        Assert.Equal(2, calls);
+
+        answer = context =>
+        {
+            Interlocked.Increment(ref calls);
+            context.Abort();
+            return Task.CompletedTask;
+        };
+        var dropped = await Assert.ThrowsAsync<OnvifException>(() => Device(http).GetDeviceInformationAsync());
+        Assert.Contains("could not be reached", dropped.Message, StringComparison.Ordinal);
+        Assert.Equal(4, calls); // asked twice, not for ever
+    }
+
+    [Fact]
     public async Task ARedirect_IsNotFollowed_WithThePassword()
     {
         answer = context =>

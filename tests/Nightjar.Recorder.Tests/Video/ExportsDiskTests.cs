@@ -9,7 +9,9 @@ namespace Nightjar.Recorder.Tests.Video;
 public sealed class ExportsDiskTests
 {
     private const long MinFree = 4L << 20;
-    private const long ExportsBound = 8L << 20;
+    // Within half of what recordings could have on this disk (their files and the free space above the floor), the most
+    // retention ever keeps for others.
+    private const long ExportsBound = 2L << 20;
 
     [SkippableFact]
     public async Task OnTheRecordingsDisk_RetentionKeepsTheExportsRoomFree_SoAnExportWithinItsBoundIsWritten()
@@ -27,8 +29,8 @@ public sealed class ExportsDiskTests
             TimeSpan.FromSeconds(60), "Two files were not recorded.");
         Assert.Equal(0, (await engine.GetStorageFiguresAsync()).ForcedDeletions);
 
-        // Something else takes the disk down to 3 MiB short of the floor plus the exports' room, still above the floor.
-        await disk.FillAsync(leaveBytes: MinFree + ExportsBound - (3L << 20));
+        // Something else takes the disk down to 1.5 MiB short of the floor plus the exports' room, still above the floor.
+        await disk.FillAsync(leaveBytes: MinFree + ExportsBound - (3L << 19));
 
         await WaitForAsync(() => Task.FromResult(new DriveInfo(disk.Path).AvailableFreeSpace >= MinFree + ExportsBound - (1L << 20)),
             TimeSpan.FromSeconds(30), "Retention did not make the exports' room."); // less what the open file gained since its last round
