@@ -24,7 +24,7 @@ public sealed class CameraMotionEventsTests
         await using var broker = await MqttBroker.StartAsync();
         await using var mqtt = await MqttListener.StartAsync(broker);
         await using var camera = await FakeCamera.StartAsync(user: "onvif", password: "Cam-Events-12", onvif: true, onvifMainMount: "motion",
-            onvifSubMount: "motion-sub", walkEvery: 30, walkOffset: 8, walkSeconds: 3);
+            onvifSubMount: "motion-sub", walkEvery: 30, walkOffset: 20, walkSeconds: 3); // after a restart, the recorder's back-off (2, 4, 8 s) is over first
         await using var recorder = await TestRecorder.StartAsync(
             "--Nightjar:Notifications:Mqtt:Host=127.0.0.1", $"--Nightjar:Notifications:Mqtt:Port={broker.Port}");
         await recorder.CompleteSetupAsync();

@@ -67,6 +67,7 @@ function signedOut(message) {
 }
 
 function showLogin(message = "") {
+  opening++; // a place still on its way is not shown over the login
   const said = el("p", { class: "message", role: "status", text: message });
   const user = el("input", { id: "user-name", name: "username", autocomplete: "username", autocapitalize: "none", spellcheck: "false", required: true, maxlength: "256" });
   const password = el("input", { id: "password", name: "password", type: "password", autocomplete: "current-password", required: true, maxlength: "256" });
