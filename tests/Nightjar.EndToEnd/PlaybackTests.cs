@@ -64,8 +64,10 @@ public sealed class PlaybackTests(ConsoleBrowser browser, RecordedCameraFixture 
         var drawn = await DrawnAsync(console);
         var presented = await PresentedAsync(console) ?? 0;
         output.WriteLine($"expected {expected}, presented {presented} ({presented - expected:+0;-0} ms), drawn {drawn} ({drawn - expected:+0;-0} ms)");
-        Assert.InRange(drawn - expected, -300, 300);
-        Assert.InRange(presented - drawn, -300, 300);
+        // The camera's drawn clock and the recorder's wall time differ by the camera's own delay (its encoder, beside the
+        // whole suite on two cores: up to a few hundred ms); a wrong frame is seconds off.
+        Assert.InRange(drawn - expected, -500, 500);
+        Assert.InRange(presented - drawn, -500, 500);
         return drawn;
     }
 
