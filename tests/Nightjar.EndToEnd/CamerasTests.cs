@@ -86,8 +86,9 @@ public sealed class CamerasTests(ConsoleBrowser browser)
         await console.ReplaceWithOnScreenKeyboardAsync("Password", "Cam-Onvif-41");
         await console.Button("Connect").ClickAsync();
 
-        // The camera's own profiles fill the streams (largest main, smallest sub), its clock 10 min ahead is said, and Test runs.
-        await Expect(console.Field("Stream URL")).ToHaveValueAsync(camera.Url("motion").AbsoluteUri);
+        // The camera's own profiles fill the streams (largest main, smallest sub), its clock 10 min ahead is said, and Test runs
+        // (Connect reads the camera's clock, services, profiles and streams, then tests them: seconds on a loaded box).
+        await Expect(console.Field("Stream URL")).ToHaveValueAsync(camera.Url("motion").AbsoluteUri, new() { Timeout = 20_000 });
         await Expect(console.Field("Sub-stream URL")).ToHaveValueAsync(camera.Url("motion-sub").AbsoluteUri);
         await Expect(Dialog(console)).ToContainTextAsync("Found Nightjar Test Fake Camera: a main stream and a sub-stream.");
         await Expect(Dialog(console)).ToContainTextAsync("clock is 10 min ahead");

@@ -57,9 +57,11 @@ public sealed class EventsTests(ConsoleBrowser browser, WalkingCameraFixture wal
         await console.Page.WaitForURLAsync(new Regex("/playback\\?camera=cfg0&at=\\d+"));
         await console.WaitUntilInteractiveAsync();
         var video = console.Page.Locator("video.playback-video");
-        await console.Page.WaitForFunctionAsync("v => v.dataset.presentedMs", await video.ElementHandleAsync(), new() { Timeout = 20_000 });
-        var drawn = DateTimeOffset.FromUnixTimeMilliseconds(await video.EvaluateAsync<long>(TimeCode.ReadFromVideoScript));
         var expected = events[0].Start - EventIndex.ClipMargin;
+        // The player says which instant it shows; once that is the one asked, the camera's own clock in the picture must agree.
+        await console.Page.WaitForFunctionAsync("([v, at]) => v.dataset.presentedMs && Math.abs(Number(v.dataset.presentedMs) - at) < 2000",
+            new object[] { await video.ElementHandleAsync(), expected.ToUnixTimeMilliseconds() }, new() { Timeout = 20_000 });
+        var drawn = DateTimeOffset.FromUnixTimeMilliseconds(await video.EvaluateAsync<long>(TimeCode.ReadFromVideoScript));
         Assert.True((drawn - expected).Duration() < TimeSpan.FromSeconds(2), $"Playback shows {drawn:HH:mm:ss.fff}, not 5 s before the event ({expected:HH:mm:ss.fff}).");
     }
 
