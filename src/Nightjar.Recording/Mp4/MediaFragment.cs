@@ -15,10 +15,11 @@ public sealed class MediaFragment
 
     private const uint SampleIsNonSync = 0x0001_0000;
 
-    private MediaFragment(byte[] bytes, long decodeTime, long videoDuration, int videoSamples, bool hasVideo, bool isKeyframe)
+    private MediaFragment(byte[] bytes, long decodeTime, long earliestDecodeTime, long videoDuration, int videoSamples, bool hasVideo, bool isKeyframe)
     {
         Bytes = bytes;
         DecodeTime = decodeTime;
+        EarliestDecodeTime = earliestDecodeTime;
         VideoDuration = videoDuration;
         VideoSamples = videoSamples;
         HasVideo = hasVideo;
@@ -30,6 +31,9 @@ public sealed class MediaFragment
 
     /// <summary>Decode time of the first video sample (or of the first sample, for a fragment without video).</summary>
     public long DecodeTime { get; }
+
+    /// <summary>The earliest decode time of any track (sound may start a little before the picture).</summary>
+    public long EarliestDecodeTime { get; }
 
     /// <summary>How long the fragment's video samples last; zero for an audio-only fragment.</summary>
     public long VideoDuration { get; }
@@ -56,7 +60,7 @@ public sealed class MediaFragment
             throw new Mp4FormatException("A fragment is not one moof followed by one mdat.");
         }
 
-        long firstDecode = -1, videoDecode = -1, videoDuration = 0, samples = 0;
+        long firstDecode = -1, earliestDecode = long.MaxValue, videoDecode = -1, videoDuration = 0, samples = 0;
         var videoSamples = 0;
         var keyframe = false;
         foreach (var (traf, offset) in Box.Children(bytes, moof.HeaderSize, (int)moof.Size))
@@ -75,6 +79,7 @@ public sealed class MediaFragment
             }
 
             var decode = ToTimebase(run.BaseDecodeTime, run.Track.Timescale);
+            earliestDecode = Math.Min(earliestDecode, decode);
             if (firstDecode < 0)
             {
                 firstDecode = decode;
@@ -99,7 +104,7 @@ public sealed class MediaFragment
         }
 
         var hasVideo = videoDecode >= 0;
-        return new MediaFragment(bytes, hasVideo ? videoDecode : firstDecode, videoDuration, videoSamples, hasVideo, keyframe);
+        return new MediaFragment(bytes, hasVideo ? videoDecode : firstDecode, earliestDecode, videoDuration, videoSamples, hasVideo, keyframe);
     }
 
     private readonly record struct TrackRun(TrackInfo Track, long BaseDecodeTime, int SampleCount, long Duration, uint FirstSampleFlags);

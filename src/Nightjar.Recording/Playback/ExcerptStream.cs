@@ -1,4 +1,5 @@
 using Microsoft.Win32.SafeHandles;
+using Nightjar.Recording.Mp4;
 using Nightjar.Recording.Storage;
 
 namespace Nightjar.Recording.Playback;

@@ -142,7 +142,9 @@ public sealed class RecordingExcerpt
 
             if (count > 0)
             {
-                pieces.Add(new ExcerptPiece(recording.Id, recording.Path, firstIndex, count, entries[firstIndex].Offset, size, excerptOffset, shift, sequence));
+                // The shift is in the run's time; the file's bytes count from its BytesBase.
+                pieces.Add(new ExcerptPiece(
+                    recording.Id, recording.Path, firstIndex, count, entries[firstIndex].Offset, size, excerptOffset, shift + recording.BytesBase, sequence));
                 excerptOffset += size;
                 sequence += count;
                 endUs = Math.Min(toUs, WallClock.ToMicroseconds(recording.End));

@@ -30,7 +30,7 @@ internal sealed class RecordingFile : IDisposable
     private bool finalCommitted;
 
     private RecordingFile(StreamKey key, string relativePath, string fullPath, FileStream stream, InitSegment init, long startUs,
-        long mediaStart, bool firstOfRun, string? gapReason, IReadOnlyList<string> directoriesToSync)
+        long mediaStart, long bytesBase, bool firstOfRun, string? gapReason, IReadOnlyList<string> directoriesToSync)
     {
         Stream = key;
         RelativePath = relativePath;
@@ -39,6 +39,7 @@ internal sealed class RecordingFile : IDisposable
         Init = init;
         this.startUs = startUs;
         MediaStart = mediaStart;
+        BytesBase = bytesBase;
         FirstOfRun = firstOfRun;
         GapReason = gapReason;
         DirectoriesToSync = directoriesToSync;
@@ -57,6 +58,13 @@ internal sealed class RecordingFile : IDisposable
 
     /// <summary>Decode time (90 kHz) of the file's first fragment: fragment entry times count from here.</summary>
     public long MediaStart { get; }
+
+    /// <summary>
+    /// The run's decode time (90 kHz) that is 0 in the file's bytes: the earliest time of any track in its first
+    /// fragment. A file cut from the middle of a run starts at 0 like any file a player opens, not at its place in
+    /// the run (a player would show a minute-long file as two and a half, the first part empty).
+    /// </summary>
+    public long BytesBase { get; }
 
     /// <summary>First file of a run: its start comes from the local clock; a later file starts where the one before ended.</summary>
     public bool FirstOfRun { get; }
@@ -85,7 +93,8 @@ internal sealed class RecordingFile : IDisposable
     }
 
     /// <summary>Creates the file (0600) under <paramref name="layout"/> and writes the init segment. Throws <see cref="IOException"/>.</summary>
-    public static RecordingFile Create(RecordingLayout layout, StreamKey key, InitSegment init, long startUs, long mediaStart, bool firstOfRun, string? gapReason)
+    public static RecordingFile Create(
+        RecordingLayout layout, StreamKey key, InitSegment init, long startUs, long mediaStart, long bytesBase, bool firstOfRun, string? gapReason)
     {
         while (true)
         {
@@ -117,7 +126,7 @@ internal sealed class RecordingFile : IDisposable
 
             try
             {
-                return new RecordingFile(key, relative, full, stream, init, startUs, mediaStart, firstOfRun, gapReason, synced);
+                return new RecordingFile(key, relative, full, stream, init, startUs, mediaStart, bytesBase, firstOfRun, gapReason, synced);
             }
             catch
             {
@@ -167,7 +176,7 @@ internal sealed class RecordingFile : IDisposable
             at = length;
         }
 
-        RandomAccess.Write(stream.SafeFileHandle, fragment.Bytes, at);
+        Write(fragment.Bytes, at);
         lock (gate)
         {
             length = at + fragment.Bytes.Length;
@@ -182,6 +191,29 @@ internal sealed class RecordingFile : IDisposable
                 // The fragment arrives when the frame after it does: its end, not its start, is what just arrived.
                 minLocalStartUs = Math.Min(minLocalStartUs, localNowUs - WallClock.MediaToMicroseconds(end));
             }
+        }
+    }
+
+    /// <summary>Writes a fragment's bytes with its times moved onto the file's own (see <see cref="BytesBase"/>).</summary>
+    private void Write(byte[] fragment, long at)
+    {
+        if (BytesBase == 0)
+        {
+            RandomAccess.Write(stream.SafeFileHandle, fragment, at);
+            return;
+        }
+
+        // A copy: the same bytes go to live viewers and motion with the run's times.
+        var copy = ArrayPool<byte>.Shared.Rent(fragment.Length);
+        try
+        {
+            fragment.CopyTo(copy, 0);
+            FragmentRewriter.Rewrite(copy, Init, -BytesBase, sequence: null);
+            RandomAccess.Write(stream.SafeFileHandle, copy.AsSpan(0, fragment.Length), at);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(copy);
         }
     }
 

@@ -90,6 +90,11 @@ public sealed class RecordingIndex
         """
         ALTER TABLE event_change ADD COLUMN labels TEXT NULL;
         """,
+
+        // 4: the run's time that is 0 in a file's bytes (files cut from a run start at 0); earlier files kept the run's.
+        """
+        ALTER TABLE recording ADD COLUMN bytes_base INTEGER NOT NULL DEFAULT 0;
+        """,
     ];
 
     /// <summary>
@@ -101,7 +106,7 @@ public sealed class RecordingIndex
     /// <summary>The columns <see cref="ReadRecording"/> reads, in its order.</summary>
     private const string RecordingColumns = """
         r.id, s.camera_id, s.kind, r.path, r.start_us, r.end_us, r.media_start, r.media_duration, r.bytes, r.init_bytes,
-        r.fragments, r.codec, r.browser_codec, r.width, r.height, r.audio, r.gap_reason, r.open
+        r.fragments, r.codec, r.browser_codec, r.width, r.height, r.audio, r.gap_reason, r.open, r.bytes_base
         """;
 
     private readonly string connectionString;
@@ -355,7 +360,8 @@ public sealed class RecordingIndex
             var id = file.RowId;
             if (id == 0)
             {
-                id = await InsertRowAsync(connection, transaction, file.Stream, file.RelativePath, file.Init, file.MediaStart, snapshot.StartUs, file.GapReason);
+                id = await InsertRowAsync(
+                    connection, transaction, file.Stream, file.RelativePath, file.Init, file.MediaStart, file.BytesBase, snapshot.StartUs, file.GapReason);
                 newRows.Add((snapshot, id));
             }
 
@@ -409,7 +415,7 @@ public sealed class RecordingIndex
             {
                 row.Id,
                 EndUs = startUs + WallClock.MediaToMicroseconds(scan.MediaDuration),
-                scan.MediaStart,
+                MediaStart = scan.MediaStart + row.BytesBase, // the scan reads the file's own times
                 scan.MediaDuration,
                 Bytes = scan.WholeLength,
                 scan.Fragments,
@@ -423,7 +429,8 @@ public sealed class RecordingIndex
     {
         await using var connection = await OpenConnectionAsync();
         await using var transaction = connection.BeginTransaction(deferred: false);
-        var id = await InsertRowAsync(connection, transaction, stream, path, scan.Init, scan.MediaStart, startUs, gapReason: null);
+        // Without a row nothing says where the file sat in its run: its own times are taken as they are.
+        var id = await InsertRowAsync(connection, transaction, stream, path, scan.Init, scan.MediaStart, bytesBase: 0, startUs, gapReason: null);
         await connection.ExecuteAsync(
             "UPDATE recording SET end_us = @EndUs, media_duration = @MediaDuration, bytes = @Bytes, fragments = @Fragments, open = 0 WHERE id = @Id",
             new { Id = id, EndUs = startUs + WallClock.MediaToMicroseconds(scan.MediaDuration), scan.MediaDuration, Bytes = scan.WholeLength, scan.Fragments },
@@ -435,14 +442,15 @@ public sealed class RecordingIndex
 
     /// <summary>A new row for a file: open, no fragments yet; later updates fill in its end, bytes and entries.</summary>
     private async Task<long> InsertRowAsync(
-        SqliteConnection connection, SqliteTransaction transaction, StreamKey stream, string path, Mp4.InitSegment init, long mediaStart, long startUs, string? gapReason)
+        SqliteConnection connection, SqliteTransaction transaction, StreamKey stream, string path, Mp4.InitSegment init, long mediaStart, long bytesBase,
+        long startUs, string? gapReason)
     {
         var video = init.Video!;
         return await connection.ExecuteScalarAsync<long>(
             """
-            INSERT INTO recording (stream_id, path, start_us, end_us, media_start, media_duration, bytes, init_bytes, fragments,
+            INSERT INTO recording (stream_id, path, start_us, end_us, media_start, bytes_base, media_duration, bytes, init_bytes, fragments,
                 codec, browser_codec, width, height, audio, gap_reason, open)
-            VALUES (@StreamId, @Path, @StartUs, @StartUs, @MediaStart, 0, @InitBytes, @InitBytes, 0, @Codec, @BrowserCodec, @Width, @Height,
+            VALUES (@StreamId, @Path, @StartUs, @StartUs, @MediaStart, @BytesBase, 0, @InitBytes, @InitBytes, 0, @Codec, @BrowserCodec, @Width, @Height,
                 @Audio, @GapReason, 1)
             RETURNING id
             """,
@@ -452,6 +460,7 @@ public sealed class RecordingIndex
                 Path = path,
                 StartUs = startUs,
                 MediaStart = mediaStart,
+                BytesBase = bytesBase,
                 InitBytes = init.Bytes.Length,
                 Codec = video.Codec.Name,
                 BrowserCodec = init.BrowserCodecs,
@@ -470,5 +479,5 @@ public sealed class RecordingIndex
         r.GetInt64(0), new StreamKey(r.GetString(1), ParseKind(r.GetString(2))), r.GetString(3),
         WallClock.FromMicroseconds(r.GetInt64(4)), WallClock.FromMicroseconds(r.GetInt64(5)),
         r.GetInt64(6), r.GetInt64(7), r.GetInt64(8), r.GetInt64(9), r.GetInt32(10), r.GetString(11), r.GetStringOrNull(12),
-        r.GetInt32(13), r.GetInt32(14), r.GetStringOrNull(15), r.GetStringOrNull(16), r.GetInt64(17) != 0);
+        r.GetInt32(13), r.GetInt32(14), r.GetStringOrNull(15), r.GetStringOrNull(16), r.GetInt64(17) != 0, r.GetInt64(18));
 }

@@ -223,7 +223,8 @@ internal sealed class StreamRecorder
         var startUs = nextFileStartsRun ? Math.Max(now, notBeforeUs) : lastEndUs;
         try
         {
-            current = RecordingFile.Create(layout, Key, init!, startUs, keyframe.DecodeTime, nextFileStartsRun, nextFileStartsRun ? gapReason : null);
+            current = RecordingFile.Create(
+                layout, Key, init!, startUs, keyframe.DecodeTime, keyframe.EarliestDecodeTime, nextFileStartsRun, nextFileStartsRun ? gapReason : null);
         }
         catch (IOException ex)
         {

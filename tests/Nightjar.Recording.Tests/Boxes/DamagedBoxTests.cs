@@ -1,5 +1,4 @@
 using Nightjar.Recording.Mp4;
-using Nightjar.Recording.Playback;
 using static Nightjar.Recording.Tests.Boxes.Mp4Bytes;
 
 namespace Nightjar.Recording.Tests.Boxes;

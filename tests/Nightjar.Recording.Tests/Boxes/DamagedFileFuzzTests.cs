@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
 using Nightjar.Recording.Mp4;
-using Nightjar.Recording.Playback;
 using Nightjar.Recording.Storage;
 using Nightjar.Recording.Tests.Scripted;
 

@@ -19,17 +19,19 @@ public sealed class FakeCameraRecordingTests : IAsyncLifetime
         folder.Dispose();
     }
 
-    private Task<RecordingEngine> StartEngineAsync() =>
-        RecordingEngine.StartAsync(new RecordingOptions { Dir = folder.Path }, TimeProvider.System, log);
+    private Task<RecordingEngine> StartEngineAsync(TimeSpan? filePeriod = null) =>
+        RecordingEngine.StartAsync(
+            new RecordingOptions { Dir = folder.Path, FilePeriod = filePeriod ?? TimeSpan.FromMinutes(1) }, TimeProvider.System, log);
 
     private CameraSource Camera(string id = "cam1") =>
         new(id, "Front door", new StreamEndpoint(camera.Url("main"), "", ""), new StreamEndpoint(camera.Url("sub"), "", ""));
 
     [Fact]
-    public async Task MainAndSubStream_AreRecorded_IntoFilesThatFfprobeReadsWhole()
+    public async Task MainAndSubStream_AreRecorded_IntoFilesThatFfprobeReadsWhole_EachStartingAtTimeZero()
     {
         var started = TimeProvider.System.GetUtcNow();
-        await using (var engine = await StartEngineAsync())
+        // Files of 2 s, so most begin in the middle of the camera's run.
+        await using (var engine = await StartEngineAsync(TimeSpan.FromSeconds(2)))
         {
             await engine.ApplyAsync([Camera()]);
             var main = new StreamKey("cam1", StreamKind.Main);
@@ -43,7 +45,7 @@ public sealed class FakeCameraRecordingTests : IAsyncLifetime
         foreach (var kind in new[] { StreamKind.Main, StreamKind.Sub })
         {
             var files = recordings.Where(r => r.Stream.Kind == kind).ToList();
-            Assert.NotEmpty(files);
+            Assert.True(files.Count >= 2, $"{kind}: {files.Count} files");
             foreach (var file in files)
             {
                 Assert.False(file.Open);
@@ -59,6 +61,10 @@ public sealed class FakeCameraRecordingTests : IAsyncLifetime
                 var seconds = file.MediaDuration / 90_000.0;
                 Assert.InRange(video.Frames, seconds * 25 * 0.98, (seconds * 25 * 1.02) + 1);
                 Assert.True(report.VideoPackets[0].IsKeyframe);
+
+                // A file is a file of its own: its time starts at 0, so a player shows its length, not its place in the run.
+                Assert.InRange(report.VideoPackets[0].DtsTime, 0, 0.001);
+                Assert.InRange(report.VideoPackets[^1].DtsTime, seconds - 0.1, seconds);
                 for (var i = 1; i < report.VideoPackets.Count; i++)
                 {
                     var step = report.VideoPackets[i].Dts - report.VideoPackets[i - 1].Dts;

@@ -11,6 +11,7 @@ public sealed class ReconcileTests
     {
         using var crashed = new TemporaryFolder();
         string openPath, closedPath;
+        long openMediaStart;
         await using (var scripted = await ScriptedEngine.StartAsync())
         {
             var sources = await scripted.ConnectAsync("porch");
@@ -22,6 +23,8 @@ public sealed class ReconcileTests
                 return all.Count == 2 && all[1].Fragments > 0 ? all : null;
             }, TimeSpan.FromSeconds(10), "one closed file and one open, committed");
             (closedPath, openPath) = (files[0].Path, files[1].Path);
+            openMediaStart = files[1].MediaStart;
+            Assert.Equal(files[1].MediaStart, files[1].BytesBase); // its bytes start at 0, its place in the run is in the index
 
             // The power goes: what is on disk now is what the next start finds.
             crashed.CopyFrom(scripted.Folder.Path);
@@ -50,6 +53,7 @@ public sealed class ReconcileTests
         Assert.False(repaired.Open);
         Assert.Equal(openBytes, repaired.Bytes);
         Assert.Equal(openBytes, new FileInfo(open).Length);
+        Assert.Equal(openMediaStart, repaired.MediaStart); // still the run's time, read back from the file's own
         var adopted = Assert.Single(recordings, r => r.Path.EndsWith("20261201T101000.000000Z.mp4", StringComparison.Ordinal));
         Assert.Equal(repaired.Fragments, adopted.Fragments);
         foreach (var recording in recordings)

@@ -1,14 +1,17 @@
 using System.Buffers.Binary;
-using Nightjar.Recording.Mp4;
 
-namespace Nightjar.Recording.Playback;
+namespace Nightjar.Recording.Mp4;
 
-/// <summary>Moves a fragment's decode times and renumbers it, in place: no box changes size.</summary>
+/// <summary>
+/// Moves a fragment's decode times and renumbers it, in place: no box changes size. Recording files start their own
+/// time at 0 with it, and excerpts place each piece on the excerpt's time.
+/// </summary>
 internal static class FragmentRewriter
 {
     /// <param name="bytes">One moof followed by its mdat, as written to disk.</param>
     /// <param name="shift">How far to move every track's decode time, in 90 kHz ticks (negative moves it earlier; the result stops at 0).</param>
-    public static void Rewrite(byte[] bytes, InitSegment init, long shift, uint sequence)
+    /// <param name="sequence">The fragment's new sequence number; null keeps the one it has.</param>
+    public static void Rewrite(byte[] bytes, InitSegment init, long shift, uint? sequence)
     {
         if (!Box.TryRead(bytes, out var moof) || moof.Type != Box.Moof || moof.Size > bytes.Length)
         {
@@ -18,9 +21,9 @@ internal static class FragmentRewriter
         foreach (var (box, offset) in Box.Children(bytes, moof.HeaderSize, (int)moof.Size))
         {
             var body = offset + box.HeaderSize;
-            if (box.Type == 0x6D666864 && box.BodySize >= 8) // mfhd: version/flags, sequence_number
+            if (box.Type == 0x6D666864 && box.BodySize >= 8 && sequence is { } number) // mfhd: version/flags, sequence_number
             {
-                BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(body + 4), sequence);
+                BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(body + 4), number);
             }
             else if (box.Type == Box.Traf)
             {
