@@ -42,8 +42,9 @@ public sealed class ApplianceBuildTests(ConsoleBrowser browser) : IAsyncLifetime
         Assert.True(process.ExitCode == 0, $"dotnet publish -p:PublishProfile=Appliance failed:\n{await output}\n{await errors}");
     }
 
-    public Task DisposeAsync()
+    public async Task DisposeAsync()
     {
+        await browser.CloseTestPagesAsync();
         foreach (var folder in new[] { publishDir, dataDir })
         {
             if (Directory.Exists(folder))
@@ -51,8 +52,6 @@ public sealed class ApplianceBuildTests(ConsoleBrowser browser) : IAsyncLifetime
                 Directory.Delete(folder, recursive: true);
             }
         }
-
-        return Task.CompletedTask;
     }
 
     [Fact]

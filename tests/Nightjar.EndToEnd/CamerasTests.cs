@@ -8,8 +8,12 @@ namespace Nightjar.EndToEnd;
 
 /// <summary>The Cameras screen with the mouse and the on-screen keyboard, against the fake camera over real RTSP.</summary>
 [Collection(SharedBrowser.Name)]
-public sealed class CamerasTests(ConsoleBrowser browser)
+public sealed class CamerasTests(ConsoleBrowser browser) : IAsyncLifetime
 {
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => browser.CloseTestPagesAsync();
+
     private static async Task<ConsolePage> OpenCamerasAsync(ConsoleBrowser browser, TestRecorder recorder)
     {
         var console = new ConsolePage(await browser.NewPageAsync());

@@ -8,8 +8,12 @@ namespace Nightjar.EndToEnd;
 
 /// <summary>The console as a person uses it: mouse only, on-screen keyboard, real recorder, real Chromium.</summary>
 [Collection(SharedBrowser.Name)]
-public sealed class ConsoleTests(ConsoleBrowser browser)
+public sealed class ConsoleTests(ConsoleBrowser browser) : IAsyncLifetime
 {
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => browser.CloseTestPagesAsync();
+
     private const string Password = TestRecorder.AdminPassword;
 
     [Fact]

@@ -16,8 +16,12 @@ namespace Nightjar.EndToEnd;
 /// Timeline marks the events and jumps between them.
 /// </summary>
 [Collection(SharedBrowser.Name)]
-public sealed class EventsTests(ConsoleBrowser browser, WalkingCameraFixture walking) : IClassFixture<WalkingCameraFixture>
+public sealed class EventsTests(ConsoleBrowser browser, WalkingCameraFixture walking) : IClassFixture<WalkingCameraFixture>, IAsyncLifetime
 {
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => browser.CloseTestPagesAsync();
+
     private async Task<ConsolePage> OpenAsync(string path)
     {
         var console = new ConsolePage(await browser.NewPageAsync());

@@ -8,8 +8,12 @@ namespace Nightjar.EndToEnd;
 
 /// <summary>The seed's whole Forgot Password flow, the way a person does it at the box, against a real SMTP server.</summary>
 [Collection(SharedBrowser.Name)]
-public sealed class ForgotPasswordTests(ConsoleBrowser browser)
+public sealed class ForgotPasswordTests(ConsoleBrowser browser) : IAsyncLifetime
 {
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => browser.CloseTestPagesAsync();
+
     private const string NewPassword = "amber-lantern-7305";
 
     [Fact]

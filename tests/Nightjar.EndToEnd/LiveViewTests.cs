@@ -9,8 +9,12 @@ namespace Nightjar.EndToEnd;
 
 /// <summary>Live video on the box's screen: sub-streams in the grid, the main stream full screen, layouts, H.265.</summary>
 [Collection(SharedBrowser.Name)]
-public sealed class LiveViewTests(ConsoleBrowser browser, ITestOutputHelper output)
+public sealed class LiveViewTests(ConsoleBrowser browser, ITestOutputHelper output) : IAsyncLifetime
 {
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => browser.CloseTestPagesAsync();
+
     private const string FramesShownScript =
         "([selector, count]) => Number(document.querySelector(selector)?.dataset.framesPresented ?? 0) >= count";
 

@@ -12,8 +12,12 @@ namespace Nightjar.EndToEnd;
 
 /// <summary>Settings → Mobile App: the pairing code and URI, the paired apps, and revoking one.</summary>
 [Collection(SharedBrowser.Name)]
-public sealed class MobileAppTests(ConsoleBrowser browser)
+public sealed class MobileAppTests(ConsoleBrowser browser) : IAsyncLifetime
 {
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => browser.CloseTestPagesAsync();
+
     [Fact]
     public async Task MobileApp_ShowsThePairingUri_AndRevokingAnAppEndsItsToken()
     {

@@ -10,8 +10,12 @@ namespace Nightjar.EndToEnd;
 /// fake camera inside another, joined by a veth pair on a private /24. Nothing is probed on the machine's own networks.
 /// </summary>
 [Collection(SharedBrowser.Name)]
-public sealed class OnvifNetworkTests(ConsoleBrowser browser)
+public sealed class OnvifNetworkTests(ConsoleBrowser browser) : IAsyncLifetime
 {
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => browser.CloseTestPagesAsync();
+
     [SkippableFact]
     public async Task ACameraOnTheNetwork_IsFoundBySearch_AddedWithTheMouseAndTheOnScreenKeyboard_AndItsFilesPlay()
     {

@@ -10,8 +10,12 @@ namespace Nightjar.EndToEnd;
 
 /// <summary>A time in a gap of the recordings: the player shows what comes after it, and says on screen what was not recorded and why.</summary>
 [Collection(SharedBrowser.Name)]
-public sealed class PlaybackGapTests(ConsoleBrowser browser)
+public sealed class PlaybackGapTests(ConsoleBrowser browser) : IAsyncLifetime
 {
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => browser.CloseTestPagesAsync();
+
     [Fact]
     public async Task ATimeInAGap_ShowsWhatComesAfterIt_AndSaysWhatWasNotRecordedAndWhy()
     {

@@ -13,8 +13,12 @@ namespace Nightjar.EndToEnd;
 /// wall time into every picture, read back from the screen), play runs on across files, steps and speeds, and export.
 /// </summary>
 [Collection(SharedBrowser.Name)]
-public sealed class PlaybackTests(ConsoleBrowser browser, RecordedCameraFixture recorded, ITestOutputHelper output) : IClassFixture<RecordedCameraFixture>
+public sealed class PlaybackTests(ConsoleBrowser browser, RecordedCameraFixture recorded, ITestOutputHelper output) : IClassFixture<RecordedCameraFixture>, IAsyncLifetime
 {
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => browser.CloseTestPagesAsync();
+
     private const string Video = "video.playback-video";
 
     private async Task<ConsolePage> OpenPlaybackAsync()

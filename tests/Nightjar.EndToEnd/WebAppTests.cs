@@ -14,8 +14,12 @@ namespace Nightjar.EndToEnd;
 /// Events list with thumbnails, a clip and Keep, still pictures where a browser cannot play live video, and Log Out.
 /// </summary>
 [Collection(SharedBrowser.Name)]
-public sealed class WebAppTests(ConsoleBrowser browser, WebAppFixture fixture) : IClassFixture<WebAppFixture>
+public sealed class WebAppTests(ConsoleBrowser browser, WebAppFixture fixture) : IClassFixture<WebAppFixture>, IAsyncLifetime
 {
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => browser.CloseTestPagesAsync();
+
     private Task<IPage> LogInAsync(string? beforeScripts = null) => LogInAsync(browser.Browser, beforeScripts);
 
     private async Task<IPage> LogInAsync(IBrowser chromium, string? beforeScripts = null)
