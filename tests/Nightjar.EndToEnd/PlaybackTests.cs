@@ -163,6 +163,12 @@ public sealed class PlaybackTests(ConsoleBrowser browser, RecordedCameraFixture 
         var from = to.AddSeconds(-15);
         Assert.Equal(from.Date, to.Date);
 
+        // A time gets a time's keyboard: digits and ':', no letters to page through.
+        await console.Field("From").ClickAsync();
+        await Expect(console.Button(":")).ToBeVisibleAsync();
+        await Expect(console.Button("a")).ToHaveCountAsync(0);
+        await console.CloseKeyboardByClickingBelowAsync();
+
         await console.ReplaceWithOnScreenKeyboardAsync("From", from.ToString("HH:mm:ss", CultureInfo.InvariantCulture));
         await console.ReplaceWithOnScreenKeyboardAsync("To", to.ToString("HH:mm:ss", CultureInfo.InvariantCulture));
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Export", Exact = true }).ClickAsync();
@@ -193,8 +199,10 @@ public sealed class PlaybackTests(ConsoleBrowser browser, RecordedCameraFixture 
     }
 
     [Fact]
-    public async Task TheExportDialog_ListsFinishedExports_WithTheirSize_AndDeleteRemovesOne()
+    public async Task TheExportDialog_ListsFinishedExports_WithTheirSize_CopiesOneToAUsbStick_AndDeleteRemovesOne()
     {
+        // A stick the system mounted under the USB folder (a real small disk; mounting needs root, as CI runs).
+        await using var stick = await TinyDisk.MountAsync(megabytes: 16, at: Path.Combine(recorded.Recorded.UsbFolder, "KINGSTON"));
         var exports = recorded.Recorder.Get<Nightjar.Recorder.Video.Exports>();
         var now = TimeProvider.System.GetUtcNow();
         var (job, error) = await exports.StartAsync(new Nightjar.Recording.StreamKey(RecordedCamera.CameraId, Nightjar.Recording.StreamKind.Main), "Front Door", now.AddSeconds(-8), now.AddSeconds(-4));
@@ -213,6 +221,20 @@ public sealed class PlaybackTests(ConsoleBrowser browser, RecordedCameraFixture 
         var row = dialog.GetByRole(AriaRole.Table, new() { Name = "Exports" }).GetByRole(AriaRole.Row).Filter(new() { HasText = job.FileName });
         await Expect(row).ToContainTextAsync(Nightjar.Recorder.Video.ExportsRoom.Size(file.Bytes));
         await console.ScreenshotAsync("55-exports-list");
+
+        var usb = dialog.GetByRole(AriaRole.Status, new() { Name = "USB copy" });
+        if (stick.Mounted)
+        {
+            await row.GetByRole(AriaRole.Button, new() { Name = $"Copy {job.FileName} to KINGSTON", Exact = true }).ClickAsync();
+            await Expect(usb).ToHaveTextAsync($"Copied to KINGSTON (Nightjar/{job.FileName}). The stick can be taken out.");
+            Assert.Equal(
+                await File.ReadAllBytesAsync(Path.Combine(exports.Folder, job.FileName)),
+                await File.ReadAllBytesAsync(Path.Combine(stick.Path, "Nightjar", job.FileName)));
+        }
+        else
+        {
+            await Expect(dialog.GetByText("To take an export off the box, put in a USB stick")).ToBeVisibleAsync();
+        }
 
         await row.GetByRole(AriaRole.Button, new() { Name = "Delete", Exact = true }).ClickAsync();
 

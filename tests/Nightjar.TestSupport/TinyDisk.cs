@@ -21,9 +21,10 @@ public sealed class TinyDisk : IAsyncDisposable
 
     public const string NeedsRoot = "Needs root, to mount a small tmpfs as a disk that can fill up.";
 
-    public static async Task<TinyDisk> MountAsync(int megabytes, bool readOnly = false)
+    /// <summary>Mounts a disk of <paramref name="megabytes"/> at <paramref name="at"/> (made if missing), or at a new folder in /tmp.</summary>
+    public static async Task<TinyDisk> MountAsync(int megabytes, bool readOnly = false, string? at = null)
     {
-        var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "nightjar-disk-" + Guid.NewGuid().ToString("N"));
+        var path = at ?? System.IO.Path.Combine(System.IO.Path.GetTempPath(), "nightjar-disk-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(path);
         var options = $"size={megabytes}m" + (readOnly ? ",ro" : "");
         var mounted = Environment.UserName == "root" && await RunAsync("mount", "-t", "tmpfs", "-o", options, "tmpfs", path) == 0;

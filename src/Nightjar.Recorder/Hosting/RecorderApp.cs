@@ -92,6 +92,7 @@ public static class RecorderApp
         // An instance, not a factory: the host must never dispose the engine, which outlives it.
         services.AddSingleton(engine);
         services.AddSingleton(exportsRoom);
+        services.AddSingleton(s => new UsbSticks(exportsOptions.UsbFolder, s.GetRequiredService<Exports>(), s.GetRequiredService<ILogger<UsbSticks>>()));
         services.AddHostedService<StartupInitializer>();
         services.AddSingleton<StartupMemoryRelease>();
         services.AddHostedService(s => s.GetRequiredService<StartupMemoryRelease>());

@@ -20,4 +20,10 @@ public sealed class ExportsOptions
     /// kept free from recordings.
     /// </summary>
     public long? MaxBytes { get; set; }
+
+    /// <summary>
+    /// <c>Nightjar:Exports:UsbFolder</c>: where the box's system mounts USB sticks (default <c>/media</c>). Every disk mounted
+    /// below it is offered in the Export dialog to copy exports onto; the recorder never mounts anything itself.
+    /// </summary>
+    public string UsbFolder { get; set; } = "/media";
 }

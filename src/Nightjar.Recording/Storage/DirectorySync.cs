@@ -4,9 +4,10 @@ namespace Nightjar.Recording.Storage;
 
 /// <summary>
 /// fsync on a directory, so that a file's name (not only its bytes) survives a power cut before the index points
-/// at it. .NET cannot open a directory as a file, hence the two libc calls.
+/// at it (and an export's name on a USB stick before the owner takes it out). .NET cannot open a directory as a file,
+/// hence the libc calls.
 /// </summary>
-internal static partial class DirectorySync
+public static partial class DirectorySync
 {
     private const int ReadOnly = 0;
     private const int CloseOnExec = 0x80000;

@@ -14,9 +14,10 @@ public sealed record DiskSpace(string MountPoint, string FileSystem, string Devi
     /// <summary>Free bytes only: one statvfs, cheap enough to ask every second.</summary>
     public static long FreeBytesOf(string folder) => new DriveInfo(folder).AvailableFreeSpace;
 
-    private static (string Mount, string FileSystem, string Device) FindMount(string path)
+    /// <summary>Every mount the recorder sees (mount point, file system, device), from /proc/self/mountinfo; none where there is no /proc.</summary>
+    public static IReadOnlyList<(string MountPoint, string FileSystem, string Device)> Mounts()
     {
-        (string Mount, string FileSystem, string Device) best = ("/", "", "");
+        var mounts = new List<(string, string, string)>();
         try
         {
             foreach (var line in File.ReadLines("/proc/self/mountinfo"))
@@ -29,17 +30,27 @@ public sealed record DiskSpace(string MountPoint, string FileSystem, string Devi
                     continue;
                 }
 
-                var mount = fields[4].Replace("\\040", " ", StringComparison.Ordinal);
-                var inside = path == mount || path.StartsWith(mount.TrimEnd('/') + "/", StringComparison.Ordinal);
-                if (inside && mount.Length >= best.Mount.Length)
-                {
-                    best = (mount, fields[dash + 1], fields[dash + 2]);
-                }
+                mounts.Add((fields[4].Replace("\\040", " ", StringComparison.Ordinal), fields[dash + 1], fields[dash + 2]));
             }
         }
         catch (IOException)
         {
-            // Not Linux, or /proc is not mounted: the mount point stays unknown.
+            // Not Linux, or /proc is not mounted: no mount is known.
+        }
+
+        return mounts;
+    }
+
+    private static (string Mount, string FileSystem, string Device) FindMount(string path)
+    {
+        (string Mount, string FileSystem, string Device) best = ("/", "", "");
+        foreach (var (mount, fileSystem, device) in Mounts())
+        {
+            var inside = path == mount || path.StartsWith(mount.TrimEnd('/') + "/", StringComparison.Ordinal);
+            if (inside && mount.Length >= best.Mount.Length)
+            {
+                best = (mount, fileSystem, device);
+            }
         }
 
         return best;
