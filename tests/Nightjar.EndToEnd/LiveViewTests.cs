@@ -55,7 +55,26 @@ public sealed class LiveViewTests(ConsoleBrowser browser, ITestOutputHelper outp
     private static async Task OpenAsTheKioskAsync(ConsolePage console, TestRecorder recorder)
     {
         await console.Page.GotoAsync((await KioskLauncher.StartPageAsync(recorder)).AbsoluteUri);
-        await console.Page.WaitForURLAsync(new Uri(recorder.ConsoleUrl, "/").AbsoluteUri);
+        try
+        {
+            await console.Page.WaitForURLAsync(new Uri(recorder.ConsoleUrl, "/").AbsoluteUri);
+        }
+        catch (TimeoutException ex)
+        {
+            // Where the page went instead, and what it says, is what the next look needs (it timed out once in CI).
+            string text;
+            try
+            {
+                text = await console.Page.Locator("body").InnerTextAsync(new() { Timeout = 2000 });
+            }
+            catch (Exception bodyGone) when (bodyGone is TimeoutException or PlaywrightException)
+            {
+                text = "(nothing)";
+            }
+
+            throw new TimeoutException($"The kiosk's start page did not reach the live view: the page is at {console.Page.Url}, showing: {text}", ex);
+        }
+
         await console.WaitUntilInteractiveAsync();
     }
 
