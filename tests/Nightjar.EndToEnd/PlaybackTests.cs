@@ -199,6 +199,22 @@ public sealed class PlaybackTests(ConsoleBrowser browser, RecordedCameraFixture 
     }
 
     [Fact]
+    public async Task TheCalendar_MarksTheDaysWithRecordings()
+    {
+        var console = await OpenPlaybackAsync();
+        await console.Page.GetByRole(AriaRole.Button, new() { Name = "Date", Exact = true }).ClickAsync();
+
+        // The month of the day shown (the latest recording's: today) with that day marked, and a day three or more away
+        // not (the fixture's recordings began a minute ago, perhaps just before midnight).
+        var dateButton = console.Page.GetByRole(AriaRole.Button, new() { Name = "Date", Exact = true });
+        var shown = DateOnly.ParseExact(await dateButton.InnerTextAsync(), "ddd d MMM yyyy", CultureInfo.InvariantCulture);
+        var other = shown.Day <= 3 ? shown.AddDays(3) : new DateOnly(shown.Year, shown.Month, 1);
+        static string Label(DateOnly day) => day.ToString("d MMMM yyyy", CultureInfo.InvariantCulture);
+        await Expect(console.Button(Label(shown) + ", has recordings")).ToBeVisibleAsync();
+        await Expect(console.Button(Label(other))).ToBeVisibleAsync();
+    }
+
+    [Fact]
     public async Task TheExportDialog_ListsFinishedExports_WithTheirSize_CopiesOneToAUsbStick_AndDeleteRemovesOne()
     {
         // A stick the system mounted under the USB folder (a real small disk; mounting needs root, as CI runs).

@@ -255,6 +255,36 @@ public sealed class RecordingIndex
     }
 
     /// <summary>
+    /// Which of <paramref name="ranges"/> (each [start, end), say the days of a month in the box's time zone) hold a
+    /// recording of <paramref name="stream"/>, in their order: one connection and one prepared statement for a
+    /// calendar's month, not a query each.
+    /// </summary>
+    public async Task<IReadOnlyList<bool>> WhichHaveRecordingsAsync(StreamKey stream, IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)> ranges)
+    {
+        await using var connection = await OpenConnectionAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT EXISTS (SELECT 1 FROM recording r JOIN stream s ON s.id = r.stream_id
+                WHERE s.camera_id = @CameraId AND s.kind = @Kind AND r.start_us > @EarliestStart AND r.start_us < @To AND r.end_us > @From)
+            """;
+        command.Parameters.AddWithValue("@CameraId", stream.CameraId);
+        command.Parameters.AddWithValue("@Kind", stream.KindName);
+        var from = command.Parameters.Add("@From", SqliteType.Integer);
+        var to = command.Parameters.Add("@To", SqliteType.Integer);
+        var earliestStart = command.Parameters.Add("@EarliestStart", SqliteType.Integer);
+        var found = new List<bool>(ranges.Count);
+        foreach (var (start, end) in ranges)
+        {
+            from.Value = WallClock.ToMicroseconds(start);
+            to.Value = WallClock.ToMicroseconds(end);
+            earliestStart.Value = WallClock.ToMicroseconds(start) - LongestRecordingUs;
+            found.Add(Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture) != 0);
+        }
+
+        return found;
+    }
+
+    /// <summary>
     /// The parameters of "the stream's recordings that overlap [from, to)": a recording starts at most the longest
     /// recording before <c>from</c>, which lets the start index bound the search.
     /// </summary>
