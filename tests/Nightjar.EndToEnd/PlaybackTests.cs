@@ -181,7 +181,31 @@ public sealed class PlaybackTests(ConsoleBrowser browser, RecordedCameraFixture 
         var seconds = await Ffprobe.DurationAsync(path);
         output.WriteLine($"exported {path}: {seconds:0.000} s");
         Assert.InRange(seconds, 14.9, 16.1); // from the keyframe at or before From (one a second) to To
+
+        // Against what was recorded, not against itself: the recorded files' frames (each file's times start at 0 at its
+        // start) from the keyframe at or before From, as typed, to To are the export's, and its first picture is the
+        // camera's at that keyframe by the clock it drew.
+        var asked = (From: Whole(from), To: Whole(to));
+        var engine = recorded.Recorder.Get<Nightjar.Recording.RecordingEngine>();
+        var main = new Nightjar.Recording.StreamKey(RecordedCamera.CameraId, Nightjar.Recording.StreamKind.Main);
+        var frames = new List<(DateTimeOffset At, bool Keyframe)>();
+        foreach (var file in await engine.Index.GetRecordingsAsync(main, asked.From.AddMinutes(-1), asked.To))
+        {
+            var probe = await Ffprobe.ProbeAsync(engine.Layout.FullPath(file.Path));
+            frames.AddRange(probe.VideoPackets.Select(p => (file.Start.AddSeconds(p.DtsTime), p.IsKeyframe)));
+        }
+
+        var first = frames.Where(f => f.Keyframe && f.At <= asked.From).Max(f => f.At);
+        var recordedFrames = frames.Count(f => f.At >= first && f.At < asked.To);
+        var exported = await Ffprobe.ProbeAsync(path);
+        output.WriteLine($"recorded frames {recordedFrames} from {first:HH:mm:ss.fff}, exported {exported.VideoPackets.Count}");
+        Assert.InRange(exported.VideoPackets.Count, recordedFrames - 1, recordedFrames + 1); // a frame at To itself either way
+        var drawn = TimeCode.Read(await Ffprobe.GrayPictureAsync(await File.ReadAllBytesAsync(path)), 640);
+        Assert.InRange((drawn - first).TotalMilliseconds, -500, 500);
     }
+
+    /// <summary>A time as typed into From and To: whole seconds.</summary>
+    private static DateTimeOffset Whole(DateTimeOffset time) => time.AddTicks(-(time.Ticks % TimeSpan.TicksPerSecond));
 
     [Fact]
     public async Task AnExportThatEndsBeforeItStarts_IsRefusedWithAPlainMessage()
