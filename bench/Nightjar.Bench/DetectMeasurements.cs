@@ -139,9 +139,9 @@ public static class DetectMeasurements
         var seconds = (to - from).TotalSeconds;
         await Task.Delay(TimeSpan.FromSeconds(3)); // the index is written a second behind
         var kept = await LeastCoverageAsync(engine, from, to);
-        report.Add(F($"8 cameras with a person in every one at once ({RecordingOptions.DefaultDetectionPerSecond:F0} inferences a second for the box, 5 colour pictures a second offered per camera), over {window.TotalSeconds:F0} s"),
+        report.Add(F($"8 cameras with a person in every one at once ({RecordingEngineOptions.DefaultDetectionPerSecond:F0} inferences a second for the box, 5 colour pictures a second offered per camera), over {window.TotalSeconds:F0} s"),
             F($"{(after.Run - before.Run) / seconds:F1} inferences a second run, {(after.Dropped - before.Dropped) / seconds:F1} pictures a second dropped (the oldest of a camera, never a frame of a recording)"),
-            F($"≤ {RecordingOptions.DefaultDetectionPerSecond:F0} a second run"), (after.Run - before.Run) / seconds <= RecordingOptions.DefaultDetectionPerSecond + 0.5);
+            F($"≤ {RecordingEngineOptions.DefaultDetectionPerSecond:F0} a second run"), (after.Run - before.Run) / seconds <= RecordingEngineOptions.DefaultDetectionPerSecond + 0.5);
         report.Add("recording of those 16 streams (8 main, 8 sub) meanwhile: the least-recorded stream's share of the window",
             F($"{kept * 100:F2} %"), "100 % (within a frame)", kept >= 0.998);
     }

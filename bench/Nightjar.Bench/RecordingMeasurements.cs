@@ -122,7 +122,7 @@ public static partial class RecordingMeasurements
         }
 
         // The next start reconciles what the kill left; then count what the index and the files hold.
-        await using (var engine = await RecordingEngine.StartAsync(new RecordingOptions { Dir = recordings, MinFreeBytes = 0 }, TimeProvider.System, NullLoggerFactory.Instance))
+        await using (var engine = await RecordingEngine.StartAsync(new RecordingEngineOptions { Dir = recordings, MinFreeBytes = 0 }, TimeProvider.System, NullLoggerFactory.Instance))
         {
             long lost = 0, frames = 0;
             double seconds = 0;

@@ -239,7 +239,7 @@ public static class VideoMeasurements
             File.Copy(Path.Combine(source, minute.Path), path);
         }
 
-        await using var engine = await RecordingEngine.StartAsync(new RecordingOptions { Dir = hourDir, MinFreeBytes = 0 }, TimeProvider.System, NullLoggerFactory.Instance);
+        await using var engine = await RecordingEngine.StartAsync(new RecordingEngineOptions { Dir = hourDir, MinFreeBytes = 0 }, TimeProvider.System, NullLoggerFactory.Instance);
         var output = Path.Combine(Path.GetTempPath(), "nightjar-export-" + Guid.NewGuid().ToString("N") + ".mp4");
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();

@@ -36,7 +36,7 @@ public sealed class RecordingEngine : IAsyncDisposable
     /// <summary>Kept events may protect at most this share of the recordings space, so retention always has room to work.</summary>
     public const double KeptShare = 0.2;
 
-    private readonly RecordingOptions options;
+    private readonly RecordingEngineOptions options;
     private readonly TimeProvider clock;
     private readonly ILoggerFactory loggers;
     private readonly ILogger logger;
@@ -68,7 +68,7 @@ public sealed class RecordingEngine : IAsyncDisposable
     // Since when index commits have failed, and why (guarded by gate); null while they work.
     private (DateTimeOffset Since, string Why)? indexFailure;
 
-    private RecordingEngine(RecordingOptions options, TimeProvider clock, ILoggerFactory loggers, IFragmentSourceFactory sources,
+    private RecordingEngine(RecordingEngineOptions options, TimeProvider clock, ILoggerFactory loggers, IFragmentSourceFactory sources,
         RecordingLayout layout, RecordingsFolderLock folderLock, RecordingIndex index, EventIndex events, EventPictures pictures, long runId, string? restartReason,
         IReadOnlyDictionary<StreamKey, (long, string?)> previousEnds, long usedBytes, ObjectDetector? ownModel, string? detectionProblem)
     {
@@ -108,7 +108,7 @@ public sealed class RecordingEngine : IAsyncDisposable
     /// <summary>The events in the index, and their change log.</summary>
     public EventIndex Events { get; }
 
-    public RecordingOptions Options => options;
+    public RecordingEngineOptions Options => options;
 
     /// <summary>Why events carry no people or vehicles (the detector's model is missing or damaged), in words; null when they do.</summary>
     public string? DetectionProblem => detectionProblem ?? detector?.Problem;
@@ -146,12 +146,12 @@ public sealed class RecordingEngine : IAsyncDisposable
     /// Opens the recordings folder, reconciles it with its index, and starts the flush and retention loop. No camera
     /// records until <see cref="ApplyAsync"/> says which. Throws <see cref="IOException"/> or
     /// <see cref="UnauthorizedAccessException"/> when the folder cannot be used, and <see cref="FileNotFoundException"/>
-    /// when <see cref="RecordingOptions.FfmpegPath"/> names no program (<see cref="ProgramSearch"/>).
+    /// when <see cref="RecordingEngineOptions.FfmpegPath"/> names no program (<see cref="ProgramSearch"/>).
     /// </summary>
-    public static Task<RecordingEngine> StartAsync(RecordingOptions options, TimeProvider clock, ILoggerFactory loggers) =>
+    public static Task<RecordingEngine> StartAsync(RecordingEngineOptions options, TimeProvider clock, ILoggerFactory loggers) =>
         StartAsync(options, clock, loggers, new FfmpegSourceFactory(ProgramSearch.Require(options.FfmpegPath), loggers.CreateLogger<FfmpegSource>()));
 
-    internal static async Task<RecordingEngine> StartAsync(RecordingOptions options, TimeProvider clock, ILoggerFactory loggers, IFragmentSourceFactory sources)
+    internal static async Task<RecordingEngine> StartAsync(RecordingEngineOptions options, TimeProvider clock, ILoggerFactory loggers, IFragmentSourceFactory sources)
     {
         // Resolved once, to an absolute path: a bare name handed to Process.Start would be looked for in the working folder first.
         options = options with { FfmpegPath = ProgramSearch.Require(options.FfmpegPath) };
@@ -170,7 +170,7 @@ public sealed class RecordingEngine : IAsyncDisposable
     }
 
     private static async Task<RecordingEngine> StartAsync(
-        RecordingOptions options, TimeProvider clock, ILoggerFactory loggers, IFragmentSourceFactory sources, RecordingLayout layout, RecordingsFolderLock folderLock)
+        RecordingEngineOptions options, TimeProvider clock, ILoggerFactory loggers, IFragmentSourceFactory sources, RecordingLayout layout, RecordingsFolderLock folderLock)
     {
         OwnerOnly.DatabaseFile(layout.IndexPath);
         var index = await RecordingIndex.OpenAsync(layout.IndexPath);

@@ -16,7 +16,7 @@ public sealed class DetectionOptions
 
     public string? Model { get; set; }
 
-    public double PerSecond { get; set; } = RecordingOptions.DefaultDetectionPerSecond;
+    public double PerSecond { get; set; } = RecordingEngineOptions.DefaultDetectionPerSecond;
 
     /// <summary>The model's full path (relative ones from the recorder's folder), or null for the shipped one.</summary>
     public string? ModelFullPath => string.IsNullOrWhiteSpace(Model) ? null : Path.GetFullPath(Model.Trim(), AppContext.BaseDirectory);

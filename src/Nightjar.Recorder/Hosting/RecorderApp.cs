@@ -62,7 +62,7 @@ public static class RecorderApp
         var recordingsDir = recordingsOptions.DirFullPath(recorderOptions.DataDirFullPath);
         var exportsRoom = new ExportsRoom(Path.Combine(recorderOptions.DataDirFullPath, "exports"), recordingsDir, exportsOptions.MaxBytes, recordingsOptions.MinFreeBytes);
         var engine = await recording.EnsureStartedAsync(
-            new RecordingOptions
+            new RecordingEngineOptions
             {
                 Dir = recordingsDir,
                 MaxBytes = recordingsOptions.MaxBytes,

@@ -13,7 +13,7 @@ public sealed class RecordingRuntime : IAsyncDisposable
     private ILoggerFactory? loggers;
 
     /// <summary>The running engine, or a new one on <paramref name="options"/>. Throws <see cref="IOException"/> when the folder cannot be used.</summary>
-    public async Task<RecordingEngine> EnsureStartedAsync(RecordingOptions options, IConfiguration configuration, TimeProvider clock)
+    public async Task<RecordingEngine> EnsureStartedAsync(RecordingEngineOptions options, IConfiguration configuration, TimeProvider clock)
     {
         if (engine is not null)
         {

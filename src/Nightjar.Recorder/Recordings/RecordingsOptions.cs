@@ -14,7 +14,7 @@ public sealed class RecordingsOptions
     /// <summary><c>Nightjar:Recordings:MaxBytes</c>: the quota; unset means the whole disk less <see cref="MinFreeBytes"/>.</summary>
     public long? MaxBytes { get; set; }
 
-    public long MinFreeBytes { get; set; } = Recording.RecordingOptions.DefaultMinFreeBytes;
+    public long MinFreeBytes { get; set; } = Recording.RecordingEngineOptions.DefaultMinFreeBytes;
 
     /// <summary><c>Nightjar:Recordings:FileSeconds</c>: about how long each recording file is (10 to 600, default 60).</summary>
     public int FileSeconds { get; set; } = 60;
@@ -23,7 +23,7 @@ public sealed class RecordingsOptions
     /// <c>Nightjar:Recordings:MaxKeyframeSeconds</c>: the longest a stream may go without a keyframe (camera time) before
     /// its file ends and it is connected again (2 to 300, default 10).
     /// </summary>
-    public int MaxKeyframeSeconds { get; set; } = (int)Recording.RecordingOptions.DefaultMaxKeyframeInterval.TotalSeconds;
+    public int MaxKeyframeSeconds { get; set; } = (int)Recording.RecordingEngineOptions.DefaultMaxKeyframeInterval.TotalSeconds;
 
     public string DirFullPath(string dataDirFullPath) =>
         string.IsNullOrWhiteSpace(Dir) ? Path.Combine(dataDirFullPath, "recordings") : Path.GetFullPath(Dir);

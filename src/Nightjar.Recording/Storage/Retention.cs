@@ -5,7 +5,7 @@ namespace Nightjar.Recording.Storage;
 
 /// <summary>
 /// Keeps the recordings within the quota (<c>MaxBytes</c>) and the disk above its free-space floor (<c>MinFreeBytes</c>,
-/// plus the room others keep, <see cref="RecordingOptions.KeptFreeForOthers"/>, at most half of the recordings' own) by deleting the oldest whole closed
+/// plus the room others keep, <see cref="RecordingEngineOptions.KeptFreeForOthers"/>, at most half of the recordings' own) by deleting the oldest whole closed
 /// files first, each deletion in the log, and with them the events (and their pictures) that began in what they held.
 /// Recordings that a kept event protects are spared. Checked after every flush, so the used bytes never run more than
 /// the open files (one per stream) past the quota. A file is unlinked before its row goes: a crash in between leaves a
@@ -14,7 +14,7 @@ namespace Nightjar.Recording.Storage;
 /// their last reader is done (or stalled); below the free-space floor they go all the same, and their readers end.
 /// </summary>
 internal sealed class Retention(
-    RecordingIndex index, RecordingLayout layout, RecordingOptions options, EventIndex events, EventPictures pictures, FileLeases leases, ILogger logger)
+    RecordingIndex index, RecordingLayout layout, RecordingEngineOptions options, EventIndex events, EventPictures pictures, FileLeases leases, ILogger logger)
 {
     private long usedBytes;
     private bool nothingLeftLogged;

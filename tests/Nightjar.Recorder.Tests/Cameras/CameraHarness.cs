@@ -27,7 +27,7 @@ public sealed class CameraHarness : IAsyncDisposable
     public static async Task<CameraHarness> StartAsync(Action<IServiceCollection>? configure = null)
     {
         var recordings = Path.Combine(Path.GetTempPath(), "nightjar-cam-" + Guid.NewGuid().ToString("N"));
-        var engine = await RecordingEngine.StartAsync(new RecordingOptions { Dir = recordings, MinFreeBytes = 0 }, TimeProvider.System, NullLoggerFactory.Instance);
+        var engine = await RecordingEngine.StartAsync(new RecordingEngineOptions { Dir = recordings, MinFreeBytes = 0 }, TimeProvider.System, NullLoggerFactory.Instance);
         var services = await ServiceHarness.StartAsync(s =>
         {
             s.AddSingleton(engine).AddCameras();

@@ -22,7 +22,7 @@ public sealed class HealthAlertTests
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 14, 0, 0, TimeSpan.Zero));
         var recordings = Path.Combine(Path.GetTempPath(), "nightjar-health-" + Guid.NewGuid().ToString("N"));
-        await using var engine = await RecordingEngine.StartAsync(new RecordingOptions { Dir = recordings, MinFreeBytes = 0 }, clock, NullLoggerFactory.Instance);
+        await using var engine = await RecordingEngine.StartAsync(new RecordingEngineOptions { Dir = recordings, MinFreeBytes = 0 }, clock, NullLoggerFactory.Instance);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Nightjar:Cameras:0:Name"] = "Porch",

@@ -52,7 +52,7 @@ public sealed class RecordingCrashTests(ITestOutputHelper output)
 
         // The next start reconciles what the last kill left (the engine alone, so that nothing new is recorded).
         await using (var next = await Recording.RecordingEngine.StartAsync(
-            new Recording.RecordingOptions { Dir = recordings, MinFreeBytes = 0 }, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance))
+            new Recording.RecordingEngineOptions { Dir = recordings, MinFreeBytes = 0 }, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance))
         {
             await next.StopAsync("test over");
         }

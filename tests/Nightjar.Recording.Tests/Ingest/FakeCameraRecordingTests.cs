@@ -21,7 +21,7 @@ public sealed class FakeCameraRecordingTests : IAsyncLifetime
 
     private Task<RecordingEngine> StartEngineAsync(TimeSpan? filePeriod = null) =>
         RecordingEngine.StartAsync(
-            new RecordingOptions { Dir = folder.Path, FilePeriod = filePeriod ?? TimeSpan.FromMinutes(1) }, TimeProvider.System, log);
+            new RecordingEngineOptions { Dir = folder.Path, FilePeriod = filePeriod ?? TimeSpan.FromMinutes(1) }, TimeProvider.System, log);
 
     private CameraSource Camera(string id = "cam1") =>
         new(id, "Front door", new StreamEndpoint(camera.Url("main"), "", ""), new StreamEndpoint(camera.Url("sub"), "", ""));

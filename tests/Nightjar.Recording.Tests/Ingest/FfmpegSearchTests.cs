@@ -30,7 +30,7 @@ public sealed class FfmpegSearchTests
         try
         {
             await using var engine = await RecordingEngine.StartAsync(
-                new RecordingOptions { Dir = Path.Combine(folder.Path, "recordings"), MinFreeBytes = 0 }, TimeProvider.System, new CapturedLog());
+                new RecordingEngineOptions { Dir = Path.Combine(folder.Path, "recordings"), MinFreeBytes = 0 }, TimeProvider.System, new CapturedLog());
             using var enough = new CancellationTokenSource(TimeSpan.FromSeconds(3));
             var url = new Uri($"rtsp://127.0.0.1:{((IPEndPoint)camera.LocalEndpoint).Port}/main");
             try

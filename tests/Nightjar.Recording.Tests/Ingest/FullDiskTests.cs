@@ -22,7 +22,7 @@ public sealed class FullDiskTests : IAsyncLifetime
         await using var camera = await FakeCamera.StartAsync(mainKbps: 2000);
         var log = new CapturedLog();
         var recordings = Path.Combine(disk.Path, "recordings");
-        await using var engine = await RecordingEngine.StartAsync(new RecordingOptions { Dir = recordings, MinFreeBytes = 0 }, TimeProvider.System, log);
+        await using var engine = await RecordingEngine.StartAsync(new RecordingEngineOptions { Dir = recordings, MinFreeBytes = 0 }, TimeProvider.System, log);
         var main = new StreamKey("cam1", StreamKind.Main);
         await engine.ApplyAsync([new CameraSource("cam1", "Porch", new StreamEndpoint(camera.Url("main"), "", ""), null)]);
         await Eventually.StateAsync(engine, main, s => s.State == StreamState.Recording, TimeSpan.FromSeconds(15), "recording");

@@ -15,7 +15,7 @@ public sealed class HevcExportTests
         var started = TimeProvider.System.GetUtcNow();
         string exported;
         string recorded;
-        await using (var engine = await RecordingEngine.StartAsync(new RecordingOptions { Dir = folder.Path }, TimeProvider.System, log))
+        await using (var engine = await RecordingEngine.StartAsync(new RecordingEngineOptions { Dir = folder.Path }, TimeProvider.System, log))
         {
             var main = new StreamKey("drive", StreamKind.Main);
             await engine.ApplyAsync([new CameraSource("drive", "Drive", new StreamEndpoint(camera.Url("h265"), "", ""), null)]);

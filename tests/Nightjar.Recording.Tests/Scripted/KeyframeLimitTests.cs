@@ -10,7 +10,7 @@ public sealed class KeyframeLimitTests
 {
     private static readonly StreamKey Porch = new("porch", StreamKind.Main);
     private static readonly TimeSpan Frame = TimeSpan.FromMilliseconds(40);
-    private static readonly long LimitTicks = (long)RecordingOptions.DefaultMaxKeyframeInterval.TotalSeconds * MediaFragment.Timebase;
+    private static readonly long LimitTicks = (long)RecordingEngineOptions.DefaultMaxKeyframeInterval.TotalSeconds * MediaFragment.Timebase;
 
     /// <summary>
     /// Sends frames <paramref name="from"/>, +1, +2, … of the sample (a keyframe every 25) but only the keyframes

@@ -43,7 +43,7 @@ internal sealed class ScriptedEngine : IAsyncDisposable
         clock ??= new FakeTimeProvider(Start);
         var cameras = new ScriptedCameras(clock);
         var log = new CapturedLog();
-        var engine = await RecordingEngine.StartAsync(new RecordingOptions { Dir = folder.Path, MaxBytes = maxBytes, MinFreeBytes = minFreeBytes, KeptFreeForOthers = keptFreeForOthers ?? (() => 0) }, engineClock ?? clock, log, cameras);
+        var engine = await RecordingEngine.StartAsync(new RecordingEngineOptions { Dir = folder.Path, MaxBytes = maxBytes, MinFreeBytes = minFreeBytes, KeptFreeForOthers = keptFreeForOthers ?? (() => 0) }, engineClock ?? clock, log, cameras);
         return new ScriptedEngine(folder, owns, clock, cameras, engine, log);
     }
 

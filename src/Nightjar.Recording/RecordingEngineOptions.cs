@@ -1,7 +1,7 @@
 namespace Nightjar.Recording;
 
 /// <summary>What the engine needs from configuration (<c>Nightjar:Recordings:*</c>, <c>Nightjar:Ffmpeg:Path</c>, <c>Nightjar:Detection:*</c>).</summary>
-public sealed record RecordingOptions
+public sealed record RecordingEngineOptions
 {
     public const long DefaultMinFreeBytes = 1L << 30;
 
