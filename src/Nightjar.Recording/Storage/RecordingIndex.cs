@@ -242,17 +242,9 @@ public sealed class RecordingIndex
             new { stream.CameraId, Kind = stream.KindName });
     }
 
-    /// <summary>Whether anything of the stream was recorded in [<paramref name="from"/>, <paramref name="to"/>) (the days marked on the Playback calendar).</summary>
-    public async Task<bool> HasRecordingsAsync(StreamKey stream, DateTimeOffset from, DateTimeOffset to)
-    {
-        await using var connection = await OpenConnectionAsync();
-        return await connection.ExecuteScalarAsync<bool>(
-            """
-            SELECT EXISTS (SELECT 1 FROM recording r JOIN stream s ON s.id = r.stream_id
-                WHERE s.camera_id = @CameraId AND s.kind = @Kind AND r.start_us > @EarliestStart AND r.start_us < @To AND r.end_us > @From)
-            """,
-            Overlapping(stream, from, to));
-    }
+    /// <summary>Whether anything of the stream was recorded in [<paramref name="from"/>, <paramref name="to"/>) (before an export is planned).</summary>
+    public async Task<bool> HasRecordingsAsync(StreamKey stream, DateTimeOffset from, DateTimeOffset to) =>
+        (await WhichHaveRecordingsAsync(stream, [(from, to)]))[0];
 
     /// <summary>
     /// Which of <paramref name="ranges"/> (each [start, end), say the days of a month in the box's time zone) hold a
